@@ -1,0 +1,117 @@
+"""The app factory: configuration, database, extensions, blueprints, handlers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app, request
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+
+from live import paths
+from live.config import Settings
+from live.extensions import babel, csrf, login_manager, socketio
+from live.services.runtime import Runtime
+from live.store.committer import GroupCommitter
+from live.store.db import make_engine, make_sessionmaker, migrate
+
+LOCALES = ("en", "fr")
+# Large enough for any honest payload, small enough that a flood of huge frames costs little.
+MAX_SOCKET_FRAME = 64 * 1024
+
+
+@dataclass
+class Services:
+    """What handlers reach through ``services()``: settings, database, runtime."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker
+    committer: GroupCommitter
+    runtime: Runtime
+
+
+def services() -> Services:
+    """The live services of the current app."""
+    return current_app.extensions["live"]
+
+
+def public_base_url() -> str:
+    """The address phones use: LIVE_PUBLIC_URL, else the one this request came in on."""
+    configured = services().settings.public_url
+    if configured:
+        return configured
+    # A host screen opened on localhost must not print "localhost" in the QR
+    # code: phones would not find it. Use the LAN address live serve found.
+    lan_url = current_app.config.get("LIVE_LAN_URL")
+    if lan_url and request.host.split(":")[0] in ("localhost", "127.0.0.1", "::1", "[::1]"):
+        return lan_url
+    return request.host_url.rstrip("/")
+
+
+def select_locale() -> str:
+    """The language chosen with the switcher (cookie), else the browser's, else English."""
+    chosen = request.cookies.get("lang")
+    if chosen in LOCALES:
+        return chosen
+    return request.accept_languages.best_match(LOCALES) or "en"
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build a live app. With no settings, they come from the environment."""
+    settings = settings or Settings.from_env()
+    app = Flask("live", static_folder=str(paths.STATIC), template_folder=str(paths.TEMPLATES))
+    secure = bool(settings.public_url and settings.public_url.startswith("https://"))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        TESTING=settings.testing,
+        MAX_CONTENT_LENGTH=256 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=secure,
+        WTF_CSRF_TIME_LIMIT=None,
+        BABEL_TRANSLATION_DIRECTORIES=str(paths.TRANSLATIONS),
+        BABEL_DEFAULT_LOCALE="en",
+    )
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    sessions = make_sessionmaker(engine)
+
+    socketio.init_app(
+        app,
+        async_mode=settings.async_mode,
+        message_queue=settings.redis_url,
+        cors_allowed_origins=[settings.public_url] if settings.public_url else None,
+        max_http_buffer_size=MAX_SOCKET_FRAME,
+        ping_interval=10,
+        ping_timeout=20,
+    )
+    committer = GroupCommitter(sessions, spawn=socketio.start_background_task)
+    runtime = Runtime(sessions, committer, settings.secret_key, settings.archive_dir)
+    app.extensions["live"] = Services(settings, engine, sessions, committer, runtime)
+
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from live.realtime import handlers
+    from live.web import api, auth, errors, pages, security
+
+    handlers.register(socketio)
+    for blueprint in (pages.bp, auth.bp, api.bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api.bp)
+    errors.register(app)
+    security.register(app)
+
+    @app.context_processor
+    def interface_language():
+        from flask_babel import get_locale
+
+        current = str(get_locale() or "en")
+        return {"current_locale": current, "other_locales": [code for code in LOCALES if code != current]}
+
+    return app

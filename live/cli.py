@@ -1,0 +1,136 @@
+"""The ``live`` command: ``serve``, ``facilitator add``, ``token create``.
+
+``serve`` monkey-patches for gevent (or eventlet) before anything else imports
+sockets, so this module imports nothing heavy at the top.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import socket
+import sys
+
+from live.config import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="live", description="Live workshop interaction server.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the server")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all, so phones reach it)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+
+    facilitator = commands.add_parser("facilitator", help="manage facilitator accounts")
+    facilitator_commands = facilitator.add_subparsers(dest="action", required=True)
+    add = facilitator_commands.add_parser("add", help="create a facilitator account")
+    add.add_argument("email")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+    token = commands.add_parser("token", help="manage API tokens")
+    token_commands = token.add_subparsers(dest="action", required=True)
+    create = token_commands.add_parser("create", help="print a new API token for a facilitator")
+    create.add_argument("email")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``live`` console script and of ``python -m live``."""
+    args = _parser().parse_args(argv)
+    settings = Settings.from_env()
+    if args.command == "serve":
+        serve(settings, args.host, args.port)
+    elif args.command == "facilitator":
+        add_facilitator(settings, args.email, args.password_stdin)
+    elif args.command == "token":
+        create_token(settings, args.email)
+
+
+def _patch(async_mode: str) -> None:
+    if async_mode == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+    elif async_mode == "eventlet":
+        import eventlet
+
+        eventlet.monkey_patch()
+
+
+def _database(settings: Settings):
+    from live.store.db import make_engine, make_sessionmaker, migrate
+
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    return make_sessionmaker(engine)
+
+
+def lan_address() -> str | None:
+    """This machine's address on the local network, for phones (no packet is sent)."""
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
+            address = info[4][0]
+            if not address.startswith("127."):
+                return address
+    except OSError:
+        pass
+    return None
+
+
+def serve(settings: Settings, host: str, port: int) -> None:
+    """Run the server until interrupted."""
+    _patch(settings.async_mode)
+    from live.app import create_app
+    from live.extensions import socketio
+    from live.services import accounts
+
+    app = create_app(settings)
+    lan = lan_address()
+    if lan and host in ("0.0.0.0", "::"):
+        app.config["LIVE_LAN_URL"] = f"http://{lan}:{port}"
+    local = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    print(f"live is running at {local}  (async mode: {settings.async_mode})", flush=True)
+    print(f"  database: {settings.database_url.split('@')[-1]}", flush=True)
+    print(f"  archives: {settings.archive_dir}", flush=True)
+    phones = settings.public_url or app.config.get("LIVE_LAN_URL") or local
+    print(f"  phones join at: {phones}  (set LIVE_PUBLIC_URL to change)", flush=True)
+    if not accounts.has_facilitators(app.extensions["live"].sessions):
+        print(
+            "\nNo facilitator account exists yet. Create the first one in another terminal:\n"
+            "    live facilitator add you@example.org\n"
+            f"then sign in at {local}/login\n",
+            flush=True,
+        )
+    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+
+
+def add_facilitator(settings: Settings, email: str, password_stdin: bool) -> None:
+    """``live facilitator add EMAIL``: asks for the password twice, or reads it from stdin."""
+    from live.domain.errors import DomainError
+    from live.services import accounts
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Password (8 characters or more): ")
+        if getpass.getpass("Same password again: ") != password:
+            sys.exit("The two passwords differ; nothing was created.")
+    try:
+        accounts.add_facilitator(_database(settings), email, password)
+    except DomainError as error:
+        sys.exit(f"error: {error.message}")
+    print(f"Facilitator {accounts.normalise_email(email)} created. Sign in at /login on your live server.")
+
+
+def create_token(settings: Settings, email: str) -> None:
+    """``live token create EMAIL``: the token alone on the last line of stdout."""
+    from live.domain.errors import DomainError
+    from live.services import accounts
+
+    try:
+        token = accounts.create_api_token(_database(settings), email)
+    except DomainError as error:
+        sys.exit(f"error: {error.message}")
+    print("API token (shown once; send it as 'Authorization: Bearer <token>'):")
+    print(token)

@@ -1,0 +1,9 @@
+"""Pure rules of a live session: no Flask, Socket.IO or SQLAlchemy in here.
+
+- ``errors``: the one error type the edges turn into ``{"ok": false, ...}``.
+- ``text``: cleaning of short texts typed by people (names, prompts, options).
+- ``codes``: join codes and their unambiguous alphabet.
+- ``poll``: poll specs, answer checking and tallies.
+- ``activities``: dispatch from an activity ``type`` to its rules.
+- ``session``: the session lifecycle (lobby -> activity -> ended).
+"""

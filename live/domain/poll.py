@@ -1,0 +1,110 @@
+"""Polls: a prompt, 2 to 12 options, one choice or several.
+
+A participant answers a poll once. A single-choice value is an option index; a
+multiple-choice value is a list of distinct indices (at least one), stored sorted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from live.domain.errors import DomainError
+from live.domain.text import required_text
+
+TYPE = "poll"
+MIN_OPTIONS = 2
+MAX_OPTIONS = 12
+MAX_PROMPT = 300
+MAX_OPTION = 120
+
+
+@dataclass(frozen=True)
+class PollSpec:
+    """What the facilitator wrote: the question, its options, single or multiple choice."""
+
+    prompt: str
+    options: tuple[str, ...]
+    multiple: bool = False
+
+    type: str = field(default=TYPE, init=False)
+
+    def as_dict(self) -> dict:
+        """The spec as stored and as given back by the API."""
+        return {"type": TYPE, "prompt": self.prompt, "options": list(self.options), "multiple": self.multiple}
+
+
+def parse_spec(raw: dict, where: str = "") -> PollSpec:
+    """Validate a poll spec from untrusted input (API body, form, database)."""
+    prompt = required_text(raw.get("prompt"), f"{where}prompt", MAX_PROMPT)
+    options = raw.get("options")
+    if not isinstance(options, list):
+        raise DomainError("invalid_type", "options must be a list of strings.", f"{where}options")
+    if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
+        raise DomainError(
+            "invalid_options",
+            f"A poll needs between {MIN_OPTIONS} and {MAX_OPTIONS} options.",
+            f"{where}options",
+        )
+    cleaned = tuple(
+        required_text(option, f"{where}options[{index}]", MAX_OPTION) for index, option in enumerate(options)
+    )
+    multiple = raw.get("multiple", False)
+    if not isinstance(multiple, bool):
+        raise DomainError("invalid_type", "multiple must be true or false.", f"{where}multiple")
+    return PollSpec(prompt=prompt, options=cleaned, multiple=multiple)
+
+
+def check_answer(spec: PollSpec, value: object) -> int | list[int]:
+    """The normalised answer, or a DomainError saying what is wrong with ``value``."""
+    if spec.multiple:
+        indices = value if isinstance(value, list) else [value]
+        if not indices:
+            raise DomainError("invalid_value", "Choose at least one option.", "value")
+        checked = [_option_index(spec, index) for index in indices]
+        if len(set(checked)) != len(checked):
+            raise DomainError("invalid_value", "An option was chosen twice.", "value")
+        return sorted(checked)
+    return _option_index(spec, value)
+
+
+def _option_index(spec: PollSpec, value: object) -> int:
+    # bool is an int in Python: True must not vote for option 1.
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise DomainError("invalid_value", "The answer must be an option number.", "value")
+    if not 0 <= value < len(spec.options):
+        raise DomainError("out_of_range", f"There is no option {value}.", "value")
+    return value
+
+
+class Tally:
+    """Running counts of a poll, updated answer by answer (never recounted per vote)."""
+
+    def __init__(self, spec: PollSpec) -> None:
+        self.counts = [0] * len(spec.options)
+        self.n_answers = 0
+
+    def add(self, value: int | list[int]) -> None:
+        """Count one accepted answer."""
+        for index in value if isinstance(value, list) else [value]:
+            self.counts[index] += 1
+        self.n_answers += 1
+
+    def results(self) -> dict:
+        """The type-specific fields of the ``results`` event."""
+        return {"counts": list(self.counts)}
+
+
+def public_view(spec: PollSpec) -> dict:
+    """What participants may see of the poll."""
+    return spec.as_dict()
+
+
+def describe_answer(spec: PollSpec, value: int | list[int]) -> str:
+    """The answer as text, for the CSV export."""
+    indices = value if isinstance(value, list) else [value]
+    return " | ".join(spec.options[index] for index in indices)
+
+
+def answer_limit(spec: PollSpec) -> int:
+    """How many answers one participant may give: a poll takes one vote."""
+    return 1

@@ -1,0 +1,104 @@
+"""Sessions before they start: create, edit, list, look up."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from live.domain import activities as activity_rules
+from live.domain.codes import new_join_code
+from live.domain.errors import DomainError
+from live.domain.session import LOBBY
+from live.domain.text import required_text
+from live.services import tokens
+from live.store import repository
+from live.store.db import utcnow
+from live.store.models import LiveSession
+
+MAX_TITLE = 200
+
+
+@dataclass(frozen=True)
+class CreatedSession:
+    """What the creator of a session needs: its code, host token and activity ids."""
+
+    code: str
+    host_token: str
+    activities: list[dict]
+
+
+def new_activity_id() -> str:
+    """Activity ids are random, so they reveal nothing and never collide across sessions."""
+    return uuid.uuid4().hex
+
+
+def parse_plan(title: object, raw_activities: object) -> tuple[str, list]:
+    """Validate a session title and its list of activity specs."""
+    clean_title = required_text(title, "title", MAX_TITLE)
+    return clean_title, activity_rules.parse_specs(raw_activities)
+
+
+def create_session(sessions: sessionmaker, secret_key: str, facilitator_id: int, title, raw_activities) -> CreatedSession:
+    """Create a session in the lobby with a fresh join code; returns its code and host token."""
+    clean_title, specs = parse_plan(title, raw_activities)
+    for _attempt in range(10):
+        code = new_join_code()
+        salt = tokens.new_salt()
+        try:
+            with sessions.begin() as db:
+                row = LiveSession(
+                    code=code, title=clean_title, facilitator_id=facilitator_id, host_salt=salt,
+                    phase=LOBBY, created_at=utcnow(),
+                )
+                db.add(row)
+                db.flush()
+                activity_rows = repository.replace_activities(db, row.id, specs, new_activity_id)
+                listed = [{"id": a.id, "type": a.type} for a in activity_rows]
+            return CreatedSession(code=code, host_token=tokens.host_token(secret_key, code, salt), activities=listed)
+        except IntegrityError:
+            continue  # join code taken: draw another
+    raise DomainError("unavailable", "Could not allocate a join code; try again.")
+
+
+def owned_session(sessions: sessionmaker, facilitator_id: int, code: str) -> LiveSession:
+    """The session ``code`` if it belongs to ``facilitator_id``; another's is 'not found', not 'forbidden'."""
+    with sessions() as db:
+        row = repository.session_by_code(db, code)
+    if row is None or row.facilitator_id != facilitator_id:
+        raise DomainError("not_found", "There is no such session.")
+    return row
+
+
+def plan_of(sessions: sessionmaker, session_id: int) -> list[dict]:
+    """The activities of a session as stored specs with id and status."""
+    with sessions() as db:
+        rows = repository.activity_rows(db, session_id)
+    return [dict(row.spec, id=row.id, position=row.position, status=row.status) for row in rows]
+
+
+def update_plan(sessions: sessionmaker, facilitator_id: int, code: str, title, raw_activities) -> None:
+    """Replace the title and activities of a session that has not started yet."""
+    clean_title, specs = parse_plan(title, raw_activities)
+    with sessions.begin() as db:
+        row = repository.session_by_code(db, code)
+        if row is None or row.facilitator_id != facilitator_id:
+            raise DomainError("not_found", "There is no such session.")
+        lifecycle = repository.lifecycle_of(row, repository.activity_rows(db, row.id))
+        if lifecycle.has_started:
+            raise DomainError("already_started", "A session cannot be edited once an activity has been opened.")
+        row.title = clean_title
+        repository.replace_activities(db, row.id, specs, new_activity_id)
+
+
+def sessions_of(sessions: sessionmaker, facilitator_id: int) -> list[LiveSession]:
+    """A facilitator's sessions, newest first."""
+    with sessions() as db:
+        return repository.sessions_of(db, facilitator_id)
+
+
+def host_token_of(secret_key: str, session: LiveSession) -> str:
+    """The host token of a session, for its owner's host screen."""
+    return tokens.host_token(secret_key, session.code, session.host_salt)

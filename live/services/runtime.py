@@ -1,0 +1,365 @@
+"""A running session: who is in, what is open, the live tallies.
+
+The database is the truth; ``SessionState`` is a cache of it, rebuilt from the
+database the first time a process touches a session (so a restarted server
+carries on where it stopped). Answers are checked against the cache, committed
+through the group committer, and only then counted and acknowledged.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.orm import sessionmaker
+
+from live.domain import activities as activity_rules
+from live.domain.activities import Activity
+from live.domain.errors import DomainError
+from live.domain.session import ACTIVITY, ENDED, OPEN, Lifecycle
+from live.domain.text import optional_text
+from live.services import summary as summaries
+from live.services import tokens
+from live.services.messages import Outbound, hosts_room, participant_room, session_room
+from live.store import repository
+from live.store.committer import GroupCommitter
+from live.store.db import utcnow
+from live.store.models import Activity as ActivityRow
+from live.store.models import LiveSession, Participant
+
+MAX_NAME = 40
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """An ``answer`` payload, already checked for shape at the edge."""
+
+    activity_id: str
+    answer_id: str
+    value: object
+
+
+@dataclass
+class SessionState:
+    """The cached state of one session in this process."""
+
+    session_id: int
+    code: str
+    title: str
+    facilitator_id: int
+    host_salt: str
+    lifecycle: Lifecycle
+    activities: dict[str, Activity]
+    opened_at: dict[str, datetime | None]
+    tallies: dict[str, object]
+    names: dict[str, str | None]
+    archive_path: str | None = None
+    # (participant, activity) -> answers given; participant -> activity -> values
+    given: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    values: dict[str, dict[str, list]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    acked: set[tuple[str, str]] = field(default_factory=set)
+    inflight: dict[tuple[str, str], object] = field(default_factory=dict)
+    connections: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    dirty_results: set[str] = field(default_factory=set)
+    dirty_presence: bool = False
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+
+class Runtime:
+    """Every running session of this process, and the use cases that act on them."""
+
+    def __init__(self, sessions: sessionmaker, committer: GroupCommitter, secret_key: str, archive_dir: Path) -> None:
+        self._sessions = sessions
+        self._committer = committer
+        self._secret_key = secret_key
+        self._archive_dir = archive_dir
+        self._states: dict[str, SessionState] = {}
+        self._load_lock = threading.Lock()
+
+    # -- loading -----------------------------------------------------------------
+
+    def state(self, code: str) -> SessionState:
+        """The cached state of session ``code``, loaded from the database on first use."""
+        cached = self._states.get(code)
+        if cached is not None:
+            return cached
+        with self._load_lock:
+            if code not in self._states:
+                self._states[code] = self._load(code)
+            return self._states[code]
+
+    def _load(self, code: str) -> SessionState:
+        with self._sessions() as db:
+            row = repository.session_by_code(db, code) if isinstance(code, str) else None
+            if row is None:
+                raise DomainError("unknown_session", "There is no session with this code.")
+            activity_rows = repository.activity_rows(db, row.id)
+            participants = repository.participants_of(db, row.id)
+            answers = repository.answers_of(db, row.id)
+        activities = {a.id: repository.to_rule(a) for a in activity_rows}
+        state = SessionState(
+            session_id=row.id, code=row.code, title=row.title, facilitator_id=row.facilitator_id,
+            host_salt=row.host_salt, lifecycle=repository.lifecycle_of(row, activity_rows),
+            activities=activities, opened_at={a.id: a.opened_at for a in activity_rows},
+            tallies={a.id: activity_rules.new_tally(a) for a in activities.values()},
+            names={p.id: p.name for p in participants}, archive_path=row.archive_path,
+        )
+        for answer in answers:
+            self._count(state, answer.participant_id, answer.activity_id, answer.value)
+            state.given[(answer.participant_id, answer.activity_id)] += 1
+            state.acked.add((answer.participant_id, answer.answer_id))
+        return state
+
+    def reload_plan(self, code: str) -> list[Outbound]:
+        """Forget a cached session whose plan was edited; tells its screens the new state."""
+        cached = self._states.get(code)
+        if cached is None:
+            return []
+        with self._load_lock:
+            fresh = self._load(code)
+            fresh.connections = cached.connections
+            self._states[code] = fresh
+        return [Outbound("state", self.public_state(fresh), session_room(code))]
+
+    # -- views ---------------------------------------------------------------------
+
+    def public_state(self, state: SessionState) -> dict:
+        """The ``state`` event: phase and current activity as participants may see them."""
+        current = state.lifecycle.current_activity_id
+        view = None
+        if state.lifecycle.phase == ACTIVITY and current:
+            view = activity_rules.public_view(state.activities[current], state.lifecycle.statuses[current])
+        return {
+            "phase": state.lifecycle.phase,
+            "activity": view,
+            "title": state.title,
+            "n_activities": len(state.activities),
+        }
+
+    def results(self, state: SessionState, activity_id: str) -> dict:
+        """The ``results`` event of one activity."""
+        activity = state.activities[activity_id]
+        tally = state.tallies[activity_id]
+        payload = {
+            "activity_id": activity_id,
+            "type": activity.type,
+            "status": state.lifecycle.statuses[activity_id],
+            "n_participants": len(state.names),
+            "n_answers": tally.n_answers,
+        }
+        payload.update(tally.results())
+        return payload
+
+    def presence(self, state: SessionState) -> dict:
+        """The ``presence`` event: participants joined, and connected now."""
+        connected = sum(1 for count in state.connections.values() if count > 0)
+        return {"n_participants": len(state.names), "n_connected": connected}
+
+    def host_view(self, state: SessionState) -> dict:
+        """Everything a host screen needs when it (re)connects."""
+        return {
+            "state": self.public_state(state),
+            "presence": self.presence(state),
+            "activities": [
+                dict(activity_rules.public_view(a, state.lifecycle.statuses[a.id]), **{"n_answers": state.tallies[a.id].n_answers})
+                for a in sorted(state.activities.values(), key=lambda a: a.position)
+            ],
+        }
+
+    def pending_pushes(self) -> list[Outbound]:
+        """Results and presence changed since the last call, for the host screens.
+
+        Called about ten times a second by one loop: this is the coalescing that
+        keeps a vote burst from turning into one emit per vote."""
+        messages = []
+        for state in list(self._states.values()):
+            if not state.dirty_results and not state.dirty_presence:
+                continue
+            with state.lock:
+                dirty, state.dirty_results = state.dirty_results, set()
+                presence, state.dirty_presence = state.dirty_presence, False
+                for activity_id in sorted(dirty):
+                    messages.append(Outbound("results", self.results(state, activity_id), hosts_room(state.code)))
+                if presence:
+                    messages.append(Outbound("presence", self.presence(state), hosts_room(state.code)))
+        return messages
+
+    # -- connections ---------------------------------------------------------------
+
+    def connect_host(self, code: object, host_token: object) -> SessionState:
+        """Check a host connection; raises ``unknown_session`` or ``forbidden``."""
+        state = self._known_state(code)
+        if not tokens.is_host_token(self._secret_key, state.code, state.host_salt, host_token):
+            raise DomainError("forbidden", "This host token does not open this session.")
+        return state
+
+    def join(self, code: object, token: object, name: object) -> tuple[SessionState, dict]:
+        """A participant connects: the same one again if ``token`` is theirs, else a new one.
+
+        Returns the state and the ``welcome`` payload."""
+        state = self._known_state(code)
+        clean_name = optional_text(name, "name", MAX_NAME)
+        participant_id = tokens.participant_from_token(self._secret_key, state.code, token)
+        with state.lock:
+            if participant_id not in state.names:
+                participant_id = self._add_participant(state, clean_name)
+            elif clean_name and clean_name != state.names[participant_id]:
+                self._rename(state, participant_id, clean_name)
+            state.connections[participant_id] += 1
+            state.dirty_presence = True
+            welcome = {
+                "participant_id": participant_id,
+                "token": tokens.participant_token(self._secret_key, state.code, participant_id),
+                "name": state.names[participant_id],
+                "state": self.public_state(state),
+                "answers": {aid: list(vals) for aid, vals in state.values.get(participant_id, {}).items()},
+            }
+        return state, welcome
+
+    def leave(self, code: str, participant_id: str) -> None:
+        """A participant's connection closed (they stay a participant and may come back)."""
+        state = self._states.get(code)
+        if state is None:
+            return
+        with state.lock:
+            state.connections[participant_id] = max(0, state.connections[participant_id] - 1)
+            state.dirty_presence = True
+
+    def _known_state(self, code: object) -> SessionState:
+        if not isinstance(code, str) or not 1 <= len(code) <= 16:
+            raise DomainError("unknown_session", "There is no session with this code.")
+        return self.state(code.strip().upper())
+
+    def _add_participant(self, state: SessionState, name: str | None) -> str:
+        participant_id = uuid.uuid4().hex
+        with self._sessions.begin() as db:
+            db.add(Participant(id=participant_id, session_id=state.session_id, name=name, created_at=utcnow()))
+        state.names[participant_id] = name
+        return participant_id
+
+    def _rename(self, state: SessionState, participant_id: str, name: str) -> None:
+        with self._sessions.begin() as db:
+            db.get(Participant, participant_id).name = name
+        state.names[participant_id] = name
+
+    # -- answers -------------------------------------------------------------------
+
+    def submit_answer(self, code: str, participant_id: str, answer: AnswerInput) -> dict:
+        """Check, commit, then count an answer; returns the ack once it is durable.
+
+        The same ``answer_id`` again is acknowledged again and counted once."""
+        state = self.state(code)
+        key = (participant_id, answer.answer_id)
+        with state.lock:
+            if key in state.acked:
+                return {"ok": True}
+            ticket = state.inflight.get(key)
+            owner = ticket is None
+            if owner:
+                activity, value = self._accept(state, participant_id, answer)
+                ticket = self._committer.submit(self._answer_row(state, participant_id, answer, activity, value))
+                state.inflight[key] = ticket
+        durable = ticket.wait()
+        if owner:
+            with state.lock:
+                state.inflight.pop(key, None)
+                if durable:
+                    state.acked.add(key)
+                    self._count(state, participant_id, answer.activity_id, ticket.row["value"])
+                    state.dirty_results.add(answer.activity_id)
+                else:
+                    state.given[(participant_id, answer.activity_id)] -= 1
+        if not durable:
+            raise DomainError("unavailable", "Your answer could not be saved. Please send it again.")
+        return {"ok": True}
+
+    def _accept(self, state: SessionState, participant_id: str, answer: AnswerInput):
+        """Refuse what may not be counted; reserve the participant's answer slot."""
+        state.lifecycle.check_answerable(answer.activity_id)
+        activity = state.activities[answer.activity_id]
+        value = activity_rules.check_answer(activity, answer.value)
+        slot = (participant_id, answer.activity_id)
+        if state.given[slot] >= activity_rules.answer_limit(activity):
+            raise DomainError("already_answered", "You have already answered this activity.", "activity_id")
+        state.given[slot] += 1
+        return activity, value
+
+    def _answer_row(self, state: SessionState, participant_id: str, answer: AnswerInput, activity, value) -> dict:
+        now = utcnow()
+        opened = state.opened_at.get(activity.id)
+        return {
+            "session_id": state.session_id, "activity_id": activity.id, "participant_id": participant_id,
+            "answer_id": answer.answer_id, "value": value, "created_at": now,
+            "ms_since_open": int((now - opened).total_seconds() * 1000) if opened else None,
+        }
+
+    @staticmethod
+    def _count(state: SessionState, participant_id: str, activity_id: str, value) -> None:
+        state.tallies[activity_id].add(value)
+        state.values[participant_id][activity_id].append(value)
+
+    # -- host controls -------------------------------------------------------------
+
+    def open_activity(self, state: SessionState, activity_id: str) -> list[Outbound]:
+        """Open an activity (closing the open one); everyone is told the new state."""
+        with state.lock:
+            closed = state.lifecycle.open(activity_id)
+            now = utcnow()
+            state.opened_at[activity_id] = now
+            self._save_lifecycle(state, opened=(activity_id, now), closed=closed)
+            state.dirty_results.update({activity_id} | ({closed} if closed else set()))
+            return [Outbound("state", self.public_state(state), session_room(state.code))]
+
+    def close_activity(self, state: SessionState, activity_id: str) -> list[Outbound]:
+        """Close an open activity; it stays on screen with its results."""
+        with state.lock:
+            state.lifecycle.close(activity_id)
+            self._save_lifecycle(state, closed=activity_id)
+            state.dirty_results.add(activity_id)
+            return [Outbound("state", self.public_state(state), session_room(state.code))]
+
+    def end_session(self, state: SessionState, public_url: str, locale: str = "en") -> tuple[dict, list[Outbound]]:
+        """End the session and write its archive; the ack carries where the summary is.
+
+        Ending twice gives the same answer: a host that lost the first ack can ask again."""
+        with state.lock:
+            if state.lifecycle.phase != ENDED:
+                open_ids = [aid for aid, status in state.lifecycle.statuses.items() if status == OPEN]
+                state.lifecycle.end()
+                self._save_lifecycle(state, closed_many=open_ids, ended=True)
+                state.dirty_results.update(open_ids)
+        # Answers accepted before the end are still being committed: wait for them,
+        # so the archive holds every acknowledged answer.
+        self._committer.flush()
+        with state.lock:
+            if state.archive_path is None:
+                path = summaries.archive_session(self._sessions, state.code, self._archive_dir, locale)
+                state.archive_path = str(path)
+            ack = {
+                "ok": True,
+                "summary_url": f"{public_url}/api/sessions/{state.code}/summary",
+                "archive_url": f"{public_url}/archives/{state.code}",
+                "archive_path": state.archive_path,
+            }
+            return ack, [Outbound("state", self.public_state(state), session_room(state.code))]
+
+    def _save_lifecycle(self, state, opened=None, closed=None, closed_many=(), ended=False) -> None:
+        """Persist the lifecycle before anyone is told about it."""
+        now = utcnow()
+        with self._sessions.begin() as db:
+            session = db.get(LiveSession, state.session_id)
+            session.phase = state.lifecycle.phase
+            session.current_activity_id = state.lifecycle.current_activity_id
+            if opened:
+                row = db.get(ActivityRow, opened[0])
+                row.status, row.opened_at, row.closed_at = OPEN, opened[1], None
+                session.started_at = session.started_at or now
+            for activity_id in [closed] if closed else list(closed_many):
+                row = db.get(ActivityRow, activity_id)
+                row.status, row.closed_at = state.lifecycle.statuses[activity_id], now
+            if ended:
+                session.ended_at = now

@@ -1,0 +1,92 @@
+"""The session summary: one document (schema 1) served by the API and written
+as ``summary.json`` in the archive, plus the raw answers for the CSV."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy.orm import sessionmaker
+
+from live.domain import activities as activity_rules
+from live.domain.errors import DomainError
+from live.store import repository
+from live.store.models import LiveSession
+
+SCHEMA = 1
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A stored naive-UTC timestamp as ISO 8601 with a Z."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def collect(sessions: sessionmaker, code: str) -> tuple[dict, list[dict]]:
+    """The summary document and the answer rows of session ``code``, from the database."""
+    with sessions() as db:
+        session = repository.session_by_code(db, code)
+        if session is None:
+            raise DomainError("not_found", "There is no such session.")
+        activity_rows = repository.activity_rows(db, session.id)
+        participants = repository.participants_of(db, session.id)
+        answers = repository.answers_of(db, session.id)
+    rules = {row.id: repository.to_rule(row) for row in activity_rows}
+    tallies = {activity_id: activity_rules.new_tally(rule) for activity_id, rule in rules.items()}
+    for answer in answers:
+        tallies[answer.activity_id].add(answer.value)
+    document = {
+        "schema": SCHEMA,
+        "code": session.code,
+        "title": session.title,
+        "created_at": iso(session.created_at),
+        "started_at": iso(session.started_at),
+        "ended_at": iso(session.ended_at),
+        "n_participants": len(participants),
+        "activities": [
+            dict(
+                row.spec,
+                id=row.id,
+                position=row.position,
+                n_answers=tallies[row.id].n_answers,
+                opened_at=iso(row.opened_at),
+                closed_at=iso(row.closed_at),
+                **tallies[row.id].results(),
+            )
+            for row in activity_rows
+        ],
+    }
+    names = {p.id: p.name for p in participants}
+    positions = {row.id: row for row in activity_rows}
+    rows = [
+        {
+            "activity_position": positions[a.activity_id].position,
+            "activity_id": a.activity_id,
+            "activity_type": positions[a.activity_id].type,
+            "prompt": positions[a.activity_id].spec.get("prompt"),
+            "participant_id": a.participant_id,
+            "participant_name": names.get(a.participant_id),
+            "value": a.value,
+            "answer_text": activity_rules.describe_answer(rules[a.activity_id], a.value),
+            "answered_at": iso(a.created_at),
+            "ms_since_open": a.ms_since_open,
+        }
+        for a in answers
+    ]
+    return document, rows
+
+
+def archive_session(sessions: sessionmaker, code: str, archive_dir: Path, locale: str = "en") -> Path:
+    """Write the archive folder of an ended session and remember where it is."""
+    from live.archive.writer import write_archive
+
+    document, rows = collect(sessions, code)
+    path = write_archive(archive_dir, document, rows, locale=locale)
+    with sessions.begin() as db:
+        repository.session_by_code(db, code).archive_path = str(path)
+    return path
+
+
+def session_row(sessions: sessionmaker, code: str) -> LiveSession | None:
+    """The stored session ``code``, if any."""
+    with sessions() as db:
+        return repository.session_by_code(db, code)

@@ -1,0 +1,87 @@
+"""Rows <-> domain objects. Every function takes an open SQLAlchemy session;
+the caller owns the transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from live.domain import activities as activity_rules
+from live.domain.activities import Activity as ActivityRule
+from live.domain.session import PENDING, Lifecycle
+from live.store.db import utcnow
+from live.store.models import Activity, Answer, ApiToken, Facilitator, LiveSession, Participant
+
+
+def facilitator_by_email(db: Session, email: str) -> Facilitator | None:
+    """The facilitator with ``email`` (already lower-cased), if any."""
+    return db.scalar(select(Facilitator).where(Facilitator.email == email))
+
+
+def count_facilitators(db: Session) -> int:
+    """How many facilitator accounts exist."""
+    return db.scalar(select(func.count(Facilitator.id))) or 0
+
+
+def facilitator_by_token_hash(db: Session, token_hash: str) -> Facilitator | None:
+    """The owner of the API token whose SHA-256 is ``token_hash``; marks the token used."""
+    token = db.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash))
+    if token is None:
+        return None
+    token.last_used_at = utcnow()
+    return db.get(Facilitator, token.facilitator_id)
+
+
+def session_by_code(db: Session, code: str) -> LiveSession | None:
+    """The session with join code ``code``, if any."""
+    return db.scalar(select(LiveSession).where(LiveSession.code == code))
+
+
+def sessions_of(db: Session, facilitator_id: int) -> list[LiveSession]:
+    """A facilitator's sessions, newest first."""
+    query = select(LiveSession).where(LiveSession.facilitator_id == facilitator_id)
+    return list(db.scalars(query.order_by(LiveSession.created_at.desc(), LiveSession.id.desc())))
+
+
+def activity_rows(db: Session, session_id: int) -> list[Activity]:
+    """The activities of a session in their order."""
+    return list(db.scalars(select(Activity).where(Activity.session_id == session_id).order_by(Activity.position)))
+
+
+def to_rule(row: Activity) -> ActivityRule:
+    """The domain activity of a stored row."""
+    return ActivityRule(id=row.id, position=row.position, spec=activity_rules.parse_spec(row.spec))
+
+
+def replace_activities(db: Session, session_id: int, specs: list, new_id) -> list[Activity]:
+    """Replace the plan of a not-yet-started session with ``specs`` (domain specs)."""
+    for row in activity_rows(db, session_id):
+        db.delete(row)
+    db.flush()
+    rows = [
+        Activity(id=new_id(), session_id=session_id, position=index, type=spec.type, spec=spec.as_dict(), status=PENDING)
+        for index, spec in enumerate(specs)
+    ]
+    db.add_all(rows)
+    db.flush()
+    return rows
+
+
+def lifecycle_of(session: LiveSession, rows: list[Activity]) -> Lifecycle:
+    """The domain lifecycle stored in a session row and its activity rows."""
+    return Lifecycle(
+        phase=session.phase,
+        current_activity_id=session.current_activity_id,
+        statuses={row.id: row.status for row in rows},
+    )
+
+
+def participants_of(db: Session, session_id: int) -> list[Participant]:
+    """The participants who joined a session, oldest first."""
+    query = select(Participant).where(Participant.session_id == session_id)
+    return list(db.scalars(query.order_by(Participant.created_at, Participant.id)))
+
+
+def answers_of(db: Session, session_id: int) -> list[Answer]:
+    """Every stored answer of a session, in the order they were committed."""
+    return list(db.scalars(select(Answer).where(Answer.session_id == session_id).order_by(Answer.id)))

@@ -1,0 +1,63 @@
+"""The JSON API: create a session, read its summary. Bearer API tokens."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request, url_for
+
+from live.app import public_base_url, services
+from live.domain.errors import DomainError
+from live.services import accounts, planning, summary
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _facilitator():
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    facilitator = None
+    if scheme.lower() == "bearer" and token.strip():
+        facilitator = accounts.facilitator_for_token(services().sessions, token.strip())
+    if facilitator is None:
+        raise DomainError("unauthorized", "Send a valid API token as 'Authorization: Bearer <token>'.")
+    return facilitator
+
+
+def _json_body() -> dict:
+    if not request.is_json:
+        raise DomainError("invalid_body", "Send a JSON object with Content-Type: application/json.")
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise DomainError("invalid_body", "The body must be a JSON object.")
+    return body
+
+
+def session_links(code: str) -> dict:
+    """The addresses of a session, as phones and host screens reach them."""
+    base = public_base_url()
+    return {
+        "join_url": f"{base}{url_for('pages.join_page', code=code)}",
+        "qr_url": f"{base}{url_for('pages.qr_code', code=code)}",
+        "host_url": f"{base}{url_for('pages.host_screen', code=code)}",
+    }
+
+
+@bp.post("/sessions")
+def create_session():
+    """Create a session from a title and a list of activities."""
+    facilitator = _facilitator()
+    body = _json_body()
+    created = planning.create_session(
+        services().sessions, services().settings.secret_key, facilitator.id, body.get("title"), body.get("activities")
+    )
+    document = {"code": created.code, "host_token": created.host_token, **session_links(created.code)}
+    document["activities"] = created.activities
+    return jsonify(document), 201
+
+
+@bp.get("/sessions/<code>/summary")
+def session_summary(code: str):
+    """The summary document of one of the caller's sessions (the archived summary.json)."""
+    facilitator = _facilitator()
+    planning.owned_session(services().sessions, facilitator.id, code)
+    document, _rows = summary.collect(services().sessions, code)
+    return jsonify(document)

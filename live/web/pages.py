@@ -1,0 +1,226 @@
+"""HTML pages: landing and join, QR code, host screen, dashboard, session editor, archives."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import qrcode
+import qrcode.image.svg
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from live.app import LOCALES, public_base_url, services
+from live.domain.codes import normalise_join_code
+from live.domain.errors import DomainError
+from live.services import planning, summary
+from live.web.forms import JoinForm, SessionForm
+
+bp = Blueprint("pages", __name__)
+
+ARCHIVE_FILES = {"summary.json": "application/json", "answers.csv": "text/csv", "index.html": "text/html"}
+
+
+def _session_or_404(code: str):
+    row = summary.session_row(services().sessions, code) if len(code) <= 16 else None
+    if row is None:
+        abort(404)
+    return row
+
+
+def _owned_or_404(code: str):
+    try:
+        return planning.owned_session(services().sessions, current_user.id, code)
+    except DomainError:
+        abort(404)
+
+
+def join_url(code: str) -> str:
+    """The address printed in the QR code."""
+    return f"{public_base_url()}{url_for('pages.join_page', code=code)}"
+
+
+def spaced(code: str) -> str:
+    """A join code in groups of four, easier to read from the back of a room."""
+    return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+@bp.get("/")
+def index():
+    """Facilitators go to their dashboard; everyone else can type a join code."""
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.dashboard"))
+    return render_template("index.html", form=JoinForm(request.args))
+
+
+@bp.get("/join")
+def join_by_code():
+    """The typed-code form of the landing page."""
+    form = JoinForm(request.args)
+    code = normalise_join_code(form.code.data or "")
+    if not code:
+        return render_template("index.html", form=form)
+    if len(code) <= 16 and summary.session_row(services().sessions, code):
+        return redirect(url_for("pages.join_page", code=code))
+    return render_template("index.html", form=form, not_found=True), 404
+
+
+@bp.get("/j/<code>")
+def join_page(code: str):
+    """The participant page, opened from the QR code."""
+    normalised = normalise_join_code(code)
+    if normalised != code:
+        return redirect(url_for("pages.join_page", code=normalised))
+    session = _session_or_404(code)
+    return render_template("join.html", session=session, code=code)
+
+
+@bp.get("/qr/<code>.svg")
+def qr_code(code: str):
+    """The QR code of a session's join address, as SVG."""
+    _session_or_404(code)
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, box_size=10)
+    qr.add_data(join_url(code))
+    image = qr.make_image(image_factory=qrcode.image.svg.SvgPathFillImage)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    response = send_file(io.BytesIO(buffer.getvalue()), mimetype="image/svg+xml")
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@bp.get("/lang/<locale>")
+def switch_language(locale: str):
+    """Remember the chosen interface language and go back where the person was."""
+    target = request.args.get("next") or "/"
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"
+    response = redirect(target)
+    if locale in LOCALES:
+        response.set_cookie("lang", locale, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    """A facilitator's sessions, newest first, and a button to create one."""
+    sessions = planning.sessions_of(services().sessions, current_user.id)
+    return render_template("dashboard.html", sessions=sessions)
+
+
+def _raw_activities(form: SessionForm) -> list[dict]:
+    """The polls of the editor as API-style specs; blank and removed ones are skipped."""
+    raw = []
+    for entry in form.polls.entries:
+        poll = entry.form
+        lines = [line.strip() for line in (poll.options.data or "").splitlines() if line.strip()]
+        if poll.remove.data or (not (poll.prompt.data or "").strip() and not lines):
+            continue
+        raw.append({"type": "poll", "prompt": poll.prompt.data or "", "options": lines, "multiple": bool(poll.multiple.data)})
+    return raw
+
+
+def describe_error(error: DomainError) -> str:
+    """A planning error in the interface language, naming the poll at fault."""
+    messages = {
+        "blank": _("This field must not be empty."),
+        "too_long": _("This text is too long."),
+        "invalid_options": _("A poll needs between 2 and 12 options."),
+        "already_started": _("This session has started: it can no longer be edited."),
+    }
+    message = messages.get(error.code, error.message)
+    if error.field and error.field.startswith("activities["):
+        number = int(error.field[len("activities[") : error.field.index("]")]) + 1
+        return _("Poll %(number)d: %(message)s", number=number, message=message)
+    if error.code == "blank" and error.field == "activities":
+        return _("Add at least one poll.")
+    return message
+
+
+def _editor(form: SessionForm, session=None, error: str | None = None, status: int = 200):
+    if not form.polls.entries or (form.polls.entries[-1].form.prompt.data or "").strip():
+        form.polls.append_entry()  # always one blank poll to fill in
+    return render_template("session_edit.html", form=form, session=session, error=error), status
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+@login_required
+def new_session():
+    """The session editor, empty; saving creates the session."""
+    form = SessionForm()
+    if form.validate_on_submit():
+        try:
+            created = planning.create_session(
+                services().sessions, services().settings.secret_key, current_user.id, form.title.data, _raw_activities(form)
+            )
+            return redirect(url_for("pages.dashboard", created=created.code))
+        except DomainError as error:
+            return _editor(form, error=describe_error(error), status=400)
+    return _editor(form, status=400 if request.method == "POST" else 200)
+
+
+@bp.route("/sessions/<code>/edit", methods=["GET", "POST"])
+@login_required
+def edit_session(code: str):
+    """Edit the title and polls of a session that has not started."""
+    session = _owned_or_404(code)
+    if request.method == "GET":
+        plan = planning.plan_of(services().sessions, session.id)
+        data = {"title": session.title, "polls": [
+            {"prompt": a["prompt"], "options": "\n".join(a["options"]), "multiple": a.get("multiple", False)} for a in plan
+        ]}
+        return _editor(SessionForm(data=data), session=session)
+    form = SessionForm()
+    if not form.validate_on_submit():
+        return _editor(form, session=session, status=400)
+    try:
+        planning.update_plan(services().sessions, current_user.id, code, form.title.data, _raw_activities(form))
+    except DomainError as error:
+        return _editor(form, session=session, error=describe_error(error), status=409 if error.code == "already_started" else 400)
+    from live.realtime.outbound import deliver
+
+    deliver(services().runtime.reload_plan(code))
+    return redirect(url_for("pages.dashboard", saved=code))
+
+
+@bp.get("/host/<code>")
+@login_required
+def host_screen(code: str):
+    """The projector screen of a session: QR code, join address, live results, controls."""
+    session = _owned_or_404(code)
+    host_token = planning.host_token_of(services().settings.secret_key, session)
+    plan = planning.plan_of(services().sessions, session.id)
+    url = join_url(code)
+    return render_template(
+        "host.html", session=session, host_token=host_token, activities=plan, join_url=url,
+        join_url_short=url.split("://", 1)[-1], spaced_code=spaced(code),
+    )
+
+
+@bp.get("/archives")
+@login_required
+def archives():
+    """The facilitator's ended sessions and their summaries."""
+    sessions = [s for s in planning.sessions_of(services().sessions, current_user.id) if s.ended_at]
+    return render_template("archives.html", sessions=sessions)
+
+
+@bp.get("/archives/<code>", defaults={"filename": "index.html"})
+@bp.get("/archives/<code>/<filename>")
+@login_required
+def archive_file(code: str, filename: str):
+    """One file of an archived session: the summary page, summary.json or answers.csv."""
+    session = _owned_or_404(code)
+    if filename not in ARCHIVE_FILES or not session.archive_path:
+        abort(404)
+    path = Path(session.archive_path) / filename
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=ARCHIVE_FILES[filename], as_attachment=filename != "index.html",
+                         download_name=f"{code}-{filename}")
+    if filename == "index.html":
+        # The archived page holds inline CSS only (no script): allow that, nothing else.
+        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    return response
