@@ -180,10 +180,14 @@ class Runtime:
             if not state.dirty_results and not state.dirty_presence:
                 continue
             with state.lock:
-                dirty, state.dirty_results = state.dirty_results, set()
-                presence, state.dirty_presence = state.dirty_presence, False
-                for activity_id in sorted(dirty):
+                # One results event per session per tick (the contract's "at most
+                # 10 a second"): the current activity first, others on later ticks.
+                if state.dirty_results:
+                    current = state.lifecycle.current_activity_id
+                    activity_id = current if current in state.dirty_results else min(state.dirty_results)
+                    state.dirty_results.discard(activity_id)
                     messages.append(Outbound("results", self.results(state, activity_id), hosts_room(state.code)))
+                presence, state.dirty_presence = state.dirty_presence, False
                 if presence:
                     messages.append(Outbound("presence", self.presence(state), hosts_room(state.code)))
         return messages
