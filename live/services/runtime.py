@@ -123,7 +123,11 @@ class Runtime:
             fresh = self._load(code)
             fresh.connections = cached.connections
             self._states[code] = fresh
-        return [Outbound("state", self.public_state(fresh), session_room(code))]
+        # Host screens get the whole new plan: their activity ids are stale.
+        return [
+            Outbound("state", self.public_state(fresh), session_room(code)),
+            Outbound("host_state", self.host_view(fresh), hosts_room(code)),
+        ]
 
     # -- views ---------------------------------------------------------------------
 
@@ -346,7 +350,8 @@ class Runtime:
             ack = {
                 "ok": True,
                 "summary_url": f"{public_url}/api/sessions/{state.code}/summary",
-                "archive_url": f"{public_url}/archives/{state.code}",
+                # Relative: the facilitator is signed in on the address the host screen uses.
+                "archive_url": f"/archives/{state.code}",
                 "archive_path": state.archive_path,
             }
             return ack, [Outbound("state", self.public_state(state), session_room(state.code))]

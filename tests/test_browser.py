@@ -1,0 +1,119 @@
+"""A phone and a host screen in Debian's Chromium, driven by Playwright, against
+a real ``live serve``: the phone joins by the join address, taps an option, and
+the host's count moves."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REQUIRE_SERVICES, LiveServer, free_port, server_env
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PASSWORD = "correct horse battery"
+SCREENSHOTS = os.environ.get("LIVE_SCREENSHOTS")  # a folder: save screenshots there
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if REQUIRE_SERVICES:
+            pytest.fail("Chromium is missing at /usr/bin/chromium (scripts/test installs it as root)")
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    live = LiveServer(
+        env=server_env(tmp_path, f"sqlite:///{tmp_path / 'live.sqlite3'}"), port=free_port(),
+        archive_dir=tmp_path / "sessions", log_path=tmp_path / "server.log",
+    )
+    live.start()
+    yield live
+    live.stop()
+
+
+class Watched:
+    """A page whose console errors and uncaught exceptions are collected."""
+
+    def __init__(self, context):
+        self.page = context.new_page()
+        self.problems: list[str] = []
+        self.page.on("pageerror", lambda error: self.problems.append(f"pageerror: {error}"))
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+
+
+def shot(page, name: str) -> None:
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"))
+
+
+def sign_in(page, server: LiveServer, email: str) -> None:
+    page.goto(server.url + "/login")
+    page.get_by_label(re.compile("email", re.I)).fill(email)
+    page.get_by_label(re.compile("password", re.I)).fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
+    page.wait_for_url(re.compile(r"/dashboard"))
+
+
+def test_a_phone_votes_and_the_host_count_moves(browser, server):
+    from playwright.sync_api import expect
+
+    email = "host@example.org"
+    server.facilitator(email, PASSWORD)
+    created = server.create_session({
+        "title": "Club <lecture>",
+        "activities": [{"type": "poll", "prompt": "Quel livre ?", "options": ["Germinal", "<b>Nana</b>", "Zola & co"]}],
+    }, email=email)
+    code = created["code"]
+
+    host_context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="en-GB")
+    host = Watched(host_context)
+    sign_in(host.page, server, email)
+    host.page.goto(created["host_url"].replace("localhost", "127.0.0.1"))
+    expect(host.page.get_by_text(code[:4], exact=False).first).to_be_visible()
+    expect(host.page.locator("html")).to_have_attribute("lang", "en")
+    shot(host.page, "host-lobby")
+
+    phone_context = browser.new_context(viewport={"width": 360, "height": 740}, locale="fr-FR", is_mobile=True, has_touch=True)
+    phone = Watched(phone_context)
+    phone.page.goto(f"{server.url}/j/{code}")
+    expect(phone.page.locator("html")).to_have_attribute("lang", "fr")
+    phone.page.get_by_test_id("join").click()
+    expect(host.page.get_by_test_id("n-connected")).to_contain_text("1")
+
+    host.page.get_by_test_id("next").click()
+    option = phone.page.get_by_test_id("option-1")
+    expect(option).to_contain_text("<b>Nana</b>")  # typed HTML is shown as text
+    shot(phone.page, "phone-poll")
+    option.click()
+    phone.page.get_by_test_id("vote").click()
+    expect(phone.page.get_by_test_id("confirmation")).to_be_visible()
+    shot(phone.page, "phone-voted")
+
+    expect(host.page.get_by_test_id("count-1")).to_have_text(re.compile(r"^\s*1\b"))
+    expect(host.page.get_by_test_id("n-answers")).to_contain_text("1")
+    expect(host.page.get_by_test_id("count-0")).to_have_text(re.compile(r"^\s*0\b"))
+    shot(host.page, "host-poll")
+
+    # The phone sleeps and comes back: same participant, vote still shown as recorded.
+    phone.page.reload()
+    expect(phone.page.get_by_test_id("confirmation")).to_be_visible()
+    expect(host.page.get_by_test_id("n-answers")).to_contain_text("1")
+
+    assert host.problems == [] and phone.problems == []
+    host_context.close()
+    phone_context.close()

@@ -1,0 +1,135 @@
+"""Facilitator pages through the Flask test client: login with CSRF, the session
+editor, ownership, language choice."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from live.services import accounts, planning
+from tests.test_http import app, client  # noqa: F401 - fixtures
+
+PASSWORD = "password123"
+
+
+def csrf(html: str) -> str:
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+
+
+def sign_in(client, app, email="host@example.org"):
+    sessions = app.extensions["live"].sessions
+    if accounts.check_login(sessions, email, PASSWORD) is None:
+        accounts.add_facilitator(sessions, email, PASSWORD)
+    page = client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf(page)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/dashboard")
+
+
+def editor_data(page: str, title: str, polls: list[tuple[str, str, bool]]) -> dict:
+    data = {"csrf_token": csrf(page), "title": title}
+    for index, (prompt, options, multiple) in enumerate(polls):
+        data[f"polls-{index}-prompt"] = prompt
+        data[f"polls-{index}-options"] = options
+        if multiple:
+            data[f"polls-{index}-multiple"] = "y"
+    return data
+
+
+def test_login_needs_the_right_password_and_a_csrf_token(app, client):
+    accounts.add_facilitator(app.extensions["live"].sessions, "host@example.org", PASSWORD)
+    page = client.get("/login")
+    assert page.status_code == 200 and 'name="csrf_token"' in page.get_data(as_text=True)
+    no_token = client.post("/login", data={"email": "host@example.org", "password": PASSWORD})
+    assert no_token.status_code == 400
+    wrong = client.post("/login", data={"email": "host@example.org", "password": "nope", "csrf_token": csrf(page.get_data(as_text=True))})
+    assert wrong.status_code == 401
+    assert client.get("/dashboard").status_code == 302
+    sign_in(client, app)
+    assert client.get("/dashboard").status_code == 200
+
+
+def test_first_run_login_page_says_how_to_create_an_account(app, client):
+    assert "live facilitator add" in client.get("/login").get_data(as_text=True)
+
+
+def test_create_and_edit_a_session_in_the_editor(app, client):
+    sign_in(client, app)
+    page = client.get("/sessions/new").get_data(as_text=True)
+    created = client.post("/sessions/new", data=editor_data(page, "Club <lecture>", [
+        ("Quel livre ?", "Germinal\nNana\n\n", False), ("Quels jours ?", "Lundi\nMardi\nJeudi", True), ("", "", False),
+    ]))
+    assert created.status_code == 302
+    code = re.search(r"created=([A-Z0-9]+)", created.headers["Location"]).group(1)
+    session = planning.owned_session(app.extensions["live"].sessions, 1, code)
+    plan = planning.plan_of(app.extensions["live"].sessions, session.id)
+    assert [(p["prompt"], p["options"], p["multiple"]) for p in plan] == [
+        ("Quel livre ?", ["Germinal", "Nana"], False), ("Quels jours ?", ["Lundi", "Mardi", "Jeudi"], True)]
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "Club &lt;lecture&gt;" in dashboard and "Club <lecture>" not in dashboard
+
+    edit_page = client.get(f"/sessions/{code}/edit").get_data(as_text=True)
+    assert "Germinal" in edit_page
+    saved = client.post(f"/sessions/{code}/edit", data=editor_data(edit_page, "Club lecture", [("Un seul ?", "Oui\nNon", False)]))
+    assert saved.status_code == 302
+    assert [p["prompt"] for p in planning.plan_of(app.extensions["live"].sessions, session.id)] == ["Un seul ?"]
+
+    bad = client.post(f"/sessions/{code}/edit", data=editor_data(edit_page, "Club", [("Q", "Only one", False)]))
+    assert bad.status_code == 400 and "2 and 12" in bad.get_data(as_text=True)
+    empty = client.post("/sessions/new", data=editor_data(page, "Nothing", []))
+    assert empty.status_code == 400 and "at least one poll" in empty.get_data(as_text=True)
+    assert [p["prompt"] for p in planning.plan_of(app.extensions["live"].sessions, session.id)] == ["Un seul ?"]
+
+
+def test_a_started_session_cannot_be_edited(app, client):
+    sign_in(client, app)
+    sessions = app.extensions["live"].sessions
+    created = planning.create_session(sessions, "test-key", 1, "T", [{"type": "poll", "prompt": "Q", "options": ["A", "B"]}])
+    runtime = app.extensions["live"].runtime
+    runtime.open_activity(runtime.state(created.code), created.activities[0]["id"])
+    page = client.get(f"/sessions/{created.code}/edit").get_data(as_text=True)
+    refused = client.post(f"/sessions/{created.code}/edit", data=editor_data(page, "T2", [("Q2", "A\nB", False)]))
+    assert refused.status_code == 409
+    assert [p["prompt"] for p in planning.plan_of(sessions, runtime.state(created.code).session_id)] == ["Q"]
+
+
+def test_other_facilitators_sessions_are_not_found(app, client):
+    sessions = app.extensions["live"].sessions
+    accounts.add_facilitator(sessions, "owner@example.org", PASSWORD)
+    created = planning.create_session(sessions, "test-key", 1, "Mine", [{"type": "poll", "prompt": "Q", "options": ["A", "B"]}])
+    sign_in(client, app, "intruder@example.org")
+    for path in (f"/host/{created.code}", f"/sessions/{created.code}/edit", f"/archives/{created.code}",
+                 f"/archives/{created.code}/answers.csv"):
+        assert client.get(path).status_code == 404, path
+    assert "Mine" not in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_host_page_for_the_owner_holds_the_host_token_and_the_join_address(app, client):
+    sign_in(client, app)
+    created = planning.create_session(app.extensions["live"].sessions, "test-key", 1, "T",
+                                      [{"type": "poll", "prompt": "Q", "options": ["A", "B"]}])
+    page = client.get(f"/host/{created.code}").get_data(as_text=True)
+    assert created.host_token in page
+    assert f"/j/{created.code}" in page and f"/qr/{created.code}.svg" in page
+
+
+def test_language_follows_the_browser_and_the_switch(app, client):
+    assert 'lang="en"' in client.get("/").get_data(as_text=True)
+    french = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(as_text=True)
+    assert 'lang="fr"' in french and "Rejoindre" in french
+    switched = client.get("/lang/en?next=/login", headers={"Accept-Language": "fr"})
+    assert switched.status_code == 302 and switched.headers["Location"].endswith("/login")
+    assert 'lang="en"' in client.get("/login", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert client.get("/lang/en?next=https://evil.example").headers["Location"] == "/"
+
+
+def test_typed_codes_lead_to_the_join_page(app, client):
+    created = planning.create_session(app.extensions["live"].sessions, "test-key",
+                                      accounts.add_facilitator(app.extensions["live"].sessions, "h@example.org", PASSWORD).id,
+                                      "T", [{"type": "poll", "prompt": "Q", "options": ["A", "B"]}])
+    typed = f"{created.code[:4].lower()} {created.code[4:].lower()}"
+    response = client.get("/join", query_string={"code": typed})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/j/{created.code}")
+    assert client.get("/join", query_string={"code": "NOPE2345"}).status_code == 404
+    assert client.get(f"/j/{created.code.lower()}").status_code == 302
+    assert client.get(f"/j/{created.code}").status_code == 200
