@@ -133,3 +133,27 @@ def test_typed_codes_lead_to_the_join_page(app, client):
     assert client.get("/join", query_string={"code": "NOPE2345"}).status_code == 404
     assert client.get(f"/j/{created.code.lower()}").status_code == 302
     assert client.get(f"/j/{created.code}").status_code == 200
+
+
+def test_archives_list_and_files_for_the_owner(app, client):
+    sign_in(client, app)
+    sessions = app.extensions["live"].sessions
+    created = planning.create_session(sessions, "test-key", 1, "Soirée <lecture>",
+                                      [{"type": "poll", "prompt": "Q", "options": ["A", "B"]}])
+    runtime = app.extensions["live"].runtime
+    state = runtime.state(created.code)
+    runtime.open_activity(state, created.activities[0]["id"])
+    ack, _messages = runtime.end_session(state, "http://localhost")
+    assert ack["archive_url"] == f"/archives/{created.code}"
+
+    listing = client.get("/archives").get_data(as_text=True)
+    assert created.code in listing and "Soirée &lt;lecture&gt;" in listing
+    page = client.get(f"/archives/{created.code}")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert "script-src" not in page.headers["Content-Security-Policy"]  # the archive page runs no script at all
+    assert "&lt;lecture&gt;" in page.get_data(as_text=True)
+    csv_file = client.get(f"/archives/{created.code}/answers.csv")
+    assert csv_file.status_code == 200 and "attachment" in csv_file.headers["Content-Disposition"]
+    assert client.get(f"/archives/{created.code}/summary.json").get_json()["code"] == created.code
+    for bad in ("../../etc/passwd", "secret_key", "index.htm"):
+        assert client.get(f"/archives/{created.code}/{bad}").status_code == 404
