@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         ping_timeout=20,
     )
     committer = GroupCommitter(sessions, spawn=socketio.start_background_task)
-    runtime = Runtime(sessions, committer, settings.secret_key, settings.archive_dir)
+    runtime = Runtime(sessions, committer, settings.secret_key, settings.archive_dir, settings.profanity_file)
     app.extensions["live"] = Services(settings, engine, sessions, committer, runtime)
 
     babel.init_app(app, locale_selector=select_locale)

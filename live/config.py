@@ -9,6 +9,7 @@
 | LIVE_ASYNC_MODE | ``gevent`` (or ``eventlet``, ``threading``) |
 | LIVE_PUBLIC_URL | the address the request came in on |
 | LIVE_DATA_DIR | ``data/`` |
+| LIVE_PROFANITY_FILE | none: more words for the word-cloud filter, one per line (``!word`` lifts one) |
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Settings:
     async_mode: str = "gevent"
     public_url: str | None = None
     data_dir: Path = Path("data")
+    profanity_file: Path | None = None
     testing: bool = False
 
     @classmethod
@@ -55,6 +57,7 @@ class Settings:
             async_mode=async_mode,
             public_url=public_url,
             data_dir=data_dir,
+            profanity_file=Path(environ["LIVE_PROFANITY_FILE"]).resolve() if environ.get("LIVE_PROFANITY_FILE") else None,
         )
 
 

@@ -43,11 +43,15 @@ class Recorder:
     def all(self, event: str) -> list:
         return [data for name, data in self.events if name == event]
 
-    async def wait_for(self, event: str, predicate=lambda data: True, timeout: float = 10.0):
-        """The first ``event`` (already heard or coming) whose data satisfies ``predicate``."""
+    def mark(self) -> int:
+        """A bookmark: ``wait_for(..., after=mark)`` ignores what was heard before it."""
+        return len(self.events)
+
+    async def wait_for(self, event: str, predicate=lambda data: True, timeout: float = 10.0, after: int = 0):
+        """The first ``event`` (already heard since ``after``, or coming) whose data satisfies ``predicate``."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
-            for name, data in self.events:
+            for name, data in self.events[after:]:
                 if name == event and predicate(data):
                     return data
             if asyncio.get_running_loop().time() > deadline:

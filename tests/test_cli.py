@@ -70,7 +70,7 @@ def test_eventlet_mode_runs_a_poll(tmp_path):
             phones = [await participant(server.url, created["code"]) for _ in range(3)]
             assert await screen.call("open", {"activity_id": single}) == {"ok": True}
             for index, phone in enumerate(phones):
-                assert await phone.answer(single, index % 2) == {"ok": True}
+                assert await phone.answer(single, index % 2) == {"ok": True, "remaining": 0}
             results = await screen.wait_for("results", lambda r: r["n_answers"] == 3)
             assert results["counts"] == [2, 1, 0]
             assert (await screen.call("end", {}))["ok"] is True

@@ -55,10 +55,10 @@ def test_a_whole_session_with_thirty_phones(live_server):
         acks = await asyncio.gather(
             *(phone.answer(single, index % 3, answer_id=f"vote-{index}") for index, phone in enumerate(phones))
         )
-        assert acks == [{"ok": True}] * N_PARTICIPANTS
+        assert acks == [{"ok": True, "remaining": 0}] * N_PARTICIPANTS
 
         # The same answer_id again is acknowledged again and counted once.
-        assert await phones[0].answer(single, 0, answer_id="vote-0") == {"ok": True}
+        assert await phones[0].answer(single, 0, answer_id="vote-0") == {"ok": True, "remaining": 0}
         # A second vote in a single-choice poll is refused.
         second = await phones[1].answer(single, 2)
         assert second["ok"] is False and second["error"]["code"] == "already_answered"
@@ -102,10 +102,10 @@ def test_a_whole_session_with_thirty_phones(live_server):
         # A multiple-choice poll: a list of distinct indices, once.
         assert await screen.call("open", {"activity_id": multiple}) == {"ok": True}
         await fresh.wait_for("state", lambda s: s["activity"] and s["activity"]["id"] == multiple)
-        assert await fresh.answer(multiple, [2, 0]) == {"ok": True}
+        assert await fresh.answer(multiple, [2, 0]) == {"ok": True, "remaining": 0}
         assert (await phones[2].answer(multiple, [1, 1]))["error"]["code"] == "invalid_value"
         assert (await phones[2].answer(multiple, []))["error"]["code"] == "invalid_value"
-        assert await phones[2].answer(multiple, [1]) == {"ok": True}
+        assert await phones[2].answer(multiple, [1]) == {"ok": True, "remaining": 0}
         assert (await fresh.answer(multiple, [1]))["error"]["code"] == "already_answered"
         await screen.wait_for("results", lambda r: r["activity_id"] == multiple and r["counts"] == [1, 1, 1])
 
@@ -184,7 +184,7 @@ def test_acknowledged_answers_and_state_survive_a_restart(live_server):
         await screen.call("open", {"activity_id": single})
         phones = [await participant(live_server.url, code, f"P{i}") for i in range(5)]
         for index, phone in enumerate(phones):
-            assert await phone.answer(single, index % 2) == {"ok": True}
+            assert await phone.answer(single, index % 2) == {"ok": True, "remaining": 0}
         tokens = [phone.last("welcome") for phone in phones]
         for recorder in (screen, *phones):
             await recorder.disconnect()

@@ -26,13 +26,14 @@ def sign_in(client, app, email="host@example.org"):
     assert response.status_code == 302 and response.headers["Location"].endswith("/dashboard")
 
 
-def editor_data(page: str, title: str, polls: list[tuple[str, str, bool]]) -> dict:
-    data = {"csrf_token": csrf(page), "title": title}
+def editor_data(page: str, title: str, polls: list[tuple[str, str, bool]], **extra) -> dict:
+    data = {"csrf_token": csrf(page), "title": title, "profanity_filter": "y", **extra}
     for index, (prompt, options, multiple) in enumerate(polls):
-        data[f"polls-{index}-prompt"] = prompt
-        data[f"polls-{index}-options"] = options
+        data[f"activities-{index}-type"] = "poll"
+        data[f"activities-{index}-prompt"] = prompt
+        data[f"activities-{index}-options"] = options
         if multiple:
-            data[f"polls-{index}-multiple"] = "y"
+            data[f"activities-{index}-multiple"] = "y"
     return data
 
 
@@ -77,7 +78,7 @@ def test_create_and_edit_a_session_in_the_editor(app, client):
     bad = client.post(f"/sessions/{code}/edit", data=editor_data(edit_page, "Club", [("Q", "Only one", False)]))
     assert bad.status_code == 400 and "2 and 12" in bad.get_data(as_text=True)
     empty = client.post("/sessions/new", data=editor_data(page, "Nothing", []))
-    assert empty.status_code == 400 and "at least one poll" in empty.get_data(as_text=True)
+    assert empty.status_code == 400 and "at least one activity" in empty.get_data(as_text=True)
     assert [p["prompt"] for p in planning.plan_of(app.extensions["live"].sessions, session.id)] == ["Un seul ?"]
 
 

@@ -80,7 +80,7 @@ def test_the_same_answer_sent_twice_at_once_is_counted_once(world):
         thread.start()
     for thread in threads:
         thread.join()
-    assert errors == [] and acks == [{"ok": True}] * 8
+    assert errors == [] and acks == [{"ok": True, "remaining": 0}] * 8
     assert runtime.results(state, single)["counts"] == [0, 1, 0]
 
 
@@ -98,7 +98,7 @@ def test_a_new_process_rebuilds_the_session_from_the_database(world):
     assert again["participant_id"] == welcome["participant_id"] and again["name"] == "Zoé"
     assert again["answers"] == {single: [2]}
     assert again["state"]["activity"]["status"] == "open"
-    assert restarted.submit_answer(created.code, welcome["participant_id"], AnswerInput(single, "x", 2)) == {"ok": True}
+    assert restarted.submit_answer(created.code, welcome["participant_id"], AnswerInput(single, "x", 2)) == {"ok": True, "remaining": 0}
     with pytest.raises(DomainError, match="already_answered"):
         restarted.submit_answer(created.code, welcome["participant_id"], AnswerInput(single, "y", 0))
     assert restarted.results(restarted.state(created.code), single)["counts"] == [0, 0, 1]

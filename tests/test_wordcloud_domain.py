@@ -382,8 +382,8 @@ def test_session_and_server_words_extend_the_filter(tmp_path):
 
 
 def test_bad_session_words_are_refused():
-    assert refused("invalid_type", default_filter().with_extra, "merde").field == "profanity_words"
-    assert refused("invalid_type", default_filter().with_extra, ["ok", 3]).field == "profanity_words[1]"
+    assert refused("invalid_type", default_filter().with_extra, "merde").field == "blocked_words"
+    assert refused("invalid_type", default_filter().with_extra, ["ok", 3]).field == "blocked_words[1]"
     refused("too_long", default_filter().with_extra, ["x" * 101])
     refused("too_many", default_filter().with_extra, ["x"] * 501)
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import ModuleType
 
-from live.domain import poll
+from live.domain import poll, wordcloud
 from live.domain.errors import DomainError
 
-RULES: dict[str, ModuleType] = {poll.TYPE: poll}
+RULES: dict[str, ModuleType] = {poll.TYPE: poll, wordcloud.TYPE: wordcloud}
 MAX_ACTIVITIES = 100
 
 
@@ -24,7 +24,7 @@ class Activity:
 
     id: str
     position: int
-    spec: poll.PollSpec
+    spec: poll.PollSpec | wordcloud.WordCloudSpec
 
     @property
     def type(self) -> str:
@@ -67,8 +67,11 @@ def check_answer(activity: Activity, value: object):
     return rules_for(activity.type).check_answer(activity.spec, value)
 
 
-def new_tally(activity: Activity):
-    """An empty running tally for ``activity``."""
+def new_tally(activity: Activity, moderation: list | None = None, profanity=None):
+    """An empty running tally for ``activity``; a word cloud also takes its stored
+    moderation actions and the session's profanity filter."""
+    if activity.type == wordcloud.TYPE:
+        return wordcloud.Tally(activity.spec, wordcloud.Moderation.from_list(moderation), profanity)
     return rules_for(activity.type).Tally(activity.spec)
 
 

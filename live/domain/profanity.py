@@ -92,16 +92,16 @@ class ProfanityFilter:
     def with_extra(self, words: object) -> ProfanityFilter:
         """This filter plus a session's own words (a list of strings; ``!word``
         lifts a listed word for the session). Refuses anything else with a
-        DomainError on field ``profanity_words``."""
+        DomainError on field ``blocked_words``."""
         if not isinstance(words, list | tuple):
-            raise DomainError("invalid_type", "The filtered words must be a list of strings.", "profanity_words")
+            raise DomainError("invalid_type", "The filtered words must be a list of strings.", "blocked_words")
         if len(words) > MAX_EXTRA_WORDS:
-            raise DomainError("too_many", f"At most {MAX_EXTRA_WORDS} filtered words.", "profanity_words")
+            raise DomainError("too_many", f"At most {MAX_EXTRA_WORDS} filtered words.", "blocked_words")
         for index, word in enumerate(words):
             if not isinstance(word, str):
-                raise DomainError("invalid_type", "A filtered word must be text.", f"profanity_words[{index}]")
+                raise DomainError("invalid_type", "A filtered word must be text.", f"blocked_words[{index}]")
             if len(word) > MAX_EXTRA_LENGTH:
-                raise DomainError("too_long", "A filtered word is too long.", f"profanity_words[{index}]")
+                raise DomainError("too_long", "A filtered word is too long.", f"blocked_words[{index}]")
         # A session's word is a word, never a comment: "#tag" is listed as "tag".
         return self.with_lines(word.lstrip("#") for word in words)
 

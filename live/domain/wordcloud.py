@@ -373,7 +373,7 @@ def parse_action(raw: object) -> dict:
     if not isinstance(raw, dict):
         raise DomainError("invalid_payload", "A moderation action must be an object.", "action")
     name = raw.get("action")
-    if name not in _ACTIONS:
+    if not isinstance(name, str) or name not in _ACTIONS:
         raise DomainError("invalid_payload", f"Unknown moderation action {name!r}.", "action")
     parsed = {"action": name}
     for slot in _ACTIONS[name]:

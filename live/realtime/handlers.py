@@ -18,7 +18,7 @@ from live.app import public_base_url, services
 from live.domain.errors import DomainError
 from live.realtime import payloads
 from live.realtime.outbound import deliver, push_loop, send_to
-from live.services.messages import hosts_room, participant_room, session_room
+from live.services.messages import hosts_room, moderators_room, participant_room, session_room
 from live.services.tokens import is_host_token
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ class Connection:
     participant_id: str | None = None
     host_token: str | None = None
     locale: str = "en"
+    moderator: bool = False
 
 
 _connections: dict[str, Connection] = {}
@@ -107,9 +108,14 @@ def register(socketio) -> None:
     def _connect_host(auth: dict, locale: str) -> None:
         runtime = services().runtime
         state = runtime.connect_host(auth.get("code"), auth.get("host_token"))
-        _connections[request.sid] = Connection(state.code, "host", host_token=auth["host_token"], locale=locale)
+        moderator = auth.get("view") == "moderator"
+        _connections[request.sid] = Connection(
+            state.code, "host", host_token=auth["host_token"], locale=locale, moderator=moderator
+        )
         join_room(session_room(state.code))
         join_room(hosts_room(state.code))
+        if moderator:
+            join_room(moderators_room(state.code))
         view = runtime.host_view(state)
         send_to(request.sid, "host_state", view)
         send_to(request.sid, "state", view["state"])
@@ -117,6 +123,8 @@ def register(socketio) -> None:
         current = state.lifecycle.current_activity_id
         if current:
             send_to(request.sid, "results", runtime.results(state, current))
+            if moderator and state.activities[current].type == "wordcloud":
+                send_to(request.sid, "moderation", runtime.moderation_view(state, current))
 
     def _connect_participant(auth: dict, locale: str) -> None:
         state, welcome = services().runtime.join(auth.get("code"), auth.get("token"), auth.get("name"))
@@ -157,6 +165,25 @@ def register(socketio) -> None:
         connection = _connection("host")
         runtime = services().runtime
         deliver(runtime.close_activity(runtime.state(connection.code), payloads.activity_id(data)))
+        return {"ok": True}
+
+    @socketio.on("moderate")
+    @acknowledged
+    def moderate(data=None):
+        """The facilitator hides, shows, releases or merges words of a word cloud;
+        host screens hear the new ``results``, moderation views the new ``moderation``."""
+        connection = _connection("host")
+        runtime = services().runtime
+        runtime.moderate(runtime.state(connection.code), payloads.activity_id(data), data)
+        return {"ok": True}
+
+    @socketio.on("undo")
+    @acknowledged
+    def undo(data=None):
+        """The facilitator undoes the last moderation action of a word cloud."""
+        connection = _connection("host")
+        runtime = services().runtime
+        runtime.undo_moderation(runtime.state(connection.code), payloads.activity_id(data))
         return {"ok": True}
 
     @socketio.on("end")

@@ -24,6 +24,11 @@ def hosts_room(code: str) -> str:
     return f"hosts:{code}"
 
 
+def moderators_room(code: str) -> str:
+    """The facilitator's moderation views of a session (never the projector)."""
+    return f"moderators:{code}"
+
+
 def participant_room(participant_id: str) -> str:
     """Every connection of one participant (a phone with two tabs)."""
     return f"participant:{participant_id}"

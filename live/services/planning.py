@@ -12,7 +12,8 @@ from live.domain import activities as activity_rules
 from live.domain.codes import new_join_code
 from live.domain.errors import DomainError
 from live.domain.session import LOBBY
-from live.domain.text import required_text
+from live.domain.profanity import ProfanityFilter
+from live.domain.text import clean_text, required_text
 from live.services import tokens
 from live.store import repository
 from live.store.db import utcnow
@@ -41,9 +42,22 @@ def parse_plan(title: object, raw_activities: object) -> tuple[str, list]:
     return clean_title, activity_rules.parse_specs(raw_activities)
 
 
-def create_session(sessions: sessionmaker, secret_key: str, facilitator_id: int, title, raw_activities) -> CreatedSession:
+def parse_filter_settings(enabled: object = True, words: object = None) -> tuple[bool, list[str]]:
+    """Validate a session's word-cloud filter settings: on or off, and extra words to hold."""
+    if not isinstance(enabled, bool):
+        raise DomainError("invalid_type", "profanity_filter must be true or false.", "profanity_filter")
+    words = [] if words is None else words
+    ProfanityFilter().with_extra(words)  # raises on a bad list, naming the field
+    return enabled, [clean_text(word) for word in words if clean_text(word)]
+
+
+def create_session(
+    sessions: sessionmaker, secret_key: str, facilitator_id: int, title, raw_activities,
+    profanity_filter: object = True, blocked_words: object = None,
+) -> CreatedSession:
     """Create a session in the lobby with a fresh join code; returns its code and host token."""
     clean_title, specs = parse_plan(title, raw_activities)
+    filter_on, words = parse_filter_settings(profanity_filter, blocked_words)
     for _attempt in range(10):
         code = new_join_code()
         salt = tokens.new_salt()
@@ -51,7 +65,7 @@ def create_session(sessions: sessionmaker, secret_key: str, facilitator_id: int,
             with sessions.begin() as db:
                 row = LiveSession(
                     code=code, title=clean_title, facilitator_id=facilitator_id, host_salt=salt,
-                    phase=LOBBY, created_at=utcnow(),
+                    phase=LOBBY, created_at=utcnow(), profanity_filter=filter_on, blocked_words=words,
                 )
                 db.add(row)
                 db.flush()
@@ -79,9 +93,13 @@ def plan_of(sessions: sessionmaker, session_id: int) -> list[dict]:
     return [dict(row.spec, id=row.id, position=row.position, status=row.status) for row in rows]
 
 
-def update_plan(sessions: sessionmaker, facilitator_id: int, code: str, title, raw_activities) -> None:
-    """Replace the title and activities of a session that has not started yet."""
+def update_plan(
+    sessions: sessionmaker, facilitator_id: int, code: str, title, raw_activities,
+    profanity_filter: object = True, blocked_words: object = None,
+) -> None:
+    """Replace the title, activities and filter settings of a session that has not started yet."""
     clean_title, specs = parse_plan(title, raw_activities)
+    filter_on, words = parse_filter_settings(profanity_filter, blocked_words)
     with sessions.begin() as db:
         row = repository.session_by_code(db, code)
         if row is None or row.facilitator_id != facilitator_id:
@@ -89,7 +107,7 @@ def update_plan(sessions: sessionmaker, facilitator_id: int, code: str, title, r
         lifecycle = repository.lifecycle_of(row, repository.activity_rows(db, row.id))
         if lifecycle.has_started:
             raise DomainError("already_started", "A session cannot be edited once an activity has been opened.")
-        row.title = clean_title
+        row.title, row.profanity_filter, row.blocked_words = clean_title, filter_on, words
         repository.replace_activities(db, row.id, specs, new_activity_id)
 
 

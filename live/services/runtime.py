@@ -18,13 +18,15 @@ from pathlib import Path
 from sqlalchemy.orm import sessionmaker
 
 from live.domain import activities as activity_rules
+from live.domain import wordcloud
 from live.domain.activities import Activity
 from live.domain.errors import DomainError
 from live.domain.session import ACTIVITY, ENDED, OPEN, Lifecycle
+from live.domain.profanity import ProfanityFilter, default_filter
 from live.domain.text import optional_text
 from live.services import summary as summaries
 from live.services import tokens
-from live.services.messages import Outbound, hosts_room, participant_room, session_room
+from live.services.messages import Outbound, hosts_room, moderators_room, session_room
 from live.store import repository
 from live.store.committer import GroupCommitter
 from live.store.db import utcnow
@@ -32,6 +34,8 @@ from live.store.models import Activity as ActivityRow
 from live.store.models import LiveSession, Participant
 
 MAX_NAME = 40
+# The projector draws at most this many words; the summary keeps them all.
+MAX_CLOUD_WORDS = 150
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class SessionState:
     archive_path: str | None = None
     # (participant, activity) -> answers given; participant -> activity -> values
     given: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    # (participant, word cloud) -> normalised words sent, so nobody sends a word twice
+    entry_keys: dict[tuple[str, str], set] = field(default_factory=lambda: defaultdict(set))
     values: dict[str, dict[str, list]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     acked: set[tuple[str, str]] = field(default_factory=set)
     inflight: dict[tuple[str, str], object] = field(default_factory=dict)
@@ -72,8 +78,16 @@ class SessionState:
 class Runtime:
     """Every running session of this process, and the use cases that act on them."""
 
-    def __init__(self, sessions: sessionmaker, committer: GroupCommitter, secret_key: str, archive_dir: Path) -> None:
+    def __init__(
+        self, sessions: sessionmaker, committer: GroupCommitter, secret_key: str, archive_dir: Path,
+        profanity_file: Path | None = None,
+    ) -> None:
         self._sessions = sessions
+        # The server's word lists, read once: the shipped French and English ones
+        # plus LIVE_PROFANITY_FILE. Sessions add their own words on top.
+        self.server_filter = default_filter()
+        if profanity_file:
+            self.server_filter = self.server_filter.with_lines(Path(profanity_file).read_text(encoding="utf-8").splitlines())
         self._committer = committer
         self._secret_key = secret_key
         self._archive_dir = archive_dir
@@ -101,17 +115,23 @@ class Runtime:
             participants = repository.participants_of(db, row.id)
             answers = repository.answers_of(db, row.id)
         activities = {a.id: repository.to_rule(a) for a in activity_rows}
+        profanity = summaries.session_filter(self.server_filter, row)
         state = SessionState(
             session_id=row.id, code=row.code, title=row.title, facilitator_id=row.facilitator_id,
             host_salt=row.host_salt, lifecycle=repository.lifecycle_of(row, activity_rows),
             activities=activities, opened_at={a.id: a.opened_at for a in activity_rows},
-            tallies={a.id: activity_rules.new_tally(a) for a in activities.values()},
+            tallies={
+                a.id: activity_rules.new_tally(activities[a.id], moderation=a.moderation, profanity=profanity)
+                for a in activity_rows
+            },
             names={p.id: p.name for p in participants}, archive_path=row.archive_path,
         )
         for answer in answers:
             self._count(state, answer.participant_id, answer.activity_id, answer.value)
             state.given[(answer.participant_id, answer.activity_id)] += 1
             state.acked.add((answer.participant_id, answer.answer_id))
+            if activities[answer.activity_id].type == wordcloud.TYPE:
+                state.entry_keys[(answer.participant_id, answer.activity_id)].add(wordcloud.normalise_word(answer.value))
         return state
 
     def reload_plan(self, code: str) -> list[Outbound]:
@@ -156,7 +176,23 @@ class Runtime:
             "n_answers": tally.n_answers,
         }
         payload.update(tally.results())
+        if activity.type == wordcloud.TYPE:
+            payload["n_words"] = len(payload["words"])
+            payload["words"] = payload["words"][:MAX_CLOUD_WORDS]
         return payload
+
+    def moderation_view(self, state: SessionState, activity_id: str) -> dict:
+        """The ``moderation`` event of a word cloud, for the facilitator's own device
+        only: every group with its status, what the filter holds, what is hidden."""
+        tally = state.tallies[activity_id]
+        return {
+            "activity_id": activity_id,
+            "n_answers": tally.n_answers,
+            "groups": tally.full_table(),
+            "held": tally.held(),
+            "hidden": tally.hidden(),
+            "can_undo": bool(tally.moderation.actions),
+        }
 
     def presence(self, state: SessionState) -> dict:
         """The ``presence`` event: participants joined, and connected now."""
@@ -191,6 +227,9 @@ class Runtime:
                     activity_id = current if current in state.dirty_results else min(state.dirty_results)
                     state.dirty_results.discard(activity_id)
                     messages.append(Outbound("results", self.results(state, activity_id), hosts_room(state.code)))
+                    if state.activities[activity_id].type == wordcloud.TYPE:
+                        view = self.moderation_view(state, activity_id)
+                        messages.append(Outbound("moderation", view, moderators_room(state.code)))
                 presence, state.dirty_presence = state.dirty_presence, False
                 if presence:
                     messages.append(Outbound("presence", self.presence(state), hosts_room(state.code)))
@@ -264,7 +303,7 @@ class Runtime:
         key = (participant_id, answer.answer_id)
         with state.lock:
             if key in state.acked:
-                return {"ok": True}
+                return self._ack(state, participant_id, answer.activity_id)
             ticket = state.inflight.get(key)
             owner = ticket is None
             if owner:
@@ -281,9 +320,17 @@ class Runtime:
                     state.dirty_results.add(answer.activity_id)
                 else:
                     state.given[(participant_id, answer.activity_id)] -= 1
+                    state.entry_keys[(participant_id, answer.activity_id)].discard(_entry_key(ticket.row["value"]))
         if not durable:
             raise DomainError("unavailable", "Your answer could not be saved. Please send it again.")
-        return {"ok": True}
+        return self._ack(state, participant_id, answer.activity_id)
+
+    @staticmethod
+    def _ack(state: SessionState, participant_id: str, activity_id: str) -> dict:
+        """``{"ok": true, "remaining": answers this participant may still give}``."""
+        activity = state.activities.get(activity_id)
+        limit = activity_rules.answer_limit(activity) if activity else 0
+        return {"ok": True, "remaining": max(0, limit - state.given[(participant_id, activity_id)])}
 
     def _accept(self, state: SessionState, participant_id: str, answer: AnswerInput):
         """Refuse what may not be counted; reserve the participant's answer slot."""
@@ -291,8 +338,16 @@ class Runtime:
         activity = state.activities[answer.activity_id]
         value = activity_rules.check_answer(activity, answer.value)
         slot = (participant_id, answer.activity_id)
-        if state.given[slot] >= activity_rules.answer_limit(activity):
-            raise DomainError("already_answered", "You have already answered this activity.", "activity_id")
+        limit = activity_rules.answer_limit(activity)
+        if state.given[slot] >= limit:
+            if limit == 1:
+                raise DomainError("already_answered", "You have already answered this activity.", "activity_id")
+            raise DomainError("limit_reached", f"You have sent your {limit} entries.", "activity_id")
+        if activity.type == wordcloud.TYPE:
+            entry_key = _entry_key(value)
+            if entry_key in state.entry_keys[slot]:
+                raise DomainError("already_sent", "You have already sent this word.", "value")
+            state.entry_keys[slot].add(entry_key)
         state.given[slot] += 1
         return activity, value
 
@@ -345,7 +400,7 @@ class Runtime:
         self._committer.flush()
         with state.lock:
             if state.archive_path is None:
-                path = summaries.archive_session(self._sessions, state.code, self._archive_dir, locale)
+                path = summaries.archive_session(self._sessions, state.code, self._archive_dir, self.server_filter, locale)
                 state.archive_path = str(path)
             ack = {
                 "ok": True,
@@ -355,6 +410,40 @@ class Runtime:
                 "archive_path": state.archive_path,
             }
             return ack, [Outbound("state", self.public_state(state), session_room(state.code))]
+
+    def moderate(self, state: SessionState, activity_id: str, action: object) -> None:
+        """The facilitator hides, shows, releases or merges words of a word cloud;
+        the change is stored before the screens hear of it."""
+        with state.lock:
+            tally = self._word_cloud(state, activity_id)
+            tally.moderate(action)
+            self._store_moderation(state, activity_id, tally, on_failure=tally.moderation.undo)
+
+    def undo_moderation(self, state: SessionState, activity_id: str) -> None:
+        """Undo the last moderation action of a word cloud."""
+        with state.lock:
+            tally = self._word_cloud(state, activity_id)
+            undone = tally.undo()
+            self._store_moderation(state, activity_id, tally, on_failure=lambda: tally.moderation.apply(undone))
+
+    def _word_cloud(self, state: SessionState, activity_id: str):
+        if state.lifecycle.phase == ENDED:
+            raise DomainError("session_ended", "This session has ended: its archive is written.")
+        activity = state.activities.get(activity_id)
+        if activity is None:
+            raise DomainError("unknown_activity", "There is no such activity in this session.", "activity_id")
+        if activity.type != wordcloud.TYPE:
+            raise DomainError("not_wordcloud", "Only word clouds are moderated.", "activity_id")
+        return state.tallies[activity_id]
+
+    def _store_moderation(self, state: SessionState, activity_id: str, tally, on_failure) -> None:
+        try:
+            with self._sessions.begin() as db:
+                db.get(ActivityRow, activity_id).moderation = tally.moderation.as_list()
+        except Exception:
+            on_failure()  # memory must not run ahead of the database
+            raise DomainError("unavailable", "The change could not be saved. Please try again.") from None
+        state.dirty_results.add(activity_id)
 
     def _save_lifecycle(self, state, opened=None, closed=None, closed_many=(), ended=False) -> None:
         """Persist the lifecycle before anyone is told about it."""
@@ -372,3 +461,8 @@ class Runtime:
                 row.status, row.closed_at = state.lifecycle.statuses[activity_id], now
             if ended:
                 session.ended_at = now
+
+
+def _entry_key(value) -> str | None:
+    """The grouping key of a word-cloud entry (None for other answers)."""
+    return wordcloud.normalise_word(value) if isinstance(value, str) else None

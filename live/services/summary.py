@@ -9,7 +9,9 @@ from pathlib import Path
 from sqlalchemy.orm import sessionmaker
 
 from live.domain import activities as activity_rules
+from live.domain import wordcloud
 from live.domain.errors import DomainError
+from live.domain.profanity import ProfanityFilter
 from live.store import repository
 from live.store.models import LiveSession
 
@@ -21,7 +23,27 @@ def iso(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
-def collect(sessions: sessionmaker, code: str) -> tuple[dict, list[dict]]:
+def session_filter(server_filter: ProfanityFilter, session: LiveSession) -> ProfanityFilter:
+    """The word-cloud filter of a session: the server's lists plus the session's
+    own words, or nothing at all when the facilitator switched it off."""
+    if not session.profanity_filter:
+        return ProfanityFilter()
+    return server_filter.with_extra(session.blocked_words or [])
+
+
+def _activity_document(row, tally) -> dict:
+    document = dict(
+        row.spec, id=row.id, position=row.position, n_answers=tally.n_answers,
+        opened_at=iso(row.opened_at), closed_at=iso(row.closed_at), **tally.results(),
+    )
+    if row.type == wordcloud.TYPE:
+        # The archive records every group (hidden and held ones marked) and the moderation.
+        document["table"] = tally.full_table()
+        document["moderation"] = tally.moderation.as_list()
+    return document
+
+
+def collect(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -> tuple[dict, list[dict]]:
     """The summary document and the answer rows of session ``code``, from the database."""
     with sessions() as db:
         session = repository.session_by_code(db, code)
@@ -31,7 +53,11 @@ def collect(sessions: sessionmaker, code: str) -> tuple[dict, list[dict]]:
         participants = repository.participants_of(db, session.id)
         answers = repository.answers_of(db, session.id)
     rules = {row.id: repository.to_rule(row) for row in activity_rows}
-    tallies = {activity_id: activity_rules.new_tally(rule) for activity_id, rule in rules.items()}
+    profanity = session_filter(server_filter, session)
+    tallies = {
+        row.id: activity_rules.new_tally(rules[row.id], moderation=row.moderation, profanity=profanity)
+        for row in activity_rows
+    }
     for answer in answers:
         tallies[answer.activity_id].add(answer.value)
     document = {
@@ -42,18 +68,7 @@ def collect(sessions: sessionmaker, code: str) -> tuple[dict, list[dict]]:
         "started_at": iso(session.started_at),
         "ended_at": iso(session.ended_at),
         "n_participants": len(participants),
-        "activities": [
-            dict(
-                row.spec,
-                id=row.id,
-                position=row.position,
-                n_answers=tallies[row.id].n_answers,
-                opened_at=iso(row.opened_at),
-                closed_at=iso(row.closed_at),
-                **tallies[row.id].results(),
-            )
-            for row in activity_rows
-        ],
+        "activities": [_activity_document(row, tallies[row.id]) for row in activity_rows],
     }
     names = {p.id: p.name for p in participants}
     positions = {row.id: row for row in activity_rows}
@@ -75,11 +90,13 @@ def collect(sessions: sessionmaker, code: str) -> tuple[dict, list[dict]]:
     return document, rows
 
 
-def archive_session(sessions: sessionmaker, code: str, archive_dir: Path, locale: str = "en") -> Path:
+def archive_session(
+    sessions: sessionmaker, code: str, archive_dir: Path, server_filter: ProfanityFilter, locale: str = "en"
+) -> Path:
     """Write the archive folder of an ended session and remember where it is."""
     from live.archive.writer import write_archive
 
-    document, rows = collect(sessions, code)
+    document, rows = collect(sessions, code, server_filter)
     path = write_archive(archive_dir, document, rows, locale=locale)
     with sessions.begin() as db:
         repository.session_by_code(db, code).archive_path = str(path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -51,6 +51,9 @@ class LiveSession(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     archive_path: Mapped[str | None] = mapped_column(String(1024))
+    # Word clouds: the profanity filter is on unless switched off; extra words to hold.
+    profanity_filter: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    blocked_words: Mapped[list | None] = mapped_column(JSON)
 
 
 class Activity(Base):
@@ -64,6 +67,8 @@ class Activity(Base):
     status: Mapped[str] = mapped_column(String(16))
     opened_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Word clouds: the facilitator's moderation actions, in order (hide, merge, ...).
+    moderation: Mapped[list | None] = mapped_column(JSON)
 
 
 class Participant(Base):

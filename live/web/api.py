@@ -47,7 +47,8 @@ def create_session():
     facilitator = _facilitator()
     body = _json_body()
     created = planning.create_session(
-        services().sessions, services().settings.secret_key, facilitator.id, body.get("title"), body.get("activities")
+        services().sessions, services().settings.secret_key, facilitator.id, body.get("title"), body.get("activities"),
+        body.get("profanity_filter", True), body.get("blocked_words"),
     )
     document = {"code": created.code, "host_token": created.host_token, **session_links(created.code)}
     document["activities"] = created.activities
@@ -59,5 +60,5 @@ def session_summary(code: str):
     """The summary document of one of the caller's sessions (the archived summary.json)."""
     facilitator = _facilitator()
     planning.owned_session(services().sessions, facilitator.id, code)
-    document, _rows = summary.collect(services().sessions, code)
+    document, _rows = summary.collect(services().sessions, code, services().runtime.server_filter)
     return jsonify(document)

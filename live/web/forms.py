@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, FieldList, Form, FormField, PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    BooleanField, EmailField, FieldList, Form, FormField, IntegerField, PasswordField, SelectField, StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
 class LoginForm(FlaskForm):
@@ -14,18 +17,28 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Stay signed in on this computer"))
 
 
-class PollForm(Form):
-    """One poll of the session editor; a blank one is ignored."""
+class ActivityForm(Form):
+    """One activity of the session editor (a poll or a word cloud); a blank one is ignored."""
 
+    type = SelectField(_l("Type"), choices=[("poll", _l("Poll")), ("wordcloud", _l("Word cloud"))], default="poll")
     prompt = StringField(_l("Question"), validators=[Length(max=300)])
     options = TextAreaField(_l("Options, one per line (2 to 12)"), validators=[Length(max=12 * 130)])
     multiple = BooleanField(_l("Participants may choose several options"))
-    remove = BooleanField(_l("Remove this poll"))
+    max_entries = IntegerField(
+        _l("Words per participant (1 to 10)"), default=3, validators=[Optional(), NumberRange(min=1, max=10)]
+    )
+    max_length = IntegerField(
+        _l("Longest entry, in characters (1 to 100)"), default=40, validators=[Optional(), NumberRange(min=1, max=100)]
+    )
+    single_word = BooleanField(_l("One word per entry"))
+    remove = BooleanField(_l("Remove this activity"))
 
 
 class SessionForm(FlaskForm):
     title = StringField(_l("Session title"), validators=[DataRequired(), Length(max=200)])
-    polls = FieldList(FormField(PollForm), min_entries=1, max_entries=100)
+    profanity_filter = BooleanField(_l("Hide rude words from the screen (French and English)"), default=True)
+    blocked_words = TextAreaField(_l("Other words to hold, one per line"), validators=[Length(max=20000)])
+    activities = FieldList(FormField(ActivityForm), min_entries=1, max_entries=100)
 
 
 class JoinForm(FlaskForm):

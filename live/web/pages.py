@@ -111,15 +111,44 @@ def dashboard():
 
 
 def _raw_activities(form: SessionForm) -> list[dict]:
-    """The polls of the editor as API-style specs; blank and removed ones are skipped."""
+    """The activities of the editor as API-style specs; blank and removed ones are skipped."""
     raw = []
-    for entry in form.polls.entries:
-        poll = entry.form
-        lines = [line.strip() for line in (poll.options.data or "").splitlines() if line.strip()]
-        if poll.remove.data or (not (poll.prompt.data or "").strip() and not lines):
+    for entry in form.activities.entries:
+        activity = entry.form
+        lines = [line.strip() for line in (activity.options.data or "").splitlines() if line.strip()]
+        prompt = activity.prompt.data or ""
+        if activity.remove.data or (not prompt.strip() and not lines):
             continue
-        raw.append({"type": "poll", "prompt": poll.prompt.data or "", "options": lines, "multiple": bool(poll.multiple.data)})
+        if activity.type.data == "wordcloud":
+            raw.append({
+                "type": "wordcloud", "prompt": prompt, "single_word": bool(activity.single_word.data),
+                "max_entries": activity.max_entries.data or 3, "max_length": activity.max_length.data or 40,
+            })
+        else:
+            raw.append({"type": "poll", "prompt": prompt, "options": lines, "multiple": bool(activity.multiple.data)})
     return raw
+
+
+def _filter_settings(form: SessionForm) -> tuple[bool, list[str]]:
+    words = [line.strip() for line in (form.blocked_words.data or "").splitlines() if line.strip()]
+    return bool(form.profanity_filter.data), words
+
+
+def _form_data(session, plan: list[dict]) -> dict:
+    """What the editor shows for a stored session."""
+    return {
+        "title": session.title,
+        "profanity_filter": session.profanity_filter,
+        "blocked_words": "\n".join(session.blocked_words or []),
+        "activities": [
+            {
+                "type": a["type"], "prompt": a["prompt"], "options": "\n".join(a.get("options", [])),
+                "multiple": a.get("multiple", False), "max_entries": a.get("max_entries", 3),
+                "max_length": a.get("max_length", 40), "single_word": a.get("single_word", False),
+            }
+            for a in plan
+        ],
+    }
 
 
 def describe_error(error: DomainError) -> str:
@@ -128,20 +157,21 @@ def describe_error(error: DomainError) -> str:
         "blank": _("This field must not be empty."),
         "too_long": _("This text is too long."),
         "invalid_options": _("A poll needs between 2 and 12 options."),
+        "out_of_range": _("This number is out of the allowed range."),
         "already_started": _("This session has started: it can no longer be edited."),
     }
     message = messages.get(error.code, error.message)
     if error.field and error.field.startswith("activities["):
         number = int(error.field[len("activities[") : error.field.index("]")]) + 1
-        return _("Poll %(number)d: %(message)s", number=number, message=message)
+        return _("Activity %(number)d: %(message)s", number=number, message=message)
     if error.code == "blank" and error.field == "activities":
-        return _("Add at least one poll.")
+        return _("Add at least one activity.")
     return message
 
 
 def _editor(form: SessionForm, session=None, error: str | None = None, status: int = 200):
-    if not form.polls.entries or (form.polls.entries[-1].form.prompt.data or "").strip():
-        form.polls.append_entry()  # always one blank poll to fill in
+    if not form.activities.entries or (form.activities.entries[-1].form.prompt.data or "").strip():
+        form.activities.append_entry()  # always one blank activity to fill in
     return render_template("session_edit.html", form=form, session=session, error=error), status
 
 
@@ -153,7 +183,8 @@ def new_session():
     if form.validate_on_submit():
         try:
             created = planning.create_session(
-                services().sessions, services().settings.secret_key, current_user.id, form.title.data, _raw_activities(form)
+                services().sessions, services().settings.secret_key, current_user.id, form.title.data,
+                _raw_activities(form), *_filter_settings(form),
             )
             return redirect(url_for("pages.dashboard", created=created.code))
         except DomainError as error:
@@ -168,15 +199,14 @@ def edit_session(code: str):
     session = _owned_or_404(code)
     if request.method == "GET":
         plan = planning.plan_of(services().sessions, session.id)
-        data = {"title": session.title, "polls": [
-            {"prompt": a["prompt"], "options": "\n".join(a["options"]), "multiple": a.get("multiple", False)} for a in plan
-        ]}
-        return _editor(SessionForm(data=data), session=session)
+        return _editor(SessionForm(data=_form_data(session, plan)), session=session)
     form = SessionForm()
     if not form.validate_on_submit():
         return _editor(form, session=session, status=400)
     try:
-        planning.update_plan(services().sessions, current_user.id, code, form.title.data, _raw_activities(form))
+        planning.update_plan(
+            services().sessions, current_user.id, code, form.title.data, _raw_activities(form), *_filter_settings(form)
+        )
     except DomainError as error:
         return _editor(form, session=session, error=describe_error(error), status=409 if error.code == "already_started" else 400)
     from live.realtime.outbound import deliver
@@ -185,18 +215,30 @@ def edit_session(code: str):
     return redirect(url_for("pages.dashboard", saved=code))
 
 
+def _host_context(code: str) -> dict:
+    session = _owned_or_404(code)
+    url = join_url(code)
+    return {
+        "session": session, "host_token": planning.host_token_of(services().settings.secret_key, session),
+        "activities": planning.plan_of(services().sessions, session.id), "join_url": url,
+        "join_url_short": url.split("://", 1)[-1], "spaced_code": spaced(code),
+        "host_url": url_for("pages.host_screen", code=code), "moderate_url": url_for("pages.moderate", code=code),
+    }
+
+
 @bp.get("/host/<code>")
 @login_required
 def host_screen(code: str):
     """The projector screen of a session: QR code, join address, live results, controls."""
-    session = _owned_or_404(code)
-    host_token = planning.host_token_of(services().settings.secret_key, session)
-    plan = planning.plan_of(services().sessions, session.id)
-    url = join_url(code)
-    return render_template(
-        "host.html", session=session, host_token=host_token, activities=plan, join_url=url,
-        join_url_short=url.split("://", 1)[-1], spaced_code=spaced(code),
-    )
+    return render_template("host.html", **_host_context(code))
+
+
+@bp.get("/host/<code>/moderate")
+@login_required
+def moderate(code: str):
+    """The facilitator's own screen (laptop or phone, never the projector): word-cloud
+    moderation, entries held by the filter, and remote controls."""
+    return render_template("moderate.html", **_host_context(code))
 
 
 @bp.get("/archives")
