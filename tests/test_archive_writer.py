@@ -1,8 +1,10 @@
 """The archive folder a facilitator gets when a session ends: JSON, CSV and an offline page."""
 
 import csv
+import itertools
 import json
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,7 @@ from babel.messages.extract import extract_from_file
 from babel.messages.mofile import write_mo
 
 import live.archive
-from live.archive import writer
+from live.archive import cloud, writer
 from live.archive.writer import write_archive
 
 HOSTILE_SCRIPT = "<script>alert(1)</script>"
@@ -34,6 +36,63 @@ def make_poll(position=0, **overrides):
     }
     activity.update(overrides)
     return activity
+
+
+def make_group(display, count, status="shown", spellings=None, key=None, merged=()):
+    """One row of a word cloud's ``table`` (Tally.full_table())."""
+    return {
+        "key": key or display.casefold(),
+        "display": display,
+        "count": count,
+        "status": status,
+        "spellings": [list(pair) for pair in spellings] if spellings else [[display, count]],
+        "merged": list(merged),
+    }
+
+
+def make_wordcloud(position=1, table=None, **overrides):
+    """One word-cloud activity as it appears in a schema-1 summary: ``words`` holds
+    the shown groups of ``table``, largest first."""
+    if table is None:
+        table = [
+            make_group("Lecture", 12, spellings=[("Lecture", 7), ("lectures", 5)], key="lecture"),
+            make_group("café", 7, key="cafe"),
+            make_group("🎉", 3),
+            make_group("xxx", 2, status="held"),
+            make_group("nul", 1, status="hidden"),
+        ]
+    shown = sorted((g for g in table if g["status"] == "shown"), key=lambda g: (-g["count"], g["display"].casefold()))
+    activity = {
+        "id": f"wc-{position}",
+        "position": position,
+        "type": "wordcloud",
+        "prompt": "Un mot pour cette soirée ?",
+        "max_entries": 3,
+        "max_length": 40,
+        "single_word": False,
+        "n_answers": sum(g["count"] for g in table),
+        "opened_at": "2026-11-23T19:05:00Z",
+        "closed_at": "2026-11-23T19:09:00Z",
+        "words": [[g["display"], g["count"]] for g in shown],
+        "table": table,
+        "moderation": [{"action": "hide", "key": "nul"}],
+    }
+    activity.update(overrides)
+    return activity
+
+
+FRENCH_WORDS = [
+    "Lecture", "café", "partage", "découverte", "🎉", "bienveillance", "Émotion", "rire", "poésie",
+    "convivialité", "écoute", "☕", "amitié", "surprise", "Zoé", "curiosité", "voyage", "👍🏽", "merci",
+    "soirée géniale", "Maupassant", "chaleur", "hâte", "à refaire", "imaginaire", "calme", "œuvre",
+    "Ça", "été", "WWW",
+]  # fmt: skip
+
+
+def many_groups(n, words=FRENCH_WORDS):
+    """``n`` shown groups with decreasing counts (words beyond the list get a number)."""
+    names = [words[i] if i < len(words) else f"mot{i}" for i in range(n)]
+    return [make_group(name, max(1, 40 - i), key=f"k{i}") for i, name in enumerate(names)]
 
 
 def make_summary(activities=None, **overrides):
@@ -74,9 +133,21 @@ def read_page(folder):
     return (folder / "index.html").read_text(encoding="utf-8")
 
 
-def read_csv_rows(folder):
-    with open(folder / "answers.csv", encoding="utf-8-sig", newline="") as handle:
+def read_csv_rows(folder, name="answers.csv"):
+    with open(folder / name, encoding="utf-8-sig", newline="") as handle:
         return list(csv.reader(handle))
+
+
+def cloud_svgs(page):
+    """The word-cloud SVGs of a page, as text."""
+    return re.findall(r'<svg class="cloud".*?</svg>', page, re.S)
+
+
+def placed_words(svg_text):
+    """(text, x, y, font-size) of every word drawn in a cloud SVG, parsed back.
+    Inline SVG in HTML needs no namespace, so the elements are plain ``text``."""
+    root = ET.fromstring(svg_text)
+    return [(t.text, int(t.get("x")), int(t.get("y")), int(t.get("font-size"))) for t in root.iter("text")]
 
 
 # Folder and files
@@ -247,17 +318,21 @@ def test_zero_answers_and_a_never_opened_activity_render(tmp_path):
 
 
 def test_unknown_activity_type_shows_its_prompt_without_a_chart(tmp_path):
-    wordcloud = {
-        "id": "w1", "position": 1, "type": "wordcloud", "prompt": "Un mot pour cette soirée ?",
-        "n_answers": 1, "words": [["lecture", 12]], "opened_at": None, "closed_at": None,
+    quiz = {
+        "id": "q1", "position": 1, "type": "quiz", "prompt": "Qui a écrit Germinal ?",
+        "n_answers": 1, "opened_at": None, "closed_at": None,
     }
-    page = read_page(write_archive(tmp_path, make_summary([wordcloud, make_poll(0)]), []))
+    folder = write_archive(tmp_path, make_summary([quiz, make_poll(0)]), [])
+    page = read_page(folder)
 
-    assert "Un mot pour cette soirée ?" in page
+    assert "Qui a écrit Germinal ?" in page
+    assert "Activity type: quiz" in page
     assert re.search(r"\b1 answer\b(?!s)", page)
     assert page.count("<svg") == 1
+    assert "No chart for this type of activity in the archive yet." in page
     # Activities are listed in position order, whatever order the summary gives.
-    assert page.index("Quel livre lire ensuite ?") < page.index("Un mot pour cette soirée ?")
+    assert page.index("Quel livre lire ensuite ?") < page.index("Qui a écrit Germinal ?")
+    assert sorted(p.name for p in folder.iterdir()) == ["answers.csv", "index.html", "summary.json"]
 
 
 def test_interface_text_is_extractable_by_babel():
@@ -267,6 +342,7 @@ def test_interface_text_is_extractable_by_babel():
     messages = {text if isinstance(text, str) else text[0] for _line, text, _comments, _context in found}
 
     assert {"Session summary", "Single choice", "Multiple choice", "Not opened", "%(num)d answer"} <= messages
+    assert {"Word cloud", "Words in the cloud", "Other spellings", "No words to show.", "%(num)d word was hidden by the facilitator."} <= messages
 
 
 def test_page_uses_the_locale_catalogue_when_there_is_one(tmp_path, monkeypatch):
@@ -288,3 +364,239 @@ def test_page_uses_the_locale_catalogue_when_there_is_one(tmp_path, monkeypatch)
     assert "Résumé de la séance" in page
     assert "30 réponses" in page
     assert "dépasser 100 %." in page
+
+
+# Word clouds
+
+
+def test_a_word_cloud_is_an_accessible_svg_that_parses_as_xml_one_text_per_word(tmp_path):
+    summary = make_summary([make_poll(0), make_wordcloud(1, table=many_groups(30))])
+    page = read_page(write_archive(tmp_path, summary, []))
+
+    (svg,) = cloud_svgs(page)
+    root = ET.fromstring(svg)  # well-formed XML
+    assert root.get("role") == "img"
+    assert root.get("aria-label") == (
+        "Word cloud of the answers to question 2; the table below gives every word."
+    )
+    assert root.get("viewBox") == f"0 0 {cloud.WIDTH} {cloud.HEIGHT}"
+    words = placed_words(svg)
+    assert len(words) == 30 == len(root.findall(".//text"))
+    assert {text for text, *_ in words} == set(FRENCH_WORDS)
+    assert "Word cloud" in page and "did not fit" not in page
+    assert page.count("<svg") == 2  # the poll keeps its bar chart
+
+
+def test_the_cloud_is_deterministic_byte_for_byte(tmp_path):
+    table = many_groups(30)
+    first = cloud_svgs(read_page(write_archive(tmp_path / "a", make_summary([make_wordcloud(table=table)]), [])))
+    again = cloud_svgs(read_page(write_archive(tmp_path / "b", make_summary([make_wordcloud(table=table)]), [])))
+    shuffled = make_wordcloud(table=table[::-1], words=[[g["display"], g["count"]] for g in table[::-1]])
+    other_order = cloud_svgs(read_page(write_archive(tmp_path / "c", make_summary([shuffled]), [])))
+
+    assert first == again == other_order
+    assert cloud.layout([(g["display"], g["count"]) for g in table]) == cloud.layout(
+        [[g["display"], g["count"]] for g in reversed(table)]
+    )
+
+
+@pytest.mark.parametrize("n_words", [1, 2, 30, 100])
+def test_no_two_words_overlap_and_every_word_stays_in_the_picture(tmp_path, n_words):
+    page = read_page(write_archive(tmp_path, make_summary([make_wordcloud(table=many_groups(n_words))]), []))
+
+    words = placed_words(cloud_svgs(page)[0])
+    assert len(words) == n_words
+    boxes = [cloud.word_box(text, x, y, size) for text, x, y, size in words]
+    for left, top, right, bottom in boxes:
+        assert 0 <= left and right <= cloud.WIDTH and 0 <= top and bottom <= cloud.HEIGHT
+    for a, b in itertools.combinations(boxes, 2):
+        overlap = a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+        assert not overlap, (a, b)
+    sizes = [size for _text, _x, _y, size in words]
+    assert all(cloud.MIN_SIZE <= size <= cloud.MAX_SIZE for size in sizes)
+    assert sizes == sorted(sizes, reverse=True)  # counts decrease, so do sizes
+
+
+def test_the_biggest_word_is_big_and_centred():
+    picture = cloud.layout([(g["display"], g["count"]) for g in many_groups(30)])
+
+    top = picture.words[0]
+    assert top.text == "Lecture" and top.size >= 40
+    assert abs(top.x - cloud.WIDTH / 2) < cloud.WIDTH / 4
+    assert abs(top.y - cloud.HEIGHT / 2) < cloud.HEIGHT / 4
+
+
+def test_words_that_do_not_fit_are_left_out_of_the_picture_but_stay_in_the_table(tmp_path):
+    table = many_groups(150) + [make_group("x" * 100, 1, key="long")]
+    page = read_page(write_archive(tmp_path, make_summary([make_wordcloud(table=table)]), []))
+
+    words = placed_words(cloud_svgs(page)[0])
+    assert len(words) == cloud.MAX_WORDS
+    assert "x" * 100 not in {text for text, *_ in words}
+    assert "51 words did not fit in the picture; the table lists them." in page
+    assert f"<tr><td>{'x' * 100}</td>" in page
+    assert page.count("<tr><td>") == 151
+
+
+def test_text_width_is_never_below_the_width_measured_in_a_wide_bold_font():
+    # Advance widths in ems measured in Chromium: DejaVu Sans Bold, Noto Color Emoji.
+    measured = {
+        "i": 0.343, "r": 0.493, "a": 0.675, "n": 0.712, "0": 0.696, "m": 1.042, "w": 0.924,
+        "H": 0.837, "O": 0.850, "M": 0.995, "W": 1.103, "É": 0.683, "œ": 1.094, "Œ": 1.167,
+        "Ж": 1.224, "Щ": 1.326, "&": 0.872, "@": 1.000, "%": 1.002, "…": 1.000, "🎉": 1.248,
+        "👍🏽": 1.248, "❤️": 1.248,
+    }  # fmt: skip
+    for text, ems in measured.items():
+        assert cloud.text_width(text, 100) >= ems * 100, text
+    assert cloud.text_width("Lecture", 64) >= 64 * sum(measured.get(c, 0.72) for c in "Lecture")
+
+
+def test_the_palette_is_readable_on_white_and_in_print():
+    assert len(cloud.PALETTE) >= 4
+    for colour in cloud.PALETTE:
+        assert cloud.contrast_on_white(colour) >= 4.5, colour
+
+
+def test_the_table_under_the_cloud_gives_shown_words_counts_and_other_spellings(tmp_path):
+    page = read_page(write_archive(tmp_path, make_summary([make_wordcloud()]), []))
+
+    assert "<tr><td>Lecture</td><td class=\"n\">12</td><td>lectures (5)</td></tr>" in page
+    assert "<tr><td>café</td><td class=\"n\">7</td><td></td></tr>" in page
+    assert "<tr><td>🎉</td><td class=\"n\">3</td><td></td></tr>" in page
+    assert "25 answers" in page  # n_answers: every entry, hidden and held ones too
+    assert "1 word was hidden by the facilitator." in page
+    assert "1 word was held back by the profanity filter." in page
+
+
+def test_hidden_and_held_words_stay_out_of_the_page_and_are_marked_in_the_csv(tmp_path):
+    table = [
+        make_group("livre", 5, key="livre", spellings=[("livre", 3), ("Livres", 1), ("bouquinasse", 1)],
+                   merged=["bouquinasse"]),
+        make_group("Ennuyeux", 2, status="hidden", key="ennuyeux"),
+        make_group("Nul", 2, status="hidden", key="nul", spellings=[("Nul", 1), ("nuls", 1)]),
+        make_group("Saperlipopette", 1, status="held", key="saperlipopette"),
+    ]
+    folder = write_archive(tmp_path, make_summary([make_wordcloud(table=table)]), [])
+    page = read_page(folder)
+
+    for word in ("Ennuyeux", "Nul", "nuls", "Saperlipopette"):
+        assert word.casefold() not in page.casefold()
+    assert "bouquinasse" not in page  # merged in from another word: maybe one that was held
+    assert "Livres (1)" in page
+    assert "2 words were hidden by the facilitator." in page
+    assert "1 word was held back by the profanity filter." in page
+
+    header, *rows = read_csv_rows(folder, "wordcloud-1.csv")
+    assert header == ["word", "count", "status", "spellings"]
+    assert rows == [
+        ["livre", "5", "shown", "livre (3); Livres (1); bouquinasse (1)"],
+        ["Ennuyeux", "2", "hidden", "Ennuyeux (2)"],
+        ["Nul", "2", "hidden", "Nul (1); nuls (1)"],
+        ["Saperlipopette", "1", "held", "Saperlipopette (1)"],
+    ]
+
+
+def test_each_word_cloud_has_its_csv_named_after_its_number_and_the_footer_names_them(tmp_path):
+    summary = make_summary([make_poll(0), make_wordcloud(1), make_poll(2), make_wordcloud(3)])
+    folder = write_archive(tmp_path, summary, [])
+
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "answers.csv", "index.html", "summary.json", "wordcloud-2.csv", "wordcloud-4.csv",
+    ]
+    assert (folder / "wordcloud-2.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert read_csv_rows(folder, "wordcloud-4.csv")[1] == ["Lecture", "12", "shown", "Lecture (7); lectures (5)"]
+    page = read_page(folder)
+    assert "wordcloud-2.csv and wordcloud-4.csv" in page
+    assert page.index("wordcloud-2.csv") > page.index("<footer>")
+
+
+def test_writing_again_removes_the_csv_of_a_word_cloud_that_is_gone(tmp_path):
+    write_archive(tmp_path, make_summary([make_poll(0), make_wordcloud(1)]), [])
+    folder = write_archive(tmp_path, make_summary([make_poll(0)]), [])
+
+    assert sorted(p.name for p in folder.iterdir()) == ["answers.csv", "index.html", "summary.json"]
+
+
+def test_a_word_cloud_summary_round_trips_through_summary_json(tmp_path):
+    summary = make_summary([make_poll(0), make_wordcloud(1)])
+    folder = write_archive(tmp_path, summary, [])
+
+    text = (folder / "summary.json").read_text(encoding="utf-8")
+    assert json.loads(text) == summary
+    document = json.loads(text)["activities"][1]
+    assert document["moderation"] == [{"action": "hide", "key": "nul"}]  # the archive records the moderation
+    assert {row["status"] for row in document["table"]} == {"shown", "hidden", "held"}
+    assert "café" in text and "🎉" in text  # not \u escapes
+
+
+def test_hostile_words_are_escaped_in_the_page_and_intact_in_the_json_and_csv(tmp_path):
+    table = [
+        make_group(HOSTILE_SCRIPT, 5, key="script"),
+        make_group(HOSTILE_IMG, 4, key="img", spellings=[(HOSTILE_IMG, 3), ("=1+1", 1)]),
+        make_group("=HYPERLINK(\"http://x\")", 3, key="hyperlink"),
+        make_group("-2+3", 2, key="-2+3"),
+        make_group("@SUM(A1)", 1, key="@sum(a1)", status="hidden"),
+    ]
+    summary = make_summary([make_wordcloud(table=table, prompt=HOSTILE_SCRIPT)])
+    folder = write_archive(tmp_path, summary, [])
+    page = read_page(folder)
+
+    assert "<script" not in page.lower()
+    assert "<img" not in page.lower()
+    (svg,) = cloud_svgs(page)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in svg
+    assert {text for text, *_ in placed_words(svg)} == {HOSTILE_SCRIPT, HOSTILE_IMG, "=HYPERLINK(\"http://x\")", "-2+3"}
+    assert json.loads((folder / "summary.json").read_text(encoding="utf-8")) == summary
+    rows = read_csv_rows(folder, "wordcloud-1.csv")[1:]
+    assert rows == [
+        [HOSTILE_SCRIPT, "5", "shown", f"{HOSTILE_SCRIPT} (5)"],
+        [HOSTILE_IMG, "4", "shown", f"{HOSTILE_IMG} (3); =1+1 (1)"],
+        ["'=HYPERLINK(\"http://x\")", "3", "shown", "'=HYPERLINK(\"http://x\") (3)"],
+        ["'-2+3", "2", "shown", "'-2+3 (2)"],
+        ["'@SUM(A1)", "1", "hidden", "'@SUM(A1) (1)"],
+    ]
+
+
+def test_an_empty_word_cloud_says_so(tmp_path):
+    empty = make_wordcloud(table=[], n_answers=0, opened_at=None, closed_at=None)
+    folder = write_archive(tmp_path, make_summary([empty]), [])
+    page = read_page(folder)
+
+    assert "No words to show." in page
+    assert "<svg" not in page
+    assert "0 answers" in page and "Not opened" in page
+    assert read_csv_rows(folder, "wordcloud-1.csv") == [["word", "count", "status", "spellings"]]
+
+
+def test_a_cloud_whose_words_are_all_hidden_shows_none_of_them(tmp_path):
+    table = [make_group("nul", 3, status="hidden"), make_group("xxx", 1, status="held")]
+    page = read_page(write_archive(tmp_path, make_summary([make_wordcloud(table=table)]), []))
+
+    assert "No words to show." in page
+    assert "nul" not in page and "xxx" not in page
+    assert "1 word was hidden by the facilitator." in page
+
+
+def test_a_word_cloud_without_a_table_draws_its_words(tmp_path):
+    # A summary with "words" only: everything in it was shown, nothing says what was hidden.
+    older = make_wordcloud(words=[["lecture", 12], ["café", 3]])
+    del older["table"], older["moderation"]
+    page = read_page(write_archive(tmp_path, make_summary([older]), []))
+
+    assert [text for text, *_ in placed_words(cloud_svgs(page)[0])] == ["lecture", "café"]
+    assert "<tr><td>lecture</td><td class=\"n\">12</td><td></td></tr>" in page
+    assert "hidden by the facilitator" not in page
+
+
+def test_a_word_cloud_renders_in_french(tmp_path):
+    folder = write_archive(tmp_path, make_summary([make_poll(0), make_wordcloud(1)]), [], locale="fr")
+    page = read_page(folder)
+
+    assert 'lang="fr"' in page
+    assert "Nuage de mots" in page
+    assert "Nuage de mots des réponses à la question 2" in page
+    assert "1 mot masqué par la personne qui anime." in page
+    assert "Mots du nuage" in page and "Autres graphies" in page
+    assert "wordcloud-2.csv" in page
+    ET.fromstring(cloud_svgs(page)[0])

@@ -140,7 +140,8 @@ def test_archives_list_and_files_for_the_owner(app, client):
     sign_in(client, app)
     sessions = app.extensions["live"].sessions
     created = planning.create_session(sessions, "test-key", 1, "Soirée <lecture>",
-                                      [{"type": "poll", "prompt": "Q", "options": ["A", "B"]}])
+                                      [{"type": "poll", "prompt": "Q", "options": ["A", "B"]},
+                                       {"type": "wordcloud", "prompt": "Un mot ?"}])
     runtime = app.extensions["live"].runtime
     state = runtime.state(created.code)
     runtime.open_activity(state, created.activities[0]["id"])
@@ -156,5 +157,7 @@ def test_archives_list_and_files_for_the_owner(app, client):
     csv_file = client.get(f"/archives/{created.code}/answers.csv")
     assert csv_file.status_code == 200 and "attachment" in csv_file.headers["Content-Disposition"]
     assert client.get(f"/archives/{created.code}/summary.json").get_json()["code"] == created.code
-    for bad in ("../../etc/passwd", "secret_key", "index.htm"):
+    cloud_csv = client.get(f"/archives/{created.code}/wordcloud-2.csv")
+    assert cloud_csv.status_code == 200 and cloud_csv.mimetype == "text/csv"
+    for bad in ("../../etc/passwd", "secret_key", "index.htm", "wordcloud-1.csv", "wordcloud-0.csv", "wordcloud-2.csv.bak"):
         assert client.get(f"/archives/{created.code}/{bad}").status_code == 404

@@ -1,9 +1,15 @@
-"""Write a session archive folder: summary.json, answers.csv and index.html.
+"""Write a session archive folder: summary.json, answers.csv, index.html, and one
+wordcloud-<N>.csv per word cloud.
 
 The folder is meant to outlive the server: it is read by people with a file manager,
 a spreadsheet and a browser, possibly years later and offline. Hence a page with no
 external references at all, and a CSV that Excel opens with the accents right and
 that cannot smuggle formulas into the spreadsheet.
+
+Word clouds are moderated, and the page is meant to be shared with the group: it
+shows only the words that were on the projector (``status == "shown"``). Hidden
+and held words go to summary.json and to the word cloud's CSV, which are the
+facilitator's, each with its status.
 """
 
 from __future__ import annotations
@@ -18,9 +24,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from babel.dates import format_datetime, format_time
+from babel.lists import format_list
 from babel.numbers import format_percent
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader
+
+from live.archive import cloud
+from live.domain.wordcloud import normalise_word
 
 TEMPLATE_DIR = Path(__file__).parent
 TRANSLATIONS_DIR = Path(__file__).parent.parent / "translations"
@@ -50,13 +60,20 @@ BAR_MAX_WIDTH = 500  # leaves room on the right for "12 (100%)"
 ROW_HEIGHT = 52
 LABEL_MAX_CHARS = 64  # longer labels get an ellipsis; the table keeps the full text
 
+WORDCLOUD = "wordcloud"
+SHOWN, HIDDEN = "shown", "hidden"  # and "held": kept back by the profanity filter
+WORDCLOUD_CSV_COLUMNS = ("word", "count", "status", "spellings")
+# A file name written by an earlier run for a word cloud that is no longer there.
+WORDCLOUD_CSV_NAME = re.compile(r"wordcloud-[0-9]+\.csv")
+
 
 def write_archive(archive_root: Path, summary: dict, answer_rows: list[dict], locale: str = "en") -> Path:
     """Write the archive of an ended session and return its folder.
 
     The folder is ``archive_root / "<YYYY-MM-DD>-<code>"`` (UTC date of ``ended_at``).
     Writing again replaces the files; each file is replaced atomically, so a reader
-    never sees half a file.
+    never sees half a file, and a ``wordcloud-<N>.csv`` left by an earlier run for a
+    word cloud that is no longer in the summary is removed.
     """
     folder = Path(archive_root) / folder_name(summary)
     # Build everything before touching the disk: a rendering error must not leave
@@ -66,9 +83,14 @@ def write_archive(archive_root: Path, summary: dict, answer_rows: list[dict], lo
         "answers.csv": answers_csv(answer_rows).encode("utf-8-sig"),  # the BOM tells Excel it is UTF-8
         "index.html": render_summary_page(summary, locale).encode("utf-8"),
     }
+    for name, activity in wordcloud_files(summary).items():
+        files[name] = wordcloud_csv(activity).encode("utf-8-sig")
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         _write_atomic(folder / name, data)
+    for stale in folder.iterdir():
+        if WORDCLOUD_CSV_NAME.fullmatch(stale.name) and stale.name not in files:
+            stale.unlink()
     return folder
 
 
@@ -98,10 +120,41 @@ def answers_csv(answer_rows: list[dict]) -> str:
     return buffer.getvalue()
 
 
+def wordcloud_files(summary: dict) -> dict[str, dict]:
+    """``{"wordcloud-<N>.csv": activity}`` for the word clouds of ``summary``, N being
+    the activity's number on the page: ``position + 1``, as positions count from 0
+    without gaps (and unique and matching the page even when they do not)."""
+    return {
+        wordcloud_csv_name(number): activity
+        for number, activity in enumerate(_sorted_activities(summary), start=1)
+        if activity.get("type") == WORDCLOUD
+    }
+
+
+def wordcloud_csv_name(number: int) -> str:
+    """The CSV of the word cloud that is question ``number`` (from 1) on the page."""
+    return f"wordcloud-{number}.csv"
+
+
+def wordcloud_csv(activity: dict) -> str:
+    """Every word of a word cloud with its count and status (``shown``, ``hidden``
+    by the facilitator, ``held`` by the profanity filter) and its spellings, as
+    ``Lecture (7); lectures (5)``. For the facilitator: hidden words are in it."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(WORDCLOUD_CSV_COLUMNS)
+    for row in _table_rows(activity):
+        spellings = "; ".join(f"{text} ({count})" for text, count in row["spellings"])
+        cells = (row["display"], str(row["count"]), row["status"], spellings)
+        writer.writerow(_formula_safe(cell) for cell in cells)
+    return buffer.getvalue()
+
+
 def render_summary_page(summary: dict, locale: str = "en") -> str:
     """The self-contained HTML summary page, its fixed text in ``locale``."""
     env = _environment(locale)
-    activities = sorted(summary.get("activities") or [], key=lambda a: a.get("position", 0))
+    activities = _sorted_activities(summary)
+    csv_files = list(wordcloud_files(summary))
     return env.get_template(TEMPLATE).render(
         lang=locale.replace("_", "-"),  # HTML wants BCP 47 ("fr-CA"), Babel says "fr_CA"
         title=summary.get("title") or "",
@@ -112,7 +165,15 @@ def render_summary_page(summary: dict, locale: str = "en") -> str:
         activities=[_activity_view(a, number, locale) for number, a in enumerate(activities, start=1)],
         chart_width=CHART_WIDTH,
         bar_max_width=BAR_MAX_WIDTH,
+        cloud_width=cloud.WIDTH,
+        cloud_height=cloud.HEIGHT,
+        wordcloud_csv_files=format_list(csv_files, locale=locale) if csv_files else "",
+        n_wordcloud_csv_files=len(csv_files),
     )
+
+
+def _sorted_activities(summary: dict) -> list[dict]:
+    return sorted(summary.get("activities") or [], key=lambda a: a.get("position", 0))
 
 
 def _environment(locale: str) -> Environment:
@@ -131,14 +192,18 @@ def _environment(locale: str) -> Environment:
 
 
 def _activity_view(activity: dict, number: int, locale: str) -> dict:
-    """What the template needs to show one activity; a chart only for polls."""
+    """What the template needs to show one activity: a bar chart for a poll, a
+    cloud for a word cloud, the prompt alone for other types."""
     n_answers = activity.get("n_answers") or 0
     is_poll = activity.get("type") == "poll"
+    is_wordcloud = activity.get("type") == WORDCLOUD
     bars = _bars(activity, n_answers, locale) if is_poll else []
     return {
         "number": number,
         "type": str(activity.get("type", "")),
         "is_poll": is_poll,
+        "is_wordcloud": is_wordcloud,
+        "wordcloud": _wordcloud_view(activity) if is_wordcloud else None,
         "multiple": bool(activity.get("multiple")),
         "prompt": activity.get("prompt") or "",
         "n_answers": n_answers,
@@ -175,6 +240,86 @@ def _bars(activity: dict, n_answers: int, locale: str) -> list[dict]:
     return bars
 
 
+def _wordcloud_view(activity: dict) -> dict:
+    """The cloud, the table of shown words and how many were kept out of the page.
+
+    Only shown words reach this view: hidden and held ones are counted, never named.
+    """
+    rows = _table_rows(activity)
+    shown = [row for row in rows if row["status"] == SHOWN]
+    picture = cloud.layout([(row["display"], row["count"]) for row in shown])
+    return {
+        "words": picture.words,
+        "n_left_out": len(picture.left_out),
+        "rows": [
+            {
+                "word": row["display"],
+                "count": row["count"],
+                "others": "; ".join(f"{text} ({count})" for text, count in _other_spellings(row)),
+            }
+            for row in shown
+        ],
+        # Without a table (an older summary) nothing tells what was kept out.
+        "has_table": isinstance(activity.get("table"), list),
+        "n_hidden": sum(1 for row in rows if row["status"] == HIDDEN),
+        # Anything neither shown nor hidden was kept out by the filter.
+        "n_held": sum(1 for row in rows if row["status"] not in (SHOWN, HIDDEN)),
+    }
+
+
+def _table_rows(activity: dict) -> list[dict]:
+    """The word groups of a word cloud, each ``{"display", "count", "status", "key",
+    "spellings"}``, from its ``table``; from ``words`` (all shown) when it has none.
+    Malformed rows are skipped; a row whose status is not ``shown`` stays out of the page."""
+    rows = []
+    table = activity.get("table")
+    if isinstance(table, list):
+        for item in table:
+            if not isinstance(item, dict) or not isinstance(item.get("display"), str):
+                continue
+            rows.append(
+                {
+                    "display": item["display"],
+                    "count": _count(item.get("count")),
+                    "status": str(item.get("status") or ""),
+                    "key": item.get("key") if isinstance(item.get("key"), str) else None,
+                    "spellings": _pairs(item.get("spellings")),
+                }
+            )
+        return rows
+    for text, count in _pairs(activity.get("words")):
+        rows.append({"display": text, "count": count, "status": SHOWN, "key": None, "spellings": [(text, count)]})
+    return rows
+
+
+def _other_spellings(row: dict) -> list[tuple[str, int]]:
+    """The spellings of a shown word other than the one displayed, for the page.
+
+    Only spellings of the word itself ("lectures" for "Lecture"): a word merged
+    into it may have been held or hidden before, so its spelling stays out of the
+    page (its count is in the total, and the CSV has it).
+    """
+    key = row["key"]
+    return [
+        (text, count)
+        for text, count in row["spellings"]
+        if text != row["display"] and key is not None and normalise_word(text) == key
+    ]
+
+
+def _pairs(value: object) -> list[tuple[str, int]]:
+    """``[[text, count], ...]`` from the summary, as tuples; anything else skipped."""
+    pairs = []
+    for item in value if isinstance(value, list) else ():
+        if isinstance(item, (list, tuple)) and len(item) == 2 and isinstance(item[0], str):
+            pairs.append((item[0], _count(item[1])))
+    return pairs
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
 def _csv_cell(column: str, value: object) -> str:
     """The text of one CSV cell: JSON for ``value``, empty for None, never a formula."""
     if column == "value":
@@ -183,6 +328,11 @@ def _csv_cell(column: str, value: object) -> str:
         text = ""
     else:
         text = str(value)
+    return _formula_safe(text)
+
+
+def _formula_safe(text: str) -> str:
+    """``text``, with a leading quote when a spreadsheet would run it as a formula."""
     # The quote makes a spreadsheet show the text instead of evaluating it.
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import qrcode
@@ -20,6 +21,14 @@ from live.web.forms import JoinForm, SessionForm
 bp = Blueprint("pages", __name__)
 
 ARCHIVE_FILES = {"summary.json": "application/json", "answers.csv": "text/csv", "index.html": "text/html"}
+WORDCLOUD_CSV = re.compile(r"wordcloud-[1-9][0-9]{0,2}\.csv")
+
+
+def archive_mimetype(filename: str) -> str | None:
+    """The type of an archive file that may be downloaded, or None (anything else is a 404)."""
+    if WORDCLOUD_CSV.fullmatch(filename):
+        return "text/csv"
+    return ARCHIVE_FILES.get(filename)
 
 
 def _session_or_404(code: str):
@@ -255,12 +264,13 @@ def archives():
 def archive_file(code: str, filename: str):
     """One file of an archived session: the summary page, summary.json or answers.csv."""
     session = _owned_or_404(code)
-    if filename not in ARCHIVE_FILES or not session.archive_path:
+    mimetype = archive_mimetype(filename)
+    if mimetype is None or not session.archive_path:
         abort(404)
     path = Path(session.archive_path) / filename
     if not path.is_file():
         abort(404)
-    response = send_file(path, mimetype=ARCHIVE_FILES[filename], as_attachment=filename != "index.html",
+    response = send_file(path, mimetype=mimetype, as_attachment=filename != "index.html",
                          download_name=f"{code}-{filename}")
     if filename == "index.html":
         # The archived page holds inline CSS only (no script): allow that, nothing else.
