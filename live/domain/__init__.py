@@ -4,6 +4,9 @@
 - ``text``: cleaning of short texts typed by people (names, prompts, options).
 - ``codes``: join codes and their unambiguous alphabet.
 - ``poll``: poll specs, answer checking and tallies.
+- ``wordcloud``: word-cloud entries, their grouping (``normalise_word``) and moderation;
+  ``profanity``: the filter that holds rude entries off the projector.
+- ``quiz``: quiz questions, server-timed scoring, streaks and the leaderboard.
 - ``activities``: dispatch from an activity ``type`` to its rules.
 - ``session``: the session lifecycle (lobby -> activity -> ended).
 """

@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import ModuleType
 
-from live.domain import poll, wordcloud
+from live.domain import poll, quiz, wordcloud
 from live.domain.errors import DomainError
+from live.domain.session import REVEALED
 
-RULES: dict[str, ModuleType] = {poll.TYPE: poll, wordcloud.TYPE: wordcloud}
+RULES: dict[str, ModuleType] = {poll.TYPE: poll, wordcloud.TYPE: wordcloud, quiz.TYPE: quiz}
 MAX_ACTIVITIES = 100
 
 
@@ -24,7 +25,7 @@ class Activity:
 
     id: str
     position: int
-    spec: poll.PollSpec | wordcloud.WordCloudSpec
+    spec: poll.PollSpec | wordcloud.WordCloudSpec | quiz.QuizSpec
 
     @property
     def type(self) -> str:
@@ -76,8 +77,11 @@ def new_tally(activity: Activity, moderation: list | None = None, profanity=None
 
 
 def public_view(activity: Activity, status: str) -> dict:
-    """What participants may see of ``activity`` (never a secret such as a correct answer)."""
-    view = rules_for(activity.type).public_view(activity.spec)
+    """What participants may see of ``activity``: a quiz's correct answer only once revealed."""
+    if activity.type == quiz.TYPE and status == REVEALED:
+        view = quiz.reveal_view(activity.spec)
+    else:
+        view = rules_for(activity.type).public_view(activity.spec)
     view.update({"id": activity.id, "position": activity.position, "status": status})
     return view
 

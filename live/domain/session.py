@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from live.domain.errors import DomainError
 
 LOBBY, ACTIVITY, ENDED = "lobby", "activity", "ended"
-PENDING, OPEN, CLOSED = "pending", "open", "closed"
+PENDING, OPEN, CLOSED, REVEALED = "pending", "open", "closed", "revealed"
 
 
 @dataclass
@@ -25,6 +25,8 @@ class Lifecycle:
         """Open ``activity_id``; return the id of the activity this closed, if any."""
         self._refuse_if_ended()
         self._require_known(activity_id)
+        if self.statuses[activity_id] == REVEALED:
+            raise DomainError("revealed", "This question's answer has been shown: it cannot be opened again.", "activity_id")
         previous = self.current_activity_id
         closed = None
         if previous and previous != activity_id and self.statuses[previous] == OPEN:
@@ -43,6 +45,20 @@ class Lifecycle:
             raise DomainError("not_open", "This activity is not open.", "activity_id")
         self.statuses[activity_id] = CLOSED
 
+    def reveal(self, activity_id: str) -> bool:
+        """Show a quiz question's answer: it closes if still open. Returns True if it was open."""
+        self._refuse_if_ended()
+        self._require_known(activity_id)
+        status = self.statuses[activity_id]
+        if status == PENDING:
+            raise DomainError("not_open", "This question has not been asked yet.", "activity_id")
+        if status == REVEALED:
+            raise DomainError("revealed", "This answer is already shown.", "activity_id")
+        self.statuses[activity_id] = REVEALED
+        self.current_activity_id = activity_id
+        self.phase = ACTIVITY
+        return status == OPEN
+
     def end(self) -> None:
         """End the session: every open activity is closed and nothing can be answered."""
         self._refuse_if_ended()
@@ -58,7 +74,7 @@ class Lifecycle:
         status = self.statuses[activity_id]
         if status == PENDING:
             raise DomainError("not_open", "This activity is not open yet.", "activity_id")
-        if status == CLOSED:
+        if status in (CLOSED, REVEALED):
             raise DomainError("closed", "This activity is closed.", "activity_id")
 
     @property

@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass
 
 from flask import current_app, request
-from flask_socketio import ConnectionRefusedError, join_room
+from flask_socketio import ConnectionRefusedError, disconnect as drop_connection, join_room
 
 from live.app import public_base_url, services
 from live.domain.errors import DomainError
@@ -184,6 +184,48 @@ def register(socketio) -> None:
         connection = _connection("host")
         runtime = services().runtime
         runtime.undo_moderation(runtime.state(connection.code), payloads.activity_id(data))
+        return {"ok": True}
+
+    @socketio.on("reveal")
+    @acknowledged
+    def reveal(data=None):
+        """The host shows a quiz question's answer: everyone hears ``state`` (with
+        ``correct`` and ``counts``), each phone its ``quiz_result``, hosts the ``results``."""
+        connection = _connection("host")
+        runtime = services().runtime
+        deliver(runtime.reveal_answer(runtime.state(connection.code), payloads.activity_id(data)))
+        return {"ok": True}
+
+    @socketio.on("add_time")
+    @acknowledged
+    def add_time(data=None):
+        """The host gives an open quiz question more seconds; everyone hears ``state``."""
+        connection = _connection("host")
+        runtime = services().runtime
+        seconds = data.get("seconds") if isinstance(data, dict) else None
+        deliver(runtime.add_time(runtime.state(connection.code), payloads.activity_id(data), seconds))
+        return {"ok": True}
+
+    @socketio.on("podium")
+    @acknowledged
+    def podium(data=None):
+        """The host shows the final podium; each phone hears its ``final_rank``."""
+        connection = _connection("host")
+        runtime = services().runtime
+        deliver(runtime.podium(runtime.state(connection.code)))
+        return {"ok": True}
+
+    @socketio.on("remove")
+    @acknowledged
+    def remove(data=None):
+        """The host removes a participant: they hear ``removed`` and are disconnected."""
+        connection = _connection("host")
+        runtime = services().runtime
+        participant_id = data.get("participant_id") if isinstance(data, dict) else None
+        deliver(runtime.remove_participant(runtime.state(connection.code), participant_id))
+        for sid, other in list(_connections.items()):
+            if other.code == connection.code and other.participant_id == participant_id:
+                drop_connection(sid=sid, namespace="/")
         return {"ok": True}
 
     @socketio.on("end")

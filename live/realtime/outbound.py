@@ -30,6 +30,7 @@ def push_loop(app) -> None:
     while True:
         socketio.sleep(0.1)
         try:
+            deliver(runtime.expire_questions())
             deliver(runtime.pending_pushes())
         except Exception:  # the loop must outlive any one bad push
             log.exception("results push failed")

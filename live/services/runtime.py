@@ -18,15 +18,16 @@ from pathlib import Path
 from sqlalchemy.orm import sessionmaker
 
 from live.domain import activities as activity_rules
-from live.domain import wordcloud
+from live.domain import quiz, wordcloud
 from live.domain.activities import Activity
 from live.domain.errors import DomainError
-from live.domain.session import ACTIVITY, ENDED, OPEN, Lifecycle
+from live.domain.session import ACTIVITY, ENDED, OPEN, REVEALED, Lifecycle
 from live.domain.profanity import ProfanityFilter, default_filter
 from live.domain.text import optional_text
+from live.services import quizzes
 from live.services import summary as summaries
 from live.services import tokens
-from live.services.messages import Outbound, hosts_room, moderators_room, session_room
+from live.services.messages import Outbound, hosts_room, moderators_room, participant_room, session_room
 from live.store import repository
 from live.store.committer import GroupCommitter
 from live.store.db import utcnow
@@ -66,6 +67,10 @@ class SessionState:
     given: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     # (participant, word cloud) -> normalised words sent, so nobody sends a word twice
     entry_keys: dict[tuple[str, str], set] = field(default_factory=lambda: defaultdict(set))
+    # Quizzes: server-measured answer times, time added per question, removed players
+    timings: dict[tuple[str, str], int] = field(default_factory=dict)
+    extra_ms: dict[str, int] = field(default_factory=dict)
+    removed: set[str] = field(default_factory=set)
     values: dict[str, dict[str, list]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     acked: set[tuple[str, str]] = field(default_factory=set)
     inflight: dict[tuple[str, str], object] = field(default_factory=dict)
@@ -125,11 +130,14 @@ class Runtime:
                 for a in activity_rows
             },
             names={p.id: p.name for p in participants}, archive_path=row.archive_path,
+            extra_ms={a.id: a.extra_ms or 0 for a in activity_rows},
+            removed={p.id for p in participants if p.removed},
         )
         for answer in answers:
             self._count(state, answer.participant_id, answer.activity_id, answer.value)
             state.given[(answer.participant_id, answer.activity_id)] += 1
             state.acked.add((answer.participant_id, answer.answer_id))
+            state.timings[(answer.participant_id, answer.activity_id)] = answer.ms_since_open or 0
             if activities[answer.activity_id].type == wordcloud.TYPE:
                 state.entry_keys[(answer.participant_id, answer.activity_id)].add(wordcloud.normalise_word(answer.value))
         return state
@@ -157,6 +165,10 @@ class Runtime:
         view = None
         if state.lifecycle.phase == ACTIVITY and current:
             view = activity_rules.public_view(state.activities[current], state.lifecycle.statuses[current])
+            if view["type"] == quiz.TYPE:
+                view.update(self._quiz_clock(state, current))
+                if state.lifecycle.statuses[current] == REVEALED:
+                    view["counts"] = state.tallies[current].results()["counts"]
         return {
             "phase": state.lifecycle.phase,
             "activity": view,
@@ -179,7 +191,27 @@ class Runtime:
         if activity.type == wordcloud.TYPE:
             payload["n_words"] = len(payload["words"])
             payload["words"] = payload["words"][:MAX_CLOUD_WORDS]
+        if activity.type == quiz.TYPE:
+            # Standings count revealed questions only, so they never leak an answer.
+            payload["leaderboard"] = quizzes.public_rows(quizzes.standings(state))
+            payload.update(self._quiz_clock(state, activity_id))
+            if state.lifecycle.statuses[activity_id] == REVEALED:
+                payload["correct"] = list(activity.spec.correct)
         return payload
+
+    def _quiz_clock(self, state: SessionState, activity_id: str) -> dict:
+        """The countdown of a quiz question as the server measures it; screens count
+        down from ``remaining_ms`` on receipt, so no client clock is trusted."""
+        spec = state.activities[activity_id].spec
+        extra = state.extra_ms.get(activity_id, 0)
+        clock = {"duration_ms": quiz.duration_ms(spec, extra), "remaining_ms": 0}
+        if state.lifecycle.statuses[activity_id] == OPEN and state.opened_at.get(activity_id):
+            clock["remaining_ms"] = quiz.remaining_ms(spec, self._elapsed_ms(state, activity_id), extra)
+        return clock
+
+    @staticmethod
+    def _elapsed_ms(state: SessionState, activity_id: str) -> int:
+        return int((utcnow() - state.opened_at[activity_id]).total_seconds() * 1000)
 
     def moderation_view(self, state: SessionState, activity_id: str) -> dict:
         """The ``moderation`` event of a word cloud, for the facilitator's own device
@@ -250,8 +282,13 @@ class Runtime:
         Returns the state and the ``welcome`` payload."""
         state = self._known_state(code)
         clean_name = optional_text(name, "name", MAX_NAME)
+        if clean_name and self.server_filter.is_profane(wordcloud.normalise_word(clean_name)):
+            raise DomainError("name_not_allowed", "Please choose another nickname.", "name")
         participant_id = tokens.participant_from_token(self._secret_key, state.code, token)
+        if participant_id in state.removed:
+            raise DomainError("removed", "The host removed you from this session.")
         with state.lock:
+            clean_name = self._unique_name(state, clean_name, participant_id)
             if participant_id not in state.names:
                 participant_id = self._add_participant(state, clean_name)
             elif clean_name and clean_name != state.names[participant_id]:
@@ -266,6 +303,18 @@ class Runtime:
                 "answers": {aid: list(vals) for aid, vals in state.values.get(participant_id, {}).items()},
             }
         return state, welcome
+
+    @staticmethod
+    def _unique_name(state: SessionState, name: str | None, participant_id: str | None) -> str | None:
+        """Nicknames are unique within a session: a second "Zoé" becomes "Zoé 2"."""
+        if not name:
+            return name
+        taken = {n.casefold() for pid, n in state.names.items() if n and pid != participant_id}
+        candidate, suffix = name, 2
+        while candidate.casefold() in taken:
+            candidate = f"{name[: MAX_NAME - len(str(suffix)) - 1]} {suffix}"
+            suffix += 1
+        return candidate
 
     def leave(self, code: str, participant_id: str) -> None:
         """A participant's connection closed (they stay a participant and may come back)."""
@@ -316,6 +365,7 @@ class Runtime:
                 state.inflight.pop(key, None)
                 if durable:
                     state.acked.add(key)
+                    state.timings[(participant_id, answer.activity_id)] = ticket.row["ms_since_open"] or 0
                     self._count(state, participant_id, answer.activity_id, ticket.row["value"])
                     state.dirty_results.add(answer.activity_id)
                 else:
@@ -334,9 +384,16 @@ class Runtime:
 
     def _accept(self, state: SessionState, participant_id: str, answer: AnswerInput):
         """Refuse what may not be counted; reserve the participant's answer slot."""
+        if participant_id in state.removed:
+            raise DomainError("removed", "The host removed you from this session.")
         state.lifecycle.check_answerable(answer.activity_id)
         activity = state.activities[answer.activity_id]
         value = activity_rules.check_answer(activity, answer.value)
+        if activity.type == quiz.TYPE:
+            # Timed by the server, never by the phone.
+            elapsed = self._elapsed_ms(state, activity.id)
+            if not quiz.is_in_time(activity.spec, elapsed, state.extra_ms.get(activity.id, 0)):
+                raise DomainError("time_up", "Time is up for this question.", "activity_id")
         slot = (participant_id, answer.activity_id)
         limit = activity_rules.answer_limit(activity)
         if state.given[slot] >= limit:
@@ -373,6 +430,7 @@ class Runtime:
             closed = state.lifecycle.open(activity_id)
             now = utcnow()
             state.opened_at[activity_id] = now
+            state.extra_ms[activity_id] = 0
             self._save_lifecycle(state, opened=(activity_id, now), closed=closed)
             state.dirty_results.update({activity_id} | ({closed} if closed else set()))
             return [Outbound("state", self.public_state(state), session_room(state.code))]
@@ -384,6 +442,97 @@ class Runtime:
             self._save_lifecycle(state, closed=activity_id)
             state.dirty_results.add(activity_id)
             return [Outbound("state", self.public_state(state), session_room(state.code))]
+
+    def reveal_answer(self, state: SessionState, activity_id: str) -> list[Outbound]:
+        """Show a quiz question's answer: everyone hears the state with the correct
+        options and the distribution, each phone its own result and rank."""
+        with state.lock:
+            activity = self._quiz_question(state, activity_id)
+            was_open = state.lifecycle.reveal(activity_id)
+            self._save_status(state, activity_id, closing=was_open)
+            rows = quizzes.standings(state)
+            state.dirty_results.add(activity_id)
+            messages = [Outbound("state", self.public_state(state), session_room(state.code))]
+            by_id = {row["participant_id"]: row for row in rows}
+            for participant_id in state.names:
+                if participant_id not in state.removed:
+                    result = quizzes.personal_result(state, activity, by_id.get(participant_id), len(rows))
+                    messages.append(Outbound("quiz_result", result, participant_room(participant_id)))
+            return messages
+
+    def add_time(self, state: SessionState, activity_id: str, seconds: object) -> list[Outbound]:
+        """Give an open quiz question more time; every countdown is told."""
+        if not isinstance(seconds, int) or isinstance(seconds, bool) or not 1 <= seconds <= 120:
+            raise DomainError("invalid_payload", "seconds must be a whole number from 1 to 120.", "seconds")
+        with state.lock:
+            self._quiz_question(state, activity_id)
+            if state.lifecycle.statuses[activity_id] != OPEN:
+                raise DomainError("not_open", "Time can only be added to an open question.", "activity_id")
+            state.extra_ms[activity_id] = state.extra_ms.get(activity_id, 0) + seconds * 1000
+            with self._sessions.begin() as db:
+                db.get(ActivityRow, activity_id).extra_ms = state.extra_ms[activity_id]
+            state.dirty_results.add(activity_id)
+            return [Outbound("state", self.public_state(state), session_room(state.code))]
+
+    def podium(self, state: SessionState) -> list[Outbound]:
+        """The final standings: the top three for the room, each phone its own rank."""
+        with state.lock:
+            rows = quizzes.standings(state)
+            top = quizzes.public_rows(rows[:3])
+            messages = [Outbound("podium", {"podium": top, "n_players": len(rows)}, session_room(state.code))]
+            for row in rows:
+                personal = {"rank": row["rank"], "score": row["score"], "n_players": len(rows), "podium": top}
+                messages.append(Outbound("final_rank", personal, participant_room(row["participant_id"])))
+            return messages
+
+    def remove_participant(self, state: SessionState, participant_id: object) -> list[Outbound]:
+        """The host removes a participant: their token no longer lets them in, and
+        they leave the standings (their answers stay in the counts and the archive)."""
+        if not isinstance(participant_id, str) or participant_id not in state.names:
+            raise DomainError("unknown_participant", "There is no such participant in this session.", "participant_id")
+        with state.lock:
+            with self._sessions.begin() as db:
+                db.get(Participant, participant_id).removed = True
+            state.removed.add(participant_id)
+            state.dirty_presence = True
+            state.dirty_results.update(a.id for a in quizzes.revealed_questions(state))
+            return [Outbound("removed", {"participant_id": participant_id}, participant_room(participant_id))]
+
+    def expire_questions(self) -> list[Outbound]:
+        """Close every quiz question whose time (and grace) is over: the server keeps
+        the clock. Called by the push loop about ten times a second."""
+        messages = []
+        for state in list(self._states.values()):
+            current = state.lifecycle.current_activity_id
+            if not current or state.lifecycle.statuses.get(current) != OPEN:
+                continue
+            activity = state.activities[current]
+            if activity.type != quiz.TYPE or not state.opened_at.get(current):
+                continue
+            if quiz.is_in_time(activity.spec, self._elapsed_ms(state, current), state.extra_ms.get(current, 0)):
+                continue
+            try:
+                messages.extend(self.close_activity(state, current))
+            except DomainError:
+                continue  # closed meanwhile by the host
+        return messages
+
+    def _quiz_question(self, state: SessionState, activity_id: str):
+        activity = state.activities.get(activity_id)
+        if activity is None:
+            raise DomainError("unknown_activity", "There is no such activity in this session.", "activity_id")
+        if activity.type != quiz.TYPE:
+            raise DomainError("not_quiz", "Only quiz questions have an answer to reveal or a timer.", "activity_id")
+        return activity
+
+    def _save_status(self, state: SessionState, activity_id: str, closing: bool) -> None:
+        with self._sessions.begin() as db:
+            row = db.get(ActivityRow, activity_id)
+            row.status = state.lifecycle.statuses[activity_id]
+            if closing:
+                row.closed_at = utcnow()
+            session = db.get(LiveSession, state.session_id)
+            session.phase, session.current_activity_id = state.lifecycle.phase, state.lifecycle.current_activity_id
 
     def end_session(self, state: SessionState, public_url: str, locale: str = "en") -> tuple[dict, list[Outbound]]:
         """End the session and write its archive; the ack carries where the summary is.
@@ -454,7 +603,7 @@ class Runtime:
             session.current_activity_id = state.lifecycle.current_activity_id
             if opened:
                 row = db.get(ActivityRow, opened[0])
-                row.status, row.opened_at, row.closed_at = OPEN, opened[1], None
+                row.status, row.opened_at, row.closed_at, row.extra_ms = OPEN, opened[1], None, 0
                 session.started_at = session.started_at or now
             for activity_id in [closed] if closed else list(closed_many):
                 row = db.get(ActivityRow, activity_id)

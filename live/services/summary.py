@@ -4,12 +4,13 @@ as ``summary.json`` in the archive, plus the raw answers for the CSV."""
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
 
 from live.domain import activities as activity_rules
-from live.domain import wordcloud
+from live.domain import quiz, wordcloud
 from live.domain.errors import DomainError
 from live.domain.profanity import ProfanityFilter
 from live.store import repository
@@ -31,11 +32,14 @@ def session_filter(server_filter: ProfanityFilter, session: LiveSession) -> Prof
     return server_filter.with_extra(session.blocked_words or [])
 
 
-def _activity_document(row, tally) -> dict:
+def _activity_document(row, tally, rule, answers: list) -> dict:
     document = dict(
         row.spec, id=row.id, position=row.position, n_answers=tally.n_answers,
         opened_at=iso(row.opened_at), closed_at=iso(row.closed_at), **tally.results(),
     )
+    if row.type == quiz.TYPE:
+        timed = [(a.value, a.ms_since_open or 0, True) for a in answers if a.activity_id == row.id]
+        document.update(quiz.question_stats(rule.spec, timed))
     if row.type == wordcloud.TYPE:
         # The archive records every group (hidden and held ones marked) and the moderation.
         document["table"] = tally.full_table()
@@ -68,9 +72,11 @@ def collect(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -
         "started_at": iso(session.started_at),
         "ended_at": iso(session.ended_at),
         "n_participants": len(participants),
-        "activities": [_activity_document(row, tallies[row.id]) for row in activity_rows],
+        "activities": [_activity_document(row, tallies[row.id], rules[row.id], answers) for row in activity_rows],
     }
     names = {p.id: p.name for p in participants}
+    if any(row.type == quiz.TYPE for row in activity_rows):
+        document["leaderboard"] = _final_leaderboard(session, activity_rows, rules, participants, answers)
     positions = {row.id: row for row in activity_rows}
     rows = [
         {
@@ -88,6 +94,26 @@ def collect(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -
         for a in answers
     ]
     return document, rows
+
+
+def _final_leaderboard(session, activity_rows, rules, participants, answers) -> list[dict]:
+    """The quiz standings over every question asked (nothing is secret at the end)."""
+    from live.services import quizzes
+
+    values: dict = {}
+    for answer in answers:
+        values.setdefault(answer.participant_id, {}).setdefault(answer.activity_id, []).append(answer.value)
+    ended = SimpleNamespace(
+        activities=rules,
+        lifecycle=repository.lifecycle_of(session, activity_rows),
+        names={p.id: p.name for p in participants},
+        removed={p.id for p in participants if p.removed},
+        values=values,
+        timings={(a.participant_id, a.activity_id): a.ms_since_open or 0 for a in answers},
+        extra_ms={row.id: row.extra_ms or 0 for row in activity_rows},
+    )
+    rows = quizzes.standings(ended, everything_asked=True)
+    return [dict(quizzes.public_rows([row])[0], time_ms=row["time_ms"]) for row in rows]
 
 
 def archive_session(

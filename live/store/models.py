@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, true
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, false, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -69,6 +69,8 @@ class Activity(Base):
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Word clouds: the facilitator's moderation actions, in order (hide, merge, ...).
     moderation: Mapped[list | None] = mapped_column(JSON)
+    # Quizzes: time the host added to this question, in milliseconds.
+    extra_ms: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Participant(Base):
@@ -78,6 +80,8 @@ class Participant(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
     name: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # Removed by the host: their token no longer gets them in.
+    removed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Answer(Base):
