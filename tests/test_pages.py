@@ -76,7 +76,7 @@ def test_create_and_edit_a_session_in_the_editor(app, client):
     assert [p["prompt"] for p in planning.plan_of(app.extensions["live"].sessions, session.id)] == ["Un seul ?"]
 
     bad = client.post(f"/sessions/{code}/edit", data=editor_data(edit_page, "Club", [("Q", "Only one", False)]))
-    assert bad.status_code == 400 and "2 and 12" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "polls 2 to 12" in bad.get_data(as_text=True)
     empty = client.post("/sessions/new", data=editor_data(page, "Nothing", []))
     assert empty.status_code == 400 and "at least one activity" in empty.get_data(as_text=True)
     assert [p["prompt"] for p in planning.plan_of(app.extensions["live"].sessions, session.id)] == ["Un seul ?"]
@@ -161,3 +161,29 @@ def test_archives_list_and_files_for_the_owner(app, client):
     assert cloud_csv.status_code == 200 and cloud_csv.mimetype == "text/csv"
     for bad in ("../../etc/passwd", "secret_key", "index.htm", "wordcloud-1.csv", "wordcloud-0.csv", "wordcloud-2.csv.bak"):
         assert client.get(f"/archives/{created.code}/{bad}").status_code == 404
+
+
+def test_the_editor_makes_word_clouds_and_quiz_questions(app, client):
+    sign_in(client, app)
+    page = client.get("/sessions/new").get_data(as_text=True)
+    data = {
+        "csrf_token": csrf(page), "title": "Mixte", "blocked_words": "spoiler\n\n",
+        "activities-0-type": "wordcloud", "activities-0-prompt": "Un mot ?", "activities-0-max_entries": "2",
+        "activities-0-max_length": "30", "activities-0-single_word": "y",
+        "activities-1-type": "quiz", "activities-1-prompt": "Qui ?", "activities-1-options": "Hugo\nZola\nBalzac",
+        "activities-1-correct": "2", "activities-1-seconds": "15", "activities-1-points": "500",
+    }
+    created = client.post("/sessions/new", data=data)
+    assert created.status_code == 302, created.get_data(as_text=True)
+    code = re.search(r"created=([A-Z0-9]+)", created.headers["Location"]).group(1)
+    session = planning.owned_session(app.extensions["live"].sessions, 1, code)
+    assert session.profanity_filter is False and session.blocked_words == ["spoiler"]
+    plan = planning.plan_of(app.extensions["live"].sessions, session.id)
+    assert plan[0]["type"] == "wordcloud" and (plan[0]["max_entries"], plan[0]["max_length"], plan[0]["single_word"]) == (2, 30, True)
+    assert plan[1]["type"] == "quiz" and (plan[1]["correct"], plan[1]["seconds"], plan[1]["points"]) == ([1], 15, 500)
+    edit_page = client.get(f"/sessions/{code}/edit").get_data(as_text=True)
+    assert "spoiler" in edit_page and "Balzac" in edit_page
+
+    bad = dict(data, **{"activities-1-correct": "4"})
+    refused = client.post("/sessions/new", data=bad)
+    assert refused.status_code == 400 and "Activity 2" in refused.get_data(as_text=True)

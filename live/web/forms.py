@@ -20,7 +20,10 @@ class LoginForm(FlaskForm):
 class ActivityForm(Form):
     """One activity of the session editor (a poll or a word cloud); a blank one is ignored."""
 
-    type = SelectField(_l("Type"), choices=[("poll", _l("Poll")), ("wordcloud", _l("Word cloud"))], default="poll")
+    type = SelectField(
+        _l("Type"), choices=[("poll", _l("Poll")), ("wordcloud", _l("Word cloud")), ("quiz", _l("Quiz question"))],
+        default="poll",
+    )
     prompt = StringField(_l("Question"), validators=[Length(max=300)])
     options = TextAreaField(_l("Options, one per line (2 to 12)"), validators=[Length(max=12 * 130)])
     multiple = BooleanField(_l("Participants may choose several options"))
@@ -31,6 +34,9 @@ class ActivityForm(Form):
         _l("Longest entry, in characters (1 to 100)"), default=40, validators=[Optional(), NumberRange(min=1, max=100)]
     )
     single_word = BooleanField(_l("One word per entry"))
+    correct = StringField(_l("Number(s) of the correct option(s), e.g. 2 or 1, 3"), validators=[Length(max=40)])
+    seconds = IntegerField(_l("Seconds to answer (5 to 120)"), default=20, validators=[Optional(), NumberRange(min=5, max=120)])
+    points = IntegerField(_l("Points (0 to 10000)"), default=1000, validators=[Optional(), NumberRange(min=0, max=10000)])
     remove = BooleanField(_l("Remove this activity"))
 
 

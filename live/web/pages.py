@@ -128,7 +128,13 @@ def _raw_activities(form: SessionForm) -> list[dict]:
         prompt = activity.prompt.data or ""
         if activity.remove.data or (not prompt.strip() and not lines):
             continue
-        if activity.type.data == "wordcloud":
+        if activity.type.data == "quiz":
+            raw.append({
+                "type": "quiz", "prompt": prompt, "options": lines, "correct": _option_numbers(activity.correct.data),
+                "seconds": activity.seconds.data or 20,
+                "points": 1000 if activity.points.data is None else activity.points.data,
+            })
+        elif activity.type.data == "wordcloud":
             raw.append({
                 "type": "wordcloud", "prompt": prompt, "single_word": bool(activity.single_word.data),
                 "max_entries": activity.max_entries.data or 3, "max_length": activity.max_length.data or 40,
@@ -136,6 +142,13 @@ def _raw_activities(form: SessionForm) -> list[dict]:
         else:
             raw.append({"type": "poll", "prompt": prompt, "options": lines, "multiple": bool(activity.multiple.data)})
     return raw
+
+
+def _option_numbers(typed: str | None) -> list:
+    """"2" or "1, 3" (options numbered from 1, as people count) as 0-based indices;
+    anything that is not a number is passed on for the domain to refuse by name."""
+    tokens = (typed or "").replace(";", ",").replace(" ", ",").split(",")
+    return [int(t) - 1 if t.strip().isdigit() else t.strip() for t in tokens if t.strip()]
 
 
 def _filter_settings(form: SessionForm) -> tuple[bool, list[str]]:
@@ -154,6 +167,8 @@ def _form_data(session, plan: list[dict]) -> dict:
                 "type": a["type"], "prompt": a["prompt"], "options": "\n".join(a.get("options", [])),
                 "multiple": a.get("multiple", False), "max_entries": a.get("max_entries", 3),
                 "max_length": a.get("max_length", 40), "single_word": a.get("single_word", False),
+                "correct": ", ".join(str(index + 1) for index in a.get("correct", [])),
+                "seconds": a.get("seconds", 20), "points": a.get("points", 1000),
             }
             for a in plan
         ],
@@ -165,7 +180,8 @@ def describe_error(error: DomainError) -> str:
     messages = {
         "blank": _("This field must not be empty."),
         "too_long": _("This text is too long."),
-        "invalid_options": _("A poll needs between 2 and 12 options."),
+        "invalid_options": _("This activity needs more options, or fewer (polls 2 to 12, quiz questions 2 to 6)."),
+        "invalid_correct": _("Give the number of at least one correct option, each once."),
         "out_of_range": _("This number is out of the allowed range."),
         "already_started": _("This session has started: it can no longer be edited."),
     }
