@@ -318,15 +318,15 @@ def test_zero_answers_and_a_never_opened_activity_render(tmp_path):
 
 
 def test_unknown_activity_type_shows_its_prompt_without_a_chart(tmp_path):
-    quiz = {
-        "id": "q1", "position": 1, "type": "quiz", "prompt": "Qui a écrit Germinal ?",
+    future = {
+        "id": "q1", "position": 1, "type": "rating", "prompt": "Qui a écrit Germinal ?",
         "n_answers": 1, "opened_at": None, "closed_at": None,
     }
-    folder = write_archive(tmp_path, make_summary([quiz, make_poll(0)]), [])
+    folder = write_archive(tmp_path, make_summary([future, make_poll(0)]), [])
     page = read_page(folder)
 
     assert "Qui a écrit Germinal ?" in page
-    assert "Activity type: quiz" in page
+    assert "Activity type: rating" in page
     assert re.search(r"\b1 answer\b(?!s)", page)
     assert page.count("<svg") == 1
     assert "No chart for this type of activity in the archive yet." in page
@@ -343,6 +343,7 @@ def test_interface_text_is_extractable_by_babel():
 
     assert {"Session summary", "Single choice", "Multiple choice", "Not opened", "%(num)d answer"} <= messages
     assert {"Word cloud", "Words in the cloud", "Other spellings", "No words to show.", "%(num)d word was hidden by the facilitator."} <= messages
+    assert {"Final leaderboard", "1st", "2nd", "3rd", "Participant %(num)d", "correct", "Quiz"} <= messages
 
 
 def test_page_uses_the_locale_catalogue_when_there_is_one(tmp_path, monkeypatch):
@@ -600,3 +601,255 @@ def test_a_word_cloud_renders_in_french(tmp_path):
     assert "Mots du nuage" in page and "Autres graphies" in page
     assert "wordcloud-2.csv" in page
     ET.fromstring(cloud_svgs(page)[0])
+
+
+# Quizzes
+
+
+def make_quiz(position=0, **overrides):
+    """One quiz question as it appears in a schema-1 summary."""
+    activity = {
+        "id": f"quiz-{position}",
+        "position": position,
+        "type": "quiz",
+        "prompt": "Qui a écrit Germinal ?",
+        "options": ["Hugo", "Zola", "Balzac"],
+        "correct": [1],
+        "seconds": 20,
+        "points": 1000,
+        "n_answers": 4,
+        "counts": [1, 3, 0],
+        "n_correct": 3,
+        "n_late": 0,
+        "correct_rate": 0.75,
+        "average_ms": 1534,
+        "opened_at": "2026-11-23T19:10:00Z",
+        "closed_at": "2026-11-23T19:10:21Z",
+    }
+    activity.update(overrides)
+    return activity
+
+
+def make_player(rank, name, score, time_ms=0, participant_id=None):
+    """One row of the summary's final ``leaderboard``."""
+    return {
+        "participant_id": participant_id or f"p{rank}",
+        "name": name,
+        "score": score,
+        "rank": rank,
+        "time_ms": time_ms,
+    }
+
+
+PLAYERS = [
+    ("Zoé", 2650, 7400), ("Marc", 2310, 9100), (None, 1875, 6200), ("Inès", 1620, 12800),
+    ("Léo", 950, 3100), (None, 780, 5400), ("Camille", 0, 0), ("", 0, 0),
+]  # fmt: skip
+
+
+def make_quiz_summary(activities=None, players=PLAYERS, **overrides):
+    """A summary with quiz questions and the final leaderboard of ``players``
+    (``(name, score, time_ms)``, best first)."""
+    board = [make_player(rank, name, score, time_ms) for rank, (name, score, time_ms) in enumerate(players, start=1)]
+    if activities is None:
+        activities = [make_poll(0), make_quiz(1), make_quiz(2, prompt="Et Bel-Ami ?", options=["Maupassant", "Zola"],
+                                                             correct=[0], counts=[2, 1], n_answers=3, n_correct=2,
+                                                             correct_rate=0.6667, average_ms=12000)]
+    return make_summary(activities, leaderboard=board, **overrides)
+
+
+def quiz_sections(page):
+    """The HTML of each quiz question's section."""
+    return [s for s in re.findall(r'<section class="activity".*?</section>', page, re.S) if "Quiz" in s]
+
+
+def leaderboard_section(page):
+    match = re.search(r'<section class="leaderboard".*?</section>', page, re.S)
+    return match.group(0) if match else None
+
+
+def table_rows(html):
+    """Each ``<tr>`` of ``html`` as the list of its cells' text (tags dropped)."""
+    rows = []
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", html, re.S):
+        cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)
+        rows.append([re.sub(r"<[^>]+>", "", cell).strip() for cell in cells])
+    return rows
+
+
+def test_a_quiz_session_has_both_quiz_csvs_named_in_the_footer(tmp_path):
+    folder = write_archive(tmp_path, make_quiz_summary(), [])
+
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "answers.csv", "index.html", "quiz-leaderboard.csv", "quiz-questions.csv", "summary.json",
+    ]
+    for name in ("quiz-leaderboard.csv", "quiz-questions.csv"):
+        assert (folder / name).read_bytes().startswith(b"\xef\xbb\xbf")
+    page = read_page(folder)
+    footer = page[page.index("<footer>") :]
+    assert "quiz-leaderboard.csv" in footer and "quiz-questions.csv" in footer
+
+
+def test_the_leaderboard_csv_has_every_player_best_first(tmp_path):
+    folder = write_archive(tmp_path, make_quiz_summary(), [])
+
+    header, *rows = read_csv_rows(folder, "quiz-leaderboard.csv")
+    assert header == ["rank", "name", "score", "time_ms", "participant_id"]
+    assert rows == [
+        ["1", "Zoé", "2650", "7400", "p1"],
+        ["2", "Marc", "2310", "9100", "p2"],
+        ["3", "", "1875", "6200", "p3"],  # no name: the CSV keeps it empty, the id tells players apart
+        ["4", "Inès", "1620", "12800", "p4"],
+        ["5", "Léo", "950", "3100", "p5"],
+        ["6", "", "780", "5400", "p6"],
+        ["7", "Camille", "0", "0", "p7"],
+        ["8", "", "0", "0", "p8"],
+    ]
+
+
+def test_the_questions_csv_has_one_row_per_quiz_question_numbered_as_on_the_page(tmp_path):
+    several = make_quiz(3, prompt="Romans de Maupassant ?", options=["Bel-Ami", "Nana", "Une vie"], correct=[2, 0],
+                        n_answers=0, counts=[0, 0, 0], n_correct=0, correct_rate=0.0, average_ms=None)
+    summary = make_quiz_summary([make_poll(0), make_quiz(1), make_wordcloud(2), several])
+    folder = write_archive(tmp_path, summary, [])
+
+    header, *rows = read_csv_rows(folder, "quiz-questions.csv")
+    assert header == ["number", "prompt", "correct_options", "n_answers", "n_correct", "correct_rate", "average_ms"]
+    assert rows == [
+        ["2", "Qui a écrit Germinal ?", "Zola", "4", "3", "0.75", "1534"],
+        ["4", "Romans de Maupassant ?", "Bel-Ami | Une vie", "0", "0", "0.0", ""],
+    ]
+
+
+def test_the_final_leaderboard_comes_before_the_questions_with_a_podium_in_words(tmp_path):
+    page = read_page(write_archive(tmp_path, make_quiz_summary(), []))
+
+    section = leaderboard_section(page)
+    assert section is not None
+    assert page.index("Final leaderboard") < page.index('<section class="activity"')
+    assert "8 players" in section
+    podium = re.search(r'<ol class="podium">.*?</ol>', section, re.S).group(0)
+    assert [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", li)).strip() for li in re.findall(r"<li.*?</li>", podium, re.S)] == [
+        "1st Zoé 2,650 points", "2nd Marc 2,310 points", "3rd Participant 1 1,875 points",
+    ]
+    header, *rows = table_rows(section)
+    assert header == ["Rank", "Name", "Score"]
+    assert rows == [
+        ["1st", "Zoé", "2,650"], ["2nd", "Marc", "2,310"], ["3rd", "Participant 1", "1,875"],
+        ["4", "Inès", "1,620"], ["5", "Léo", "950"], ["6", "Participant 2", "780"],
+        ["7", "Camille", "0"], ["8", "Participant 3", "0"],  # a blank name is no name
+    ]
+    assert section.count('<tr class="top">') == 3  # the podium rows stand out, in words too
+    assert "more in quiz-leaderboard.csv" not in section
+
+
+def test_the_leaderboard_table_stops_at_50_rows_and_says_where_the_others_are(tmp_path):
+    players = [(f"Joueur {i}", 10_000 - i, i) for i in range(1, 121)]
+    folder = write_archive(tmp_path, make_quiz_summary(players=players), [])
+    section = leaderboard_section(read_page(folder))
+
+    rows = table_rows(section)[1:]
+    assert len(rows) == 50
+    assert rows[-1] == ["50", "Joueur 50", "9,950"]
+    assert "Joueur 51" not in section
+    assert "and 70 more in quiz-leaderboard.csv" in section
+    assert len(read_csv_rows(folder, "quiz-leaderboard.csv")) == 121
+
+
+def test_correct_options_are_marked_in_words_in_the_chart_and_the_table(tmp_path):
+    several = make_quiz(2, prompt="Romans de Maupassant ?", options=["Bel-Ami", "Nana", "Une vie"], correct=[0, 2],
+                        n_answers=5, counts=[4, 1, 3], n_correct=2, correct_rate=0.4, average_ms=9876)
+    page = read_page(write_archive(tmp_path, make_quiz_summary([make_quiz(1), several]), []))
+    single, multiple = quiz_sections(page)
+
+    chart = ET.fromstring(re.search(r'<svg class="chart".*?</svg>', single, re.S).group(0))
+    labels = ["".join(text.itertext()) for text in chart.iter("text") if text.get("class") != "value"]
+    assert labels == ["Hugo", "Zola ✓ correct", "Balzac"]
+    assert [rect.get("class") for rect in chart.iter("rect") if rect.get("class") != "track"] == [
+        "bar", "bar correct", "bar",
+    ]
+    assert table_rows(single)[1:] == [["Hugo", "1", "25%"], ["Zola✓ correct", "3", "75%"], ["Balzac", "0", "0%"]]
+    assert "Quiz · 20 s to answer · up to 1,000 points · 4 answers" in re.sub(r"\s+", " ", single)
+    assert "Correct answers: 75% · average time 1.5 s" in single
+
+    assert multiple.count("✓ correct") == 4  # two options, each in the chart and in the table
+    assert "Correct answers: 40% · average time 9.9 s" in multiple
+    assert "Several options were correct" in multiple
+
+
+def test_hostile_names_are_escaped_in_the_page_intact_in_the_json_and_defused_in_the_csv(tmp_path):
+    players = [(HOSTILE_SCRIPT, 900, 1), (HOSTILE_IMG, 800, 2), ('=HYPERLINK("http://x")', 700, 3), ("-2+3", 600, 4)]
+    quiz = make_quiz(0, prompt="=1+1" + HOSTILE_SCRIPT, options=[HOSTILE_IMG, "B"], correct=[0], counts=[3, 1])
+    summary = make_quiz_summary([quiz], players=players)
+    folder = write_archive(tmp_path, summary, [])
+    page = read_page(folder)
+
+    assert "<script" not in page.lower()
+    assert "<img" not in page.lower()
+    section = leaderboard_section(page)
+    assert section.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2  # podium and table
+    assert section.count("&#34;&gt;&lt;img src=x onerror=alert(1)&gt;") == 2
+    ET.fromstring(re.search(r'<svg class="chart".*?</svg>', page, re.S).group(0))  # still well-formed
+    assert json.loads((folder / "summary.json").read_text(encoding="utf-8")) == summary
+    names = [row[1] for row in read_csv_rows(folder, "quiz-leaderboard.csv")[1:]]
+    assert names == [HOSTILE_SCRIPT, HOSTILE_IMG, "'=HYPERLINK(\"http://x\")", "'-2+3"]
+    (question,) = read_csv_rows(folder, "quiz-questions.csv")[1:]
+    assert question[1] == "'=1+1" + HOSTILE_SCRIPT
+    assert question[2] == HOSTILE_IMG
+
+
+def test_a_question_nobody_answered_in_time_has_no_average(tmp_path):
+    late = make_quiz(0, n_answers=2, counts=[0, 2, 0], n_correct=0, n_late=2, correct_rate=0.0, average_ms=None)
+    unanswered = make_quiz(1, n_answers=0, counts=[0, 0, 0], n_correct=0, correct_rate=0.0, average_ms=None)
+    folder = write_archive(tmp_path, make_quiz_summary([late, unanswered]), [])
+    first, second = quiz_sections(read_page(folder))
+
+    assert "Correct answers: 0% · nobody answered in time" in first
+    assert "2 answers came after the time was up and scored nothing." in first
+    assert "average time" not in first
+    assert "Nobody answered this question." in second
+    assert "Correct answers" not in second and "after the time was up" not in second
+    assert [row[-1] for row in read_csv_rows(folder, "quiz-questions.csv")[1:]] == ["", ""]
+
+
+def test_a_quiz_nobody_played_says_so(tmp_path):
+    folder = write_archive(tmp_path, make_quiz_summary([make_quiz(0)], players=[]), [])
+    section = leaderboard_section(read_page(folder))
+
+    assert "Nobody played the quiz." in section
+    assert "<table" not in section
+    assert read_csv_rows(folder, "quiz-leaderboard.csv") == [["rank", "name", "score", "time_ms", "participant_id"]]
+
+
+def test_a_session_without_quiz_questions_has_no_leaderboard_and_no_quiz_csv(tmp_path):
+    folder = write_archive(tmp_path, make_summary([make_poll(0), make_wordcloud(1)]), [])
+    page = read_page(folder)
+
+    assert sorted(p.name for p in folder.iterdir()) == ["answers.csv", "index.html", "summary.json", "wordcloud-2.csv"]
+    assert leaderboard_section(page) is None
+    assert "Final leaderboard" not in page and "quiz-" not in page
+
+
+def test_writing_again_without_quiz_questions_removes_the_quiz_csvs(tmp_path):
+    write_archive(tmp_path, make_quiz_summary(), [])
+    folder = write_archive(tmp_path, make_summary([make_poll(0)]), [])
+
+    assert sorted(p.name for p in folder.iterdir()) == ["answers.csv", "index.html", "summary.json"]
+
+
+def test_a_quiz_renders_in_french(tmp_path):
+    page = read_page(write_archive(tmp_path, make_quiz_summary(), [], locale="fr"))
+    flat = re.sub(r"[ \t\r\n]+", " ", page)  # keeps the no-break spaces
+    section = leaderboard_section(page)
+
+    assert 'lang="fr"' in page
+    assert "Classement final" in section and "8 joueurs" in section
+    assert "1er" in section and "2e" in section and "3e" in section
+    assert "Participant 1" in section
+    assert "2\u202f650 points" in section  # Babel's French grouping: a narrow no-break space
+    assert "Bonnes réponses\xa0: 75\xa0% · temps moyen 1,5\xa0s" in flat
+    assert "Zola<span class=\"correct-mark\">✓ bonne réponse</span>" in page
+    assert "jusqu’à 1\u202f000 points" in flat
+    assert "quiz-leaderboard.csv" in page[page.index("<footer>") :]
+    for svg in re.findall(r'<svg class="chart".*?</svg>', page, re.S):
+        ET.fromstring(svg)

@@ -5,7 +5,10 @@ Modules:
 - ``writer``: ``write_archive`` writes ``<archive_root>/<YYYY-MM-DD>-<code>/`` holding
   ``summary.json`` (the public summary document, unchanged), ``answers.csv`` (one row
   per answer, UTF-8 with BOM, safe to open in a spreadsheet) and ``index.html`` (a
-  self-contained summary page that opens offline and prints well).
+  self-contained summary page that opens offline and prints well), plus
+  ``wordcloud-<N>.csv`` per word cloud and, for a session with quiz questions,
+  ``quiz-leaderboard.csv`` and ``quiz-questions.csv``.
+- ``cloud``: the deterministic word-cloud layout drawn in ``index.html``.
 - ``summary.html``: the Jinja2 template of ``index.html``; its fixed text goes through
   gettext so Babel can extract it into ``live/translations``.
 

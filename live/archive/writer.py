@@ -1,5 +1,6 @@
-"""Write a session archive folder: summary.json, answers.csv, index.html, and one
-wordcloud-<N>.csv per word cloud.
+"""Write a session archive folder: summary.json, answers.csv, index.html, one
+wordcloud-<N>.csv per word cloud and, for a session with quiz questions,
+quiz-leaderboard.csv and quiz-questions.csv.
 
 The folder is meant to outlive the server: it is read by people with a file manager,
 a spreadsheet and a browser, possibly years later and offline. Hence a page with no
@@ -10,6 +11,13 @@ Word clouds are moderated, and the page is meant to be shared with the group: it
 shows only the words that were on the projector (``status == "shown"``). Hidden
 and held words go to summary.json and to the word cloud's CSV, which are the
 facilitator's, each with its status.
+
+Quizzes: the page shows the final leaderboard near the top (a podium for the first
+three, then a table capped at ``LEADERBOARD_VISIBLE_ROWS`` rows; every player is in
+quiz-leaderboard.csv) and, per question, the answers as a bar chart with the correct
+options marked in words, not by colour alone. A player without a nickname is
+"Participant 1", "Participant 2"... on the page, numbered in rank order among the
+unnamed; in the CSV their name is empty and ``participant_id`` tells them apart.
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import re
 import tempfile
@@ -25,7 +34,7 @@ from pathlib import Path
 
 from babel.dates import format_datetime, format_time
 from babel.lists import format_list
-from babel.numbers import format_percent
+from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader
 
@@ -66,6 +75,26 @@ WORDCLOUD_CSV_COLUMNS = ("word", "count", "status", "spellings")
 # A file name written by an earlier run for a word cloud that is no longer there.
 WORDCLOUD_CSV_NAME = re.compile(r"wordcloud-[0-9]+\.csv")
 
+QUIZ = "quiz"
+QUIZ_LEADERBOARD_CSV = "quiz-leaderboard.csv"
+QUIZ_QUESTIONS_CSV = "quiz-questions.csv"
+QUIZ_CSV_NAMES = (QUIZ_LEADERBOARD_CSV, QUIZ_QUESTIONS_CSV)
+QUIZ_LEADERBOARD_COLUMNS = ("rank", "name", "score", "time_ms", "participant_id")
+QUIZ_QUESTIONS_COLUMNS = (
+    "number",
+    "prompt",
+    "correct_options",
+    "n_answers",
+    "n_correct",
+    "correct_rate",
+    "average_ms",
+)
+CORRECT_OPTIONS_SEPARATOR = " | "  # as the quiz answers in answers.csv
+LEADERBOARD_VISIBLE_ROWS = 50  # the page's table; the CSV has every player
+PODIUM_PLACES = 3
+# A correct option's label in the chart is followed by " ✓ correct": leave it room.
+CORRECT_LABEL_MAX_CHARS = LABEL_MAX_CHARS - 14
+
 
 def write_archive(archive_root: Path, summary: dict, answer_rows: list[dict], locale: str = "en") -> Path:
     """Write the archive of an ended session and return its folder.
@@ -73,7 +102,8 @@ def write_archive(archive_root: Path, summary: dict, answer_rows: list[dict], lo
     The folder is ``archive_root / "<YYYY-MM-DD>-<code>"`` (UTC date of ``ended_at``).
     Writing again replaces the files; each file is replaced atomically, so a reader
     never sees half a file, and a ``wordcloud-<N>.csv`` left by an earlier run for a
-    word cloud that is no longer in the summary is removed.
+    word cloud that is no longer in the summary is removed, as are the quiz CSVs
+    when the summary has no quiz any more.
     """
     folder = Path(archive_root) / folder_name(summary)
     # Build everything before touching the disk: a rendering error must not leave
@@ -85,11 +115,14 @@ def write_archive(archive_root: Path, summary: dict, answer_rows: list[dict], lo
     }
     for name, activity in wordcloud_files(summary).items():
         files[name] = wordcloud_csv(activity).encode("utf-8-sig")
+    for name, text in quiz_files(summary).items():
+        files[name] = text.encode("utf-8-sig")
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         _write_atomic(folder / name, data)
     for stale in folder.iterdir():
-        if WORDCLOUD_CSV_NAME.fullmatch(stale.name) and stale.name not in files:
+        ours = WORDCLOUD_CSV_NAME.fullmatch(stale.name) or stale.name in QUIZ_CSV_NAMES
+        if ours and stale.name not in files:
             stale.unlink()
     return folder
 
@@ -150,6 +183,86 @@ def wordcloud_csv(activity: dict) -> str:
     return buffer.getvalue()
 
 
+def has_quiz(summary: dict) -> bool:
+    """True when the session had quiz questions (or, at least, a leaderboard)."""
+    return isinstance(summary.get("leaderboard"), list) or any(
+        a.get("type") == QUIZ for a in _sorted_activities(summary)
+    )
+
+
+def quiz_files(summary: dict) -> dict[str, str]:
+    """``{"quiz-leaderboard.csv": text, "quiz-questions.csv": text}`` for a session
+    with quiz questions, else nothing."""
+    if not has_quiz(summary):
+        return {}
+    return {
+        QUIZ_LEADERBOARD_CSV: quiz_leaderboard_csv(summary),
+        QUIZ_QUESTIONS_CSV: quiz_questions_csv(summary),
+    }
+
+
+def quiz_leaderboard_csv(summary: dict) -> str:
+    """Every player of the final leaderboard, best first: rank, name (empty when the
+    player chose none), score, time_ms (total answering time of the correct
+    answers, the first tie-breaker) and participant_id."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(QUIZ_LEADERBOARD_COLUMNS)
+    for row in leaderboard_rows(summary):
+        cells = (row["rank"], row["name"], row["score"], row["time_ms"], row["participant_id"])
+        writer.writerow(_formula_safe("" if cell is None else str(cell)) for cell in cells)
+    return buffer.getvalue()
+
+
+def quiz_questions_csv(summary: dict) -> str:
+    """One row per quiz question: its number on the page, its prompt, the correct
+    options (``Hugo | Zola``), how many answered, how many fully correct, the rate
+    (0 to 1, as in summary.json) and the average answering time (empty when nobody
+    answered in time)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(QUIZ_QUESTIONS_COLUMNS)
+    for number, activity in enumerate(_sorted_activities(summary), start=1):
+        if activity.get("type") != QUIZ:
+            continue
+        figures = _quiz_figures(activity)
+        cells = (
+            number,
+            activity.get("prompt") or "",
+            CORRECT_OPTIONS_SEPARATOR.join(_correct_options(activity)),
+            figures["n_answers"],
+            figures["n_correct"],
+            figures["correct_rate"],
+            figures["average_ms"],
+        )
+        writer.writerow(_formula_safe("" if cell is None else str(cell)) for cell in cells)
+    return buffer.getvalue()
+
+
+def leaderboard_rows(summary: dict) -> list[dict]:
+    """The rows of the summary's ``leaderboard`` as given (best first), cleaned:
+    ``rank`` (the position when missing), ``name`` (None when blank), ``score``,
+    ``time_ms`` (None when missing), ``participant_id``. Non-objects are skipped."""
+    rows = []
+    board = summary.get("leaderboard")
+    for item in board if isinstance(board, list) else ():
+        if not isinstance(item, dict):
+            continue
+        rank = item.get("rank")
+        name = item.get("name")
+        participant_id = item.get("participant_id")
+        rows.append(
+            {
+                "rank": rank if _is_int(rank) and rank >= 1 else len(rows) + 1,
+                "name": name if isinstance(name, str) and name.strip() else None,
+                "score": _number(item.get("score")) or 0,
+                "time_ms": _number(item.get("time_ms")),
+                "participant_id": "" if participant_id is None else str(participant_id),
+            }
+        )
+    return rows
+
+
 def render_summary_page(summary: dict, locale: str = "en") -> str:
     """The self-contained HTML summary page, its fixed text in ``locale``."""
     env = _environment(locale)
@@ -169,6 +282,10 @@ def render_summary_page(summary: dict, locale: str = "en") -> str:
         cloud_height=cloud.HEIGHT,
         wordcloud_csv_files=format_list(csv_files, locale=locale) if csv_files else "",
         n_wordcloud_csv_files=len(csv_files),
+        leaderboard=_leaderboard_view(summary, locale),
+        quiz_files=has_quiz(summary),
+        quiz_leaderboard_csv=QUIZ_LEADERBOARD_CSV,
+        quiz_questions_csv=QUIZ_QUESTIONS_CSV,
     )
 
 
@@ -193,18 +310,24 @@ def _environment(locale: str) -> Environment:
 
 def _activity_view(activity: dict, number: int, locale: str) -> dict:
     """What the template needs to show one activity: a bar chart for a poll, a
-    cloud for a word cloud, the prompt alone for other types."""
+    cloud for a word cloud, a bar chart with the correct options marked and the
+    figures of the question for a quiz, the prompt alone for other types."""
     n_answers = activity.get("n_answers") or 0
     is_poll = activity.get("type") == "poll"
     is_wordcloud = activity.get("type") == WORDCLOUD
-    bars = _bars(activity, n_answers, locale) if is_poll else []
+    is_quiz = activity.get("type") == QUIZ
+    correct = set(_correct_indices(activity)) if is_quiz else set()
+    bars = _bars(activity, n_answers, locale, correct) if is_poll or is_quiz else []
     return {
         "number": number,
         "type": str(activity.get("type", "")),
         "is_poll": is_poll,
         "is_wordcloud": is_wordcloud,
+        "is_quiz": is_quiz,
         "wordcloud": _wordcloud_view(activity) if is_wordcloud else None,
-        "multiple": bool(activity.get("multiple")),
+        "quiz": _quiz_view(activity, locale) if is_quiz else None,
+        # A quiz with several correct options lets players pick several.
+        "multiple": len(correct) > 1 if is_quiz else bool(activity.get("multiple")),
         "prompt": activity.get("prompt") or "",
         "n_answers": n_answers,
         "opened": _format_clock(activity.get("opened_at"), locale),
@@ -214,8 +337,9 @@ def _activity_view(activity: dict, number: int, locale: str) -> dict:
     }
 
 
-def _bars(activity: dict, n_answers: int, locale: str) -> list[dict]:
-    """One bar per option: its count, its share of respondents and its SVG geometry.
+def _bars(activity: dict, n_answers: int, locale: str, correct: set[int] = frozenset()) -> list[dict]:
+    """One bar per option: its count, its share of respondents, whether it is a
+    correct quiz option (index in ``correct``) and its SVG geometry.
 
     Shares are of respondents, not of ticks, so a multiple-choice poll may sum past
     100% while no single bar is ever longer than the full width.
@@ -230,7 +354,8 @@ def _bars(activity: dict, n_answers: int, locale: str) -> list[dict]:
         bars.append(
             {
                 "label": option,
-                "short_label": _truncate(option, LABEL_MAX_CHARS),
+                "short_label": _truncate(option, CORRECT_LABEL_MAX_CHARS if index in correct else LABEL_MAX_CHARS),
+                "correct": index in correct,
                 "count": count,
                 "percent": format_percent(share, locale=locale),
                 "y": index * ROW_HEIGHT,
@@ -238,6 +363,87 @@ def _bars(activity: dict, n_answers: int, locale: str) -> list[dict]:
             }
         )
     return bars
+
+
+def _quiz_view(activity: dict, locale: str) -> dict:
+    """The figures of one quiz question, formatted for ``locale``."""
+    figures = _quiz_figures(activity)
+    average_ms = figures["average_ms"]
+    seconds = _number(activity.get("seconds"))
+    points = _number(activity.get("points"))
+    return {
+        "n_answers": figures["n_answers"],
+        "n_late": figures["n_late"],
+        "rate": format_percent(figures["correct_rate"], locale=locale),
+        # One decimal: "1.5" in English, "1,5" in French.
+        "average": format_decimal(average_ms / 1000, format="#,##0.0", locale=locale)
+        if average_ms is not None
+        else None,
+        "seconds": format_decimal(seconds, locale=locale) if seconds is not None else None,
+        "points": format_decimal(points, locale=locale) if points is not None else None,
+        "points_n": points,  # chooses "point" or "points"
+    }
+
+
+def _quiz_figures(activity: dict) -> dict:
+    """``n_answers``, ``n_correct``, ``n_late``, ``correct_rate`` (0 to 1) and
+    ``average_ms`` (None when nobody answered in time) of a quiz question, from
+    the summary; a missing rate is worked out from the counts."""
+    n_answers = _count(activity.get("n_answers"))
+    n_correct = _count(activity.get("n_correct"))
+    rate = _number(activity.get("correct_rate"))
+    if rate is None:
+        rate = round(n_correct / n_answers, 4) if n_answers else 0.0
+    return {
+        "n_answers": n_answers,
+        "n_correct": n_correct,
+        "n_late": _count(activity.get("n_late")),
+        "correct_rate": min(max(rate, 0.0), 1.0),
+        "average_ms": _number(activity.get("average_ms")),
+    }
+
+
+def _correct_indices(activity: dict) -> list[int]:
+    """The indices of the correct options of a quiz question, sorted, valid ones only."""
+    n_options = len(activity.get("options") or [])
+    correct = activity.get("correct")
+    return sorted({i for i in correct if _is_int(i) and 0 <= i < n_options}) if isinstance(correct, list) else []
+
+
+def _correct_options(activity: dict) -> list[str]:
+    options = activity.get("options") or []
+    return [str(options[i]) for i in _correct_indices(activity)]
+
+
+def _leaderboard_view(summary: dict, locale: str) -> dict | None:
+    """The final leaderboard for the page, or None when the summary has none.
+
+    ``anonymous`` numbers the players without a name in rank order (the template
+    shows "Participant <n>"); ``place`` is 1 to 3 on the podium, else None."""
+    if not isinstance(summary.get("leaderboard"), list):
+        return None
+    rows = []
+    n_anonymous = 0
+    for row in leaderboard_rows(summary):
+        if row["name"] is None:
+            n_anonymous += 1
+        rank = row["rank"]
+        rows.append(
+            {
+                "rank": rank,
+                "name": row["name"],
+                "anonymous": None if row["name"] is not None else n_anonymous,
+                "score": format_decimal(row["score"], locale=locale),
+                "score_n": row["score"],  # chooses "point" or "points"
+                "place": rank if rank <= PODIUM_PLACES else None,
+            }
+        )
+    return {
+        "n_players": len(rows),
+        "podium": [row for row in rows if row["place"]][:PODIUM_PLACES],
+        "rows": rows[:LEADERBOARD_VISIBLE_ROWS],
+        "n_more": max(0, len(rows) - LEADERBOARD_VISIBLE_ROWS),
+    }
 
 
 def _wordcloud_view(activity: dict) -> dict:
@@ -317,7 +523,20 @@ def _pairs(value: object) -> list[tuple[str, int]]:
 
 
 def _count(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+    return value if _is_int(value) and value >= 0 else 0
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)  # True is an int in Python
+
+
+def _number(value: object) -> int | float | None:
+    """``value`` when it is a number (not a bool, not NaN), else None."""
+    if _is_int(value):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return value
+    return None
 
 
 def _csv_cell(column: str, value: object) -> str:

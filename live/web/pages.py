@@ -20,7 +20,10 @@ from live.web.forms import JoinForm, SessionForm
 
 bp = Blueprint("pages", __name__)
 
-ARCHIVE_FILES = {"summary.json": "application/json", "answers.csv": "text/csv", "index.html": "text/html"}
+ARCHIVE_FILES = {
+    "summary.json": "application/json", "answers.csv": "text/csv", "index.html": "text/html",
+    "quiz-leaderboard.csv": "text/csv", "quiz-questions.csv": "text/csv",
+}
 WORDCLOUD_CSV = re.compile(r"wordcloud-[1-9][0-9]{0,2}\.csv")
 
 
