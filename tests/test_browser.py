@@ -117,3 +117,49 @@ def test_a_phone_votes_and_the_host_count_moves(browser, server):
     assert host.problems == [] and phone.problems == []
     host_context.close()
     phone_context.close()
+
+
+HOSTILE = ['<img src=x onerror="window.__pwned=1">', "<script>window.__pwned=2</script>"]
+
+
+def test_hostile_words_from_a_phone_are_shown_as_text_on_the_host(browser, server):
+    from playwright.sync_api import expect
+
+    email = "host@example.org"
+    server.facilitator(email, PASSWORD)
+    created = server.create_session({
+        "title": "Nuage",
+        "activities": [{"type": "wordcloud", "prompt": "Un mot ?", "max_entries": 3, "max_length": 60}],
+    }, email=email)
+    host_context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    host = Watched(host_context)
+    dialogs: list[str] = []
+    host.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    sign_in(host.page, server, email)
+    host.page.goto(created["host_url"].replace("localhost", "127.0.0.1"))
+    host.page.get_by_test_id("next").click()
+
+    phone_context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    phone = Watched(phone_context)
+    phone.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    phone.page.goto(f"{server.url}/j/{created['code']}")
+    phone.page.get_by_test_id("join").click()
+    for word in [*HOSTILE, "Lecture"]:
+        phone.page.get_by_test_id("entry").fill(word)
+        phone.page.get_by_test_id("send").click()
+        expect(phone.page.get_by_test_id("my-entries")).to_contain_text(word)
+    expect(phone.page.get_by_test_id("remaining")).to_contain_text("0")
+
+    expect(host.page.get_by_test_id("n-answers")).to_contain_text("3")
+    listed = host.page.locator("[data-testid^='word-']")
+    expect(listed).to_have_count(3)
+    texts = " ".join(listed.all_text_contents())
+    for word in HOSTILE:
+        assert word in texts  # shown literally, as text
+        expect(host.page.locator("svg text", has_text=word)).to_have_count(1)
+    assert host.page.locator("img[src='x']").count() == 0
+    assert host.page.evaluate("window.__pwned") is None and phone.page.evaluate("window.__pwned") is None
+    assert dialogs == []
+    assert host.problems == [] and phone.problems == []
+    host_context.close()
+    phone_context.close()

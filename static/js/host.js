@@ -1,8 +1,10 @@
 /* live: the host screen (projector).
 
    Connects with the session's host token, shows the lobby (QR code), then each
-   poll with a live bar chart, and drives the session with buttons and keys.
-   Everything people typed (title, prompts, options) goes in with textContent. */
+   activity: a poll with a live bar chart, a word cloud drawn as SVG text with the
+   vendored d3-cloud layout (and the same words as a ranked list). Drives the
+   session with buttons and keys. Everything people typed (title, prompts,
+   options, words) goes in with textContent. */
 (function () {
   "use strict";
 
@@ -13,6 +15,7 @@
   var hostToken = root.getAttribute("data-host-token");
   var lang = root.getAttribute("data-lang") || document.documentElement.lang || "en";
   var archiveUrl = root.getAttribute("data-archive-url");
+  var moderateUrl = root.getAttribute("data-moderate-url");
 
   var S = readJson("live-strings", {});
   var activities = normaliseActivities(readJson("live-activities", []));
@@ -201,9 +204,12 @@
     chartFor = activity.id;
   }
 
+  function isWordCloud(activity) { return !!activity && activity.type === "wordcloud"; }
+
   function renderResults() {
     var activity = view.activity;
     if (!activity) return;
+    if (isWordCloud(activity)) return renderCloudResults();
     var result = view.results[activity.id];
     var known = activityById(activity.id);
     var counts = (result && result.counts) || [];
@@ -227,10 +233,28 @@
   function renderActivity() {
     var activity = view.activity;
     if (!activity) return;
-    if (chartFor !== activity.id) buildChart(activity);
+    var wordCloud = isWordCloud(activity);
+    if (chartFor !== activity.id) {
+      if (wordCloud) {
+        var chart = $("[data-chart]");
+        while (chart.firstChild) chart.removeChild(chart.firstChild);
+        bars = [];
+        chartFor = activity.id;
+      } else {
+        buildChart(activity);
+      }
+    }
+    if (wordCloud && cloud.activityId !== activity.id) resetCloud(activity.id);
+    var section = $("[data-screen='activity']");
+    section.setAttribute("data-kind", wordCloud ? "wordcloud" : "poll");
+    $("[data-chart]").hidden = wordCloud;
+    $("[data-cloud]").hidden = !wordCloud;
+    $("[data-words-figure]").hidden = !wordCloud;
+    $("[data-action='list']").hidden = !wordCloud;
     var index = indexOfActivity(activity.id);
     var total = activities.length || view.nActivities || 1;
-    $("[data-activity-number]").textContent = str("poll_n_of_m", {
+    var allPolls = activities.every(function (a) { return !a.type || a.type === "poll"; });
+    $("[data-activity-number]").textContent = str(allPolls ? "poll_n_of_m" : "activity_n_of_m", {
       n: index >= 0 ? index + 1 : activity.position + 1, m: total
     });
     var prompt = $("[data-prompt]");
@@ -242,10 +266,419 @@
     var key = activity.status === "open" ? "open" : activity.status === "closed" ? "closed" : "pending";
     status.className = "status status--" + key;
     status.setAttribute("data-state", key);
-    status.textContent = key === "open" ? str("voting_open") : key === "closed" ? str("voting_closed") : str("not_opened");
-    $("[data-activity-kind]").textContent = activity.multiple ? str("multiple_choice") : str("single_choice");
+    if (wordCloud) {
+      status.textContent = key === "open" ? str("wc_open") : key === "closed" ? str("wc_closed") : str("not_opened");
+      var maxEntries = activity.max_entries || 1;
+      var kind = plural("wc_entries", maxEntries).split("{n}").join(formatNumber(maxEntries));
+      if (activity.single_word) kind += " · " + str("wc_single_word");
+      $("[data-activity-kind]").textContent = kind;
+    } else {
+      status.textContent = key === "open" ? str("voting_open") : key === "closed" ? str("voting_closed") : str("not_opened");
+      $("[data-activity-kind]").textContent = activity.multiple ? str("multiple_choice") : str("single_choice");
+    }
     renderResults();
     fit();
+  }
+
+  /* ---- word cloud ------------------------------------------------------------
+     The layout (d3-cloud) runs at most once a second, synchronously, with a
+     random source seeded by each word: the same words give the same cloud, and
+     a new small word does not move the others. Words keep a stable order (count,
+     then first seen); <text> elements are keyed by word and glide to their new
+     place and size with CSS transitions. The ranked list holds the same words
+     for screen readers (and on screen with L). */
+
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var CLOUD_LAYOUT_EVERY = 1000;
+  var ANNOUNCE_CLOUD_EVERY = 5000;
+  var PALETTE_SIZE = 8;
+  // Sizes follow count / scale; the scale moves in steps, so the words do not all
+  // shrink each time the top word gets one more entry.
+  var SCALE_STEPS = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 120, 150, 200, 250, 300, 400, 500];
+  var reducedMotion = !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+
+  var cloud = {
+    activityId: null,
+    firstSeen: {},       // word key -> order of first appearance on this screen
+    seen: 0,
+    words: [],           // [{key, display, count}], stable order
+    nWords: 0,
+    nodes: {},           // word key -> {el, timer}
+    fit: 1,              // the size factor in use (1: the top word as big as it may be)
+    maxFit: 1,           // a factor known to be too big for these words (or 1)
+    scale: 0,            // the count scale step the factors were found for
+    size: null,          // [width, height] of the last layout
+    lastCount: 0,
+    lastLayout: 0,
+    timer: null,
+    listView: false,
+    announced: "",
+    announceTimer: null
+  };
+  var measureContext = null;
+  var widthCache = {};
+
+  function cloudBox() { return $("[data-cloud]"); }
+  function cloudGroup() { return $("[data-cloud-words]"); }
+
+  function wordKey(display) { return String(display).toLowerCase(); }
+
+  function resetCloud(activityId) {
+    clearTimeout(cloud.timer);
+    cloud.timer = null;
+    cloud.activityId = activityId;
+    cloud.firstSeen = {};
+    cloud.seen = 0;
+    cloud.words = [];
+    cloud.nWords = 0;
+    cloud.nodes = {};
+    cloud.fit = 1;
+    cloud.maxFit = 1;
+    cloud.scale = 0;
+    cloud.size = null;
+    cloud.lastCount = 0;
+    cloud.lastLayout = 0;
+    cloud.announced = "";
+    var group = cloudGroup();
+    while (group.firstChild) group.removeChild(group.firstChild);
+    var list = $("[data-word-list]");
+    while (list.firstChild) list.removeChild(list.firstChild);
+  }
+
+  function readWords(result) {
+    var taken = {};
+    var words = [];
+    ((result && result.words) || []).forEach(function (pair) {
+      if (!pair || pair.length < 2) return;
+      var display = String(pair[0]);
+      var count = Math.max(0, parseInt(pair[1], 10) || 0);
+      var key = wordKey(display);
+      while (taken[key]) key += "\u0001";  // two spellings that only differ in case
+      taken[key] = true;
+      if (!Object.prototype.hasOwnProperty.call(cloud.firstSeen, key)) cloud.firstSeen[key] = cloud.seen++;
+      words.push({ key: key, display: display, count: count });
+    });
+    words.sort(function (a, b) { return b.count - a.count || cloud.firstSeen[a.key] - cloud.firstSeen[b.key]; });
+    return words;
+  }
+
+  function renderCloudResults() {
+    var activity = view.activity;
+    var result = view.results[activity.id];
+    var known = activityById(activity.id);
+    cloud.words = readWords(result);
+    cloud.nWords = result && typeof result.n_words === "number" ? result.n_words : cloud.words.length;
+    var nAnswers = result ? result.n_answers : (known && known.n_answers) || 0;
+    $("[data-testid='n-answers']").textContent = formatNumber(nAnswers);
+    $("[data-answers-label]").textContent = plural("entries", nAnswers);
+    $("[data-testid='n-words']").textContent = formatNumber(cloud.nWords);
+    $("[data-words-label]").textContent = plural("words", cloud.nWords);
+    renderWordList();
+    renderCloudView();
+    scheduleLayout();
+    scheduleCloudAnnouncement(nAnswers);
+  }
+
+  function renderWordList() {
+    var list = $("[data-word-list]");
+    var words = cloud.words;
+    var top = words.length ? words[0].count : 0;
+    words.forEach(function (word, index) {
+      var row = list.children[index];
+      if (!row) {
+        row = el("li", "word-list__item");
+        row.setAttribute("data-testid", "word-" + index);
+        row.appendChild(el("span", "word-list__word"));
+        row.appendChild(document.createTextNode(" "));
+        row.appendChild(el("span", "word-list__count"));
+        var bar = el("span", "word-list__bar");
+        bar.setAttribute("aria-hidden", "true");
+        bar.appendChild(el("span", "word-list__fill"));
+        row.appendChild(bar);
+        list.appendChild(row);
+      }
+      var parts = row.querySelectorAll("span");
+      if (parts[0].textContent !== word.display) parts[0].textContent = word.display;
+      parts[1].textContent = String(word.count);
+      parts[3].style.width = (top > 0 ? Math.max(2, word.count / top * 100) : 0).toFixed(1) + "%";
+      row.classList.toggle("is-top", index === 0);
+    });
+    while (list.children.length > words.length) list.removeChild(list.lastChild);
+    if (cloud.listView) fitList();
+  }
+
+  function renderCloudView() {
+    var box = cloudBox();
+    var empty = cloud.words.length === 0;
+    box.setAttribute("data-view", cloud.listView ? "list" : "cloud");
+    $("[data-word-list]").classList.toggle("visually-hidden", !cloud.listView || empty);
+    $("[data-cloud-empty]").hidden = !empty;
+    var button = $("[data-action='list']");
+    button.setAttribute("aria-pressed", cloud.listView ? "true" : "false");
+    var label = button.querySelector(".visually-hidden");
+    if (label) label.textContent = str("show_list");
+  }
+
+  function toggleList() {
+    if (!isWordCloud(view.activity) || view.phase !== "activity") return;
+    cloud.listView = !cloud.listView;
+    renderCloudView();
+    if (cloud.listView) fitList();
+    else scheduleLayout(true);
+  }
+
+  /* The list view on the projector: columns, shrunk until the words fit. */
+  function fitList() {
+    var list = $("[data-word-list]");
+    var scale = 1;
+    list.style.setProperty("--fit", "1");
+    list.setAttribute("data-columns", cloud.words.length > 24 ? "3" : cloud.words.length > 8 ? "2" : "1");
+    while ((list.scrollHeight > list.clientHeight + 1 || list.scrollWidth > list.clientWidth + 1) && scale > 0.45) {
+      scale -= 0.05;
+      list.style.setProperty("--fit", scale.toFixed(2));
+    }
+  }
+
+  function scheduleCloudAnnouncement(nAnswers) {
+    if (cloud.announceTimer) return;
+    cloud.announceTimer = setTimeout(function () {
+      cloud.announceTimer = null;
+      if (!isWordCloud(view.activity) || !cloud.words.length) return;
+      var result = view.results[view.activity.id];
+      var n = result ? result.n_answers : nAnswers;
+      var message = plural("announce_cloud", n).split("{n}").join(formatNumber(n)).split("{word}").join(cloud.words[0].display);
+      if (message !== cloud.announced) {
+        cloud.announced = message;
+        announce(message);
+      }
+    }, ANNOUNCE_CLOUD_EVERY);
+  }
+
+  function scheduleLayout(now) {
+    if (cloud.timer) {
+      if (!now) return;
+      clearTimeout(cloud.timer);
+    }
+    var wait = now ? 0 : Math.max(0, cloud.lastLayout + CLOUD_LAYOUT_EVERY - Date.now());
+    cloud.timer = setTimeout(function () {
+      cloud.timer = null;
+      layoutCloud();
+    }, wait);
+  }
+
+  function cloudVisible() {
+    var box = cloudBox();
+    return isWordCloud(view.activity) && view.phase === "activity" && !box.hidden && !cloud.listView &&
+      !$("[data-screen='activity']").hidden;
+  }
+
+  /* A number in [0, 1) from a string: FNV-1a, then a murmur-style finaliser. */
+  function hashUnit(text) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193);
+    }
+    h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return (h >>> 0) / 4294967296;
+  }
+
+  function colourOf(key) { return Math.floor(hashUnit("colour|" + key) * PALETTE_SIZE); }
+
+  function fontFamily() {
+    var svg = $("[data-cloud-svg]");
+    var family = svg ? window.getComputedStyle(svg).fontFamily : "";
+    return family || "system-ui, sans-serif";
+  }
+
+  /* Width of a word at 100px, to keep long entries inside the screen. */
+  function widthAt100(text, family) {
+    var cacheKey = family + "|" + text;
+    if (widthCache[cacheKey]) return widthCache[cacheKey];
+    if (!measureContext) {
+      try { measureContext = document.createElement("canvas").getContext("2d"); } catch (e) { measureContext = null; }
+    }
+    var width = text.length * 60;
+    if (measureContext) {
+      measureContext.font = "normal 800 100px " + family;
+      width = measureContext.measureText(text).width || width;
+    }
+    widthCache[cacheKey] = width;
+    return width;
+  }
+
+  function scaleFor(max) {
+    for (var i = 0; i < SCALE_STEPS.length; i++) if (SCALE_STEPS[i] >= max) return SCALE_STEPS[i];
+    return Math.ceil(max / 100) * 100;
+  }
+
+  /* Font sizes at factor 1: by count on a stepped square-root scale, never wider
+     than the screen. */
+  function baseSizes(words, width, height, family, scale) {
+    var maxFont = Math.min(height * 0.3, width * 0.13);
+    var minFont = maxFont * 0.24;
+    return words.map(function (word) {
+      var ratio = Math.sqrt(Math.min(1, word.count / scale));
+      return {
+        key: word.key,
+        display: word.display,
+        base: minFont + (maxFont - minFont) * ratio,
+        widest: Math.min(width * 0.94, 2000) / widthAt100(word.display, family) * 100
+      };
+    });
+  }
+
+  /* One d3-cloud run; gives back the placed words and how much room they take. */
+  function runLayout(sized, width, height, fitFactor, family) {
+    var floor = Math.max(11, height * 0.016);
+    var data = sized.map(function (d, i) {
+      var size = Math.floor(Math.max(floor, Math.min(d.base * fitFactor, d.widest)));
+      return { key: d.key, display: d.display, size: size, order: i };
+    });
+    // d3-cloud places the largest first (a stable sort): sort the same way here,
+    // so that the random source below knows which word asks.
+    data.sort(function (a, b) { return b.size - a.size || a.order - b.order; });
+
+    var calls = 0;
+    function random() {
+      // Three draws per word, in placement order: start x, start y, spiral direction.
+      var index = Math.floor(calls / 3);
+      var slot = calls % 3;
+      calls++;
+      var d = data[index];
+      if (!d) return 0.5;
+      var h = hashUnit(d.key + "|" + slot);
+      if (slot === 2) return h;
+      // The first words start near the centre; later ones anywhere in the middle half.
+      var spread = Math.min(1, 0.2 + index * 0.12);
+      return 0.5 + (h - 0.5) * spread;
+    }
+
+    var placed = [];
+    var box = null;
+    window.d3.layout.cloud()
+      .size([width, height])
+      .words(data)
+      .text(function (d) { return d.display; })
+      .font(family)
+      .fontWeight("800")
+      .fontSize(function (d) { return d.size; })
+      .rotate(0)
+      .padding(function (d) { return Math.max(2, Math.round(d.size * 0.07)); })
+      .spiral("archimedean")
+      .random(random)
+      .timeInterval(Infinity)
+      .on("end", function (tags, bounds) { placed = tags || []; box = bounds; })
+      .start();
+    var used = box ? [box[1].x - box[0].x, box[1].y - box[0].y] : [width, height];
+    return { placed: placed, room: Math.min(width / Math.max(1, used[0]), height / Math.max(1, used[1])) };
+  }
+
+  function layoutCloud() {
+    if (!cloudVisible()) return;
+    var box = cloudBox();
+    var width = Math.floor(box.clientWidth);
+    var height = Math.floor(box.clientHeight);
+    if (width < 80 || height < 80) return;
+    cloud.lastLayout = Date.now();
+    var svg = $("[data-cloud-svg]");
+    if (!cloud.size || cloud.size[0] !== width || cloud.size[1] !== height) {
+      cloud.size = [width, height];
+      cloud.maxFit = 1;
+      svg.setAttribute("viewBox", "0 0 " + width + " " + height);
+      cloudGroup().setAttribute("transform", "translate(" + width / 2 + "," + height / 2 + ")");
+    }
+    var words = cloud.words;
+    if (words.length < cloud.lastCount) cloud.maxFit = 1;  // words went away: room to grow again
+    cloud.lastCount = words.length;
+    if (!words.length || !window.d3 || !window.d3.layout || !window.d3.layout.cloud) {
+      placeWords([]);
+      return;
+    }
+    var family = fontFamily();
+    var scale = scaleFor(words[0].count);
+    if (scale !== cloud.scale) {
+      cloud.scale = scale;
+      cloud.maxFit = 1;  // other sizes: what was too big may fit now
+    }
+    var sized = baseSizes(words, width, height, family, scale);
+    // The factor stays as it is while the words fit: one more small word leaves
+    // every other word where it is. It shrinks when a word finds no room, and
+    // grows (at most 30% a time) when the cloud leaves much of the screen empty.
+    var fit = Math.min(cloud.fit, cloud.maxFit * 0.97);
+    var result = runLayout(sized, width, height, fit, family);
+    var tries = 0;
+    // At most four runs (~100 ms each with 150 words): what still finds no room is
+    // placed at the next layout, a second later, with smaller words.
+    while (result.placed.length < words.length && tries < 3) {
+      cloud.maxFit = fit;
+      fit *= result.placed.length > words.length * 0.95 ? 0.9 : 0.75;
+      result = runLayout(sized, width, height, fit, family);
+      tries++;
+    }
+    if (!tries && fit < 1) {
+      var grow = Math.min(result.room * 0.92, 1.3, cloud.maxFit * 0.97 / fit, 1 / fit);
+      if (grow > 1.1) {
+        var bigger = runLayout(sized, width, height, fit * grow, family);
+        if (bigger.placed.length === words.length) {
+          fit *= grow;
+          result = bigger;
+        } else {
+          cloud.maxFit = fit * grow;
+        }
+      }
+    }
+    cloud.fit = fit;
+    var placed = result.placed;
+    svg.setAttribute("data-fit", cloud.fit.toFixed(3));
+    svg.setAttribute("data-tries", String(tries));
+    placeWords(placed);
+  }
+
+  function placeWords(placed) {
+    var group = cloudGroup();
+    var keep = {};
+    var fresh = [];
+    placed.forEach(function (d) {
+      keep[d.key] = true;
+      var node = cloud.nodes[d.key];
+      if (!node) {
+        var text = document.createElementNS(SVG_NS, "text");
+        text.setAttribute("text-anchor", "middle");
+        text.setAttribute("class", "cloud__word cloud__word--c" + colourOf(d.key) + " is-new");
+        node = cloud.nodes[d.key] = { el: text, timer: null };
+        group.appendChild(text);
+        fresh.push(text);
+      }
+      if (node.timer) {
+        clearTimeout(node.timer);
+        node.timer = null;
+        node.el.classList.remove("is-leaving");
+      }
+      if (node.el.textContent !== d.display) node.el.textContent = d.display;
+      node.el.setAttribute("data-word", d.key);
+      node.el.style.transform = "translate(" + d.x + "px, " + d.y + "px)";
+      node.el.style.fontSize = d.size + "px";
+    });
+    Object.keys(cloud.nodes).forEach(function (key) {
+      if (keep[key]) return;
+      var node = cloud.nodes[key];
+      if (node.timer) return;
+      node.el.classList.add("is-leaving");
+      node.timer = setTimeout(function () {
+        if (node.el.parentNode) node.el.parentNode.removeChild(node.el);
+        if (cloud.nodes[key] === node) delete cloud.nodes[key];
+      }, reducedMotion ? 0 : 700);
+    });
+    if (fresh.length) {
+      // Let the new words be drawn once, invisible, then fade them in where they stand.
+      void group.getBoundingClientRect();
+      window.requestAnimationFrame(function () {
+        fresh.forEach(function (text) { text.classList.remove("is-new"); });
+      });
+    }
   }
 
   /* Shrink the prompt, then the chart, until everything fits the screen: a poll
@@ -261,6 +694,13 @@
     while (prompt.offsetHeight > maxPrompt && scale > 0.5) {
       scale -= 0.05;
       prompt.style.setProperty("--fit", scale.toFixed(2));
+    }
+    if (isWordCloud(view.activity)) {
+      if (cloud.listView) fitList();
+      else if (cloud.size && (cloud.size[0] !== Math.floor(cloudBox().clientWidth) || cloud.size[1] !== Math.floor(cloudBox().clientHeight))) {
+        scheduleLayout();
+      }
+      return;
     }
     scale = 1;
     chart.style.setProperty("--fit", "1");
@@ -320,6 +760,10 @@
     });
     var nextLabel = $("[data-next-label]");
     if (nextLabel) nextLabel.textContent = view.activity ? str("next") : str("start");
+    var subject = view.activity || t.open || activities[0];
+    var kind = isWordCloud(subject) ? "wordcloud" : "poll";
+    $("[data-open-label]").textContent = str("open_" + kind);
+    $("[data-close-label]").textContent = str("close_" + kind);
   }
 
   function errorText(error) {
@@ -350,6 +794,8 @@
     if (action === "qr") return toggleQr();
     if (action === "fullscreen") return toggleFullscreen();
     if (action === "help") return toggleDialog(helpDialog);
+    if (action === "list") return toggleList();
+    if (action === "moderate") return openModeration();
     if (!t[action]) return;
     if (action === "end") return openDialog(endDialog);
     if (action === "close") return command("close", { activity_id: t.close.id }, 10000);
@@ -400,6 +846,11 @@
   }
   function toggleQr() { toggleDialog(qrDialog); }
 
+  function openModeration() {
+    if (!moderateUrl) return;
+    try { window.open(moderateUrl, "_blank", "noopener"); } catch (e) { /* blocked: the link is in the help */ }
+  }
+
   function toggleFullscreen() {
     var doc = document;
     try {
@@ -445,7 +896,8 @@
     o: "open", c: "close",
     n: "next", arrowright: "next", pagedown: "next",
     p: "previous", arrowleft: "previous", pageup: "previous",
-    e: "end", q: "qr", f: "fullscreen", "?": "help"
+    e: "end", q: "qr", f: "fullscreen", "?": "help",
+    l: "list", m: "moderate"
   };
 
   function isTyping(target) {
@@ -582,7 +1034,7 @@
     if (state.phase === "ended") {
       announce(str("announce_ended"));
     } else if (now && (!before || before.id !== now.id || before.status !== now.status)) {
-      if (now.status === "open") announce(str("announce_open", { prompt: now.prompt }));
+      if (now.status === "open") announce(str(isWordCloud(now) ? "announce_open_wordcloud" : "announce_open", { prompt: now.prompt }));
       else if (now.status === "closed") announce(str("announce_closed"));
     }
   }

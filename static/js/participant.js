@@ -3,7 +3,8 @@
    Identity is a token kept in localStorage: a reload or a reconnect brings back
    the same participant, with the votes already given. A vote carries an
    answer_id made once and kept until the server acknowledges it, so a vote sent
-   again after a timeout or a lost connection is counted once.
+   again after a timeout or a lost connection is counted once. Word-cloud entries
+   work the same way, one at a time, from a list of pending entries.
    Everything people typed (title, prompts, options, names) goes in with textContent. */
 (function () {
   "use strict";
@@ -15,6 +16,7 @@
   var lang = root.getAttribute("data-lang") || document.documentElement.lang || "en";
   var TOKEN_KEY = "live:token:" + code;
   var PENDING_KEY = "live:pending:" + code;
+  var PENDING_WORDS_KEY = "live:pending-words:" + code;
   var ACK_TIMEOUT = 10000;
   var LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
@@ -51,6 +53,21 @@
     else storage.remove(PENDING_KEY);
   }
 
+  function loadPendingWords() {
+    try {
+      var raw = storage.get(PENDING_WORDS_KEY);
+      var parsed = raw ? JSON.parse(raw) : [];
+      return Array.isArray(parsed) ? parsed.filter(function (p) {
+        return p && p.activity_id && p.answer_id && typeof p.value === "string";
+      }) : [];
+    } catch (e) { return []; }
+  }
+  function savePendingWords(list) {
+    pendingWords = list;
+    if (list.length) storage.set(PENDING_WORDS_KEY, JSON.stringify(list));
+    else storage.remove(PENDING_WORDS_KEY);
+  }
+
   var socket = null;
   var name = null;               // the name typed on the first visit
   var phase = null;              // "lobby" / "activity" / "ended"
@@ -59,6 +76,12 @@
   var answers = {};              // activity id -> the value the server recorded
   var refused = {};              // activity id -> true when the server says "already answered"
   var pending = loadPending();   // {activity_id, value, answer_id} not yet acknowledged (storage is defined above)
+  var entries = {};              // word cloud id -> the entries the server recorded, in order
+  var remainingFor = {};         // word cloud id -> entries left, from the last ack
+  var pendingWords = loadPendingWords();  // word-cloud entries not yet acknowledged, oldest first
+  var wordSeq = 0;
+  var wordSlowTimer = null;
+  var wcFor = null;              // word cloud id the entry box was set up for
   var sendSeq = 0;
   var slowTimer = null;
   var builtFor = null;           // activity id the option list was built for
@@ -109,7 +132,13 @@
   function showScreen(nameOfScreen) {
     root.setAttribute("data-screen", nameOfScreen);
     $all("section[data-screen]").forEach(function (screen) {
-      screen.hidden = screen.getAttribute("data-screen") !== nameOfScreen;
+      var shown = screen.getAttribute("data-screen") === nameOfScreen;
+      screen.hidden = !shown;
+      // Test ids shared by two screens (prompt, error...) live on the visible one only.
+      Array.prototype.forEach.call(screen.querySelectorAll("[data-tid]"), function (node) {
+        if (shown) node.setAttribute("data-testid", node.getAttribute("data-tid"));
+        else node.removeAttribute("data-testid");
+      });
     });
   }
 
@@ -309,12 +338,201 @@
     if (!voteButton.hidden) voteButton.focus();
   }
 
+  /* ---- a word cloud ---------------------------------------------------------- */
+
+  var wcForm = $("[data-wc-form]");
+  var wcInput = document.getElementById("entry");
+  var wcError = $("[data-wc-error]");
+  var wcSend = $("[data-wc-send]");
+  var wcSending = $("[data-wc-sending]");
+  var wcDone = $("[data-wc-done]");
+  var wcClosed = $("[data-wc-closed]");
+  var wcList = $("[data-wc-list]");
+
+  function sameEntry(a, b) {
+    function norm(text) {
+      var t = String(text);
+      if (t.normalize) t = t.normalize("NFC");
+      return t.replace(/\s+/g, " ").trim().toLowerCase();
+    }
+    return norm(a) === norm(b);
+  }
+  function hasEntry(activityId, value) {
+    return (entries[activityId] || []).some(function (v) { return sameEntry(v, value); });
+  }
+  function pendingFor(activityId) {
+    return pendingWords.filter(function (p) { return p.activity_id === activityId; });
+  }
+  function remainingOf(activity) {
+    var total = activity.max_entries || 1;
+    var left = Math.max(0, total - (entries[activity.id] || []).length);
+    if (typeof remainingFor[activity.id] === "number") left = Math.min(left, Math.max(0, remainingFor[activity.id]));
+    return left;
+  }
+
+  function showWordError(message) {
+    wcError.textContent = message;
+    wcError.hidden = false;
+    wcInput.setAttribute("aria-invalid", "true");
+  }
+  function hideWordError() {
+    wcError.hidden = true;
+    wcError.textContent = "";
+    wcInput.removeAttribute("aria-invalid");
+  }
+
+  function renderWordCloud() {
+    var activity = current;
+    if (!activity) return;
+    if (wcFor !== activity.id) {
+      wcFor = activity.id;
+      wcInput.value = "";
+      hideWordError();
+    }
+    var total = activity.max_entries || 1;
+    var index = typeof activity.position === "number" ? activity.position + 1 : 1;
+    $("[data-wc-number]").textContent = nActivities > 1 ? str("poll_n_of_m", { n: index, m: nActivities }) : "";
+    $("[data-wc-prompt]").textContent = activity.prompt || "";
+    var hint = $("[data-wc-hint]");
+    hint.textContent = activity.single_word ? str("wc_one_word") : "";
+    hint.hidden = !activity.single_word;
+    if (activity.max_length) wcInput.setAttribute("maxlength", String(activity.max_length));
+    else wcInput.removeAttribute("maxlength");
+
+    var mine = entries[activity.id] || [];
+    var waiting = pendingFor(activity.id);
+    var sending = waiting.length > 0;
+    var left = remainingOf(activity);
+    var open = activity.status === "open";
+    var done = left <= 0 && !sending;
+
+    $("[data-wc-remaining]").textContent = str("wc_remaining", { remaining: left, total: total });
+    $("[data-wc-entry]").hidden = !open || done;
+    wcInput.readOnly = sending;
+    if (sending && !wcInput.value) wcInput.value = waiting[0].value;
+    wcSend.hidden = sending;
+    wcSending.hidden = !sending;
+    wcDone.hidden = !done;
+    wcClosed.hidden = open || done;
+    wcForm.classList.toggle("is-locked", sending);
+
+    while (wcList.children.length > mine.length) wcList.removeChild(wcList.lastChild);
+    mine.forEach(function (value, i) {
+      var item = wcList.children[i];
+      if (!item) {
+        item = el("li", "wc__item");
+        wcList.appendChild(item);
+      }
+      if (item.textContent !== value) item.textContent = value;
+    });
+    $("[data-wc-mine]").hidden = mine.length === 0;
+  }
+
+  wcForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!current || current.type !== "wordcloud" || current.status !== "open") return;
+    if (pendingFor(current.id).length) return;
+    var value = wcInput.value.replace(/\s+/g, " ").trim();
+    if (!value) {
+      showWordError(str("wc_type_first"));
+      wcInput.focus();
+      return;
+    }
+    hideWordError();
+    wcInput.value = value;
+    savePendingWords(pendingWords.concat([{ activity_id: current.id, value: value, answer_id: newAnswerId() }]));
+    renderWordCloud();
+    sendPendingWords();
+  });
+
+  wcInput.addEventListener("input", function () {
+    if (!wcError.hidden) hideWordError();
+  });
+
+  function sendPendingWords() {
+    if (!pendingWords.length || !socket) return;
+    if (!socket.connected) {
+      $("[data-wc-sending-text]").textContent = str("wc_queued");
+      return;
+    }
+    var sent = pendingWords[0];
+    var attempt = ++wordSeq;
+    $("[data-wc-sending-text]").textContent = str("wc_sending");
+    clearTimeout(wordSlowTimer);
+    wordSlowTimer = setTimeout(function () {
+      if (pendingWords[0] === sent) $("[data-wc-sending-text]").textContent = str("wc_still_sending");
+    }, 4000);
+    socket.timeout(ACK_TIMEOUT).emit("answer", {
+      activity_id: sent.activity_id, value: sent.value, answer_id: sent.answer_id
+    }, function (err, ack) {
+      if (!pendingWords.length || pendingWords[0].answer_id !== sent.answer_id) return;
+      if (err) {
+        // No ack in time: the same answer_id again (counted once).
+        if (attempt === wordSeq && socket.connected) sendPendingWords();
+        return;
+      }
+      clearTimeout(wordSlowTimer);
+      savePendingWords(pendingWords.slice(1));
+      var here = current && current.id === sent.activity_id;
+      if (ack && ack.ok) {
+        if (!hasEntry(sent.activity_id, sent.value)) {
+          entries[sent.activity_id] = (entries[sent.activity_id] || []).concat([sent.value]);
+        }
+        if (typeof ack.remaining === "number") remainingFor[sent.activity_id] = ack.remaining;
+        if (here && sameEntry(wcInput.value, sent.value)) wcInput.value = "";
+        render();
+        if (here) {
+          var left = remainingOf(current);
+          announce(left > 0
+            ? str("announce_sent", { word: sent.value, remaining: left, total: current.max_entries || 1 })
+            : str("announce_done"));
+          if (!wcDone.hidden) wcDone.focus();
+          else if (!wcInput.closest("[hidden]")) wcInput.focus();
+        }
+      } else {
+        handleWordRefusal(sent, (ack && ack.error) || {});
+      }
+      if (pendingWords.length) sendPendingWords();
+    });
+  }
+
+  function wordErrorText(error, activity) {
+    var codeName = error.code;
+    var max = activity && activity.max_length ? activity.max_length : "";
+    if (S["wc_error_" + codeName]) return str("wc_error_" + codeName, { max: max });
+    if (S["error_" + codeName]) return str("error_" + codeName);
+    return str("error_generic");
+  }
+
+  function handleWordRefusal(sent, error) {
+    var codeName = error.code;
+    if (codeName === "session_ended") {
+      phase = "ended";
+      render();
+      return;
+    }
+    var here = current && current.id === sent.activity_id;
+    if (codeName === "closed" && here) current.status = "closed";
+    if (codeName === "limit_reached") remainingFor[sent.activity_id] = 0;
+    if (here && !wcInput.value) wcInput.value = sent.value;  // kept, to fix it
+    render();
+    if (!here) return;
+    showWordError(wordErrorText(error, current));
+    if (!wcInput.closest("[hidden]")) {
+      wcInput.focus();
+      try { wcInput.setSelectionRange(wcInput.value.length, wcInput.value.length); } catch (e) { /* not a text field */ }
+    }
+  }
+
   /* ---- state --------------------------------------------------------------- */
 
   function render() {
     if (fatal) return;
     if (phase === "ended") {
       showScreen("ended");
+    } else if (phase === "activity" && current && current.type === "wordcloud") {
+      showScreen("wordcloud");
+      renderWordCloud();
     } else if (phase === "activity" && current) {
       showScreen("poll");
       renderPoll();
@@ -336,7 +554,8 @@
     if (phase === "ended" && beforePhase && beforePhase !== "ended") {
       announce(str("announce_ended"));
     } else if (current && (!before || before.id !== current.id)) {
-      if (current.status === "open") announce(str("announce_poll", { prompt: current.prompt }));
+      var announcement = current.type === "wordcloud" ? "announce_wordcloud" : "announce_poll";
+      if (current.status === "open") announce(str(announcement, { prompt: current.prompt }));
     } else if (current && before && before.status !== current.status && current.status === "closed") {
       announce(str("announce_closed"));
     }
@@ -347,17 +566,24 @@
     var greeting = $("[data-greeting]");
     greeting.textContent = welcome.name ? str("greeting", { name: welcome.name }) : "";
     answers = {};
+    entries = {};
+    remainingFor = {};
     var given = welcome.answers || {};
     Object.keys(given).forEach(function (activityId) {
       var values = given[activityId];
       if (values && values.length) answers[activityId] = values[0];
+      // Word clouds: every entry (polls are read from answers above).
+      if (Array.isArray(values)) entries[activityId] = values.filter(function (v) { return typeof v === "string"; });
     });
     if (pending && Object.prototype.hasOwnProperty.call(answers, pending.activity_id)) savePending(null);
+    // Entries the server already holds need not be sent again.
+    savePendingWords(pendingWords.filter(function (p) { return !hasEntry(p.activity_id, p.value); }));
     applyState(welcome.state);
     if (pending) {
       renderPoll();
       sendPending();
     }
+    if (pendingWords.length) sendPendingWords();
   }
 
   /* ---- connecting ---------------------------------------------------------- */
@@ -390,6 +616,11 @@
       if (pending) {
         $("[data-sending-text]").textContent = str("queued");
         renderPoll();
+      }
+      if (pendingWords.length) {
+        clearTimeout(wordSlowTimer);
+        $("[data-wc-sending-text]").textContent = str("wc_queued");
+        render();
       }
     });
 

@@ -1,0 +1,621 @@
+/* live: the moderation page, on the facilitator's own laptop or phone.
+
+   Connects like a host screen (view "moderator") and so receives what a host
+   gets, plus "moderation" events for the current word cloud: every group of
+   entries with its status, what the profanity filter holds, what is hidden.
+   Sends "moderate" (hide, show, release, merge) and "undo", and drives the
+   session like the host screen (previous, open, close, next, end).
+   Words typed by participants go into the page with textContent only. */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("moderate");
+  if (!root || typeof io !== "function") return;
+
+  var code = root.getAttribute("data-code");
+  var hostToken = root.getAttribute("data-host-token");
+  var lang = root.getAttribute("data-lang") || document.documentElement.lang || "en";
+  var archiveUrl = root.getAttribute("data-archive-url");
+
+  var S = readJson("live-strings", {});
+  var activities = normaliseActivities(readJson("live-activities", []));
+  var LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+  var view = {
+    phase: "lobby",
+    activity: null,
+    results: {},         // activity id -> last "results"
+    moderation: {},      // activity id -> last "moderation"
+    presence: { n_participants: 0, n_connected: 0 },
+    connected: false,
+    everConnected: false,
+    ended: false,
+    busy: false,
+    fatal: false,
+    acting: false        // a moderation action is on its way
+  };
+
+  /* ---- helpers --------------------------------------------------------------- */
+
+  function readJson(id, fallback) {
+    var node = document.getElementById(id);
+    if (!node) return fallback;
+    try { return JSON.parse(node.textContent); } catch (e) { return fallback; }
+  }
+  function $(selector) { return root.querySelector(selector); }
+  function $all(selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
+  function str(key, values) {
+    var text = S[key] || key;
+    if (values) {
+      Object.keys(values).forEach(function (name) {
+        text = text.split("{" + name + "}").join(String(values[name]));
+      });
+    }
+    return text;
+  }
+  var pluralRules = null;
+  try { pluralRules = new Intl.PluralRules(lang); } catch (e) { pluralRules = null; }
+  function plural(base, n) {
+    var form = pluralRules ? pluralRules.select(n) : (n === 1 ? "one" : "other");
+    return S[base + "_" + form] || S[base + "_other"] || "";
+  }
+  var numberFormat = null;
+  try { numberFormat = new Intl.NumberFormat(lang); } catch (e) { numberFormat = null; }
+  function formatNumber(n) { return numberFormat ? numberFormat.format(n) : String(n); }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+
+  function fillTemplate(container, template, nodes) {
+    clear(container);
+    template.split(/(\{[a-z_]+\})/).forEach(function (part) {
+      var match = /^\{([a-z_]+)\}$/.exec(part);
+      if (match && nodes[match[1]]) container.appendChild(nodes[match[1]]);
+      else if (part) container.appendChild(document.createTextNode(part));
+    });
+  }
+
+  function normaliseActivities(list) {
+    return (list || []).slice().sort(function (a, b) { return a.position - b.position; });
+  }
+  function activityById(id) {
+    for (var i = 0; i < activities.length; i++) if (activities[i].id === id) return activities[i];
+    return null;
+  }
+  function indexOfActivity(id) {
+    for (var i = 0; i < activities.length; i++) if (activities[i].id === id) return i;
+    return -1;
+  }
+  function isWordCloud(activity) { return !!activity && activity.type === "wordcloud"; }
+
+  var announcer = $("[data-announcer]");
+  var announceTimer = null;
+  function announce(message) {
+    if (!announcer || !message) return;
+    announcer.textContent = "";
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(function () { announcer.textContent = message; }, 60);
+  }
+
+  var messageNode = $("[data-message]");
+  var messageTimer = null;
+  function showMessage(text, kind) {
+    messageNode.textContent = text || "";
+    messageNode.setAttribute("data-kind", kind || "info");
+    clearTimeout(messageTimer);
+    if (text) messageTimer = setTimeout(function () { messageNode.textContent = ""; }, 10000);
+  }
+
+  function errorText(error) {
+    var codeName = error && error.code;
+    if (codeName && S["error_" + codeName]) return str("error_" + codeName);
+    return str("error_generic", { message: (error && error.message) || "?" });
+  }
+
+  /* ---- what is on --------------------------------------------------------------- */
+
+  function showPanel(name) {
+    root.setAttribute("data-phase", name);
+    $all("[data-panel]").forEach(function (panel) {
+      panel.hidden = panel.getAttribute("data-panel") !== name;
+    });
+  }
+
+  function renderPresence() {
+    var p = view.presence;
+    var connected = el("strong", null, formatNumber(p.n_connected));
+    connected.setAttribute("data-testid", "n-connected");
+    var joined = el("strong", null, formatNumber(p.n_participants));
+    joined.setAttribute("data-testid", "n-joined");
+    fillTemplate($("[data-presence-text]"), str("presence"), { connected: connected, joined: joined });
+  }
+
+  function renderNow() {
+    var activity = view.activity;
+    var number = $("[data-activity-number]");
+    var status = $("[data-status]");
+    var prompt = $("[data-prompt]");
+    if (!activity || view.ended) {
+      number.textContent = "";
+      status.textContent = "";
+      status.className = "mstatus";
+      prompt.textContent = "";
+      return;
+    }
+    var index = indexOfActivity(activity.id);
+    var allPolls = activities.every(function (a) { return !a.type || a.type === "poll"; });
+    number.textContent = str(allPolls ? "poll_n_of_m" : "activity_n_of_m", {
+      n: index >= 0 ? index + 1 : activity.position + 1, m: activities.length || view.nActivities || 1
+    });
+    var key = activity.status === "open" ? "open" : activity.status === "closed" ? "closed" : "pending";
+    status.className = "mstatus mstatus--" + key;
+    status.setAttribute("data-state", key);
+    var cloud = isWordCloud(activity);
+    status.textContent = key === "open" ? str(cloud ? "wc_open" : "voting_open")
+      : key === "closed" ? str(cloud ? "wc_closed" : "voting_closed") : str("not_opened");
+    prompt.textContent = activity.prompt || "";
+  }
+
+  function render() {
+    if (view.phase === "ended" || view.ended) showPanel("ended");
+    else if (view.phase === "activity" && view.activity) {
+      showPanel(isWordCloud(view.activity) ? "wordcloud" : "poll");
+      if (isWordCloud(view.activity)) scheduleModeration();
+      else renderPoll();
+    } else showPanel("lobby");
+    renderNow();
+    renderControls();
+  }
+
+  /* ---- a poll: its counts, for the record --------------------------------------- */
+
+  function renderPoll() {
+    var activity = view.activity;
+    var result = view.results[activity.id] || {};
+    var counts = result.counts || [];
+    var list = $("[data-poll-results]");
+    clear(list);
+    (activity.options || []).forEach(function (option, index) {
+      var row = el("li", "mod-poll__row");
+      row.setAttribute("data-testid", "poll-row-" + index);
+      var label = el("span", "mod-poll__label");
+      label.appendChild(el("span", "mod-poll__letter", LETTERS.charAt(index)));
+      label.appendChild(el("span", null, option));
+      row.appendChild(label);
+      row.appendChild(el("strong", "mod-poll__count", formatNumber(counts[index] || 0)));
+      list.appendChild(row);
+    });
+    var n = result.n_answers || 0;
+    $("[data-poll-answers]").textContent = formatNumber(n);
+    $("[data-poll-answers-label]").textContent = plural("answers", n);
+  }
+
+  /* ---- a word cloud: moderation ------------------------------------------------- */
+
+  /* The moderation view of the current word cloud; before the first "moderation"
+     event, one made from the shown words of "results" (the server also accepts a
+     displayed spelling as key). */
+  function moderationOf(activity) {
+    var data = view.moderation[activity.id];
+    if (data) return data;
+    var result = view.results[activity.id] || {};
+    return {
+      activity_id: activity.id,
+      n_answers: result.n_answers || 0,
+      groups: (result.words || []).map(function (pair) {
+        return { key: String(pair[0]), display: String(pair[0]), count: pair[1], status: "shown", spellings: [], merged: [] };
+      }),
+      held: [],
+      hidden: [],
+      can_undo: false
+    };
+  }
+
+  function sortedGroups(groups) {
+    return groups.map(function (g, i) { return { g: g, i: i }; })
+      .sort(function (a, b) { return (b.g.count || 0) - (a.g.count || 0) || a.i - b.i; })
+      .map(function (x) { return x.g; });
+  }
+
+  function spellingText(group) {
+    var spellings = group.spellings || [];
+    if (spellings.length < 2 && !(group.merged && group.merged.length)) return "";
+    return spellings.map(function (pair) { return pair[0] + " ×" + pair[1]; }).join(", ");
+  }
+
+  /* Rows are kept per word and updated in place (a click never lands on a row
+     that was just rebuilt; focus stays on its button). */
+  function keyedRows(list, items, build, update) {
+    var byKey = {};
+    Array.prototype.forEach.call(list.children, function (row) { byKey[row.getAttribute("data-key")] = row; });
+    items.forEach(function (item, index) {
+      var row = byKey[item.key];
+      if (row) delete byKey[item.key];
+      else row = build(item);
+      update(row, item, index);
+      if (list.children[index] !== row) list.insertBefore(row, list.children[index] || null);
+    });
+    Object.keys(byKey).forEach(function (key) {
+      var row = byKey[key];
+      var hadFocus = row.contains(document.activeElement);
+      list.removeChild(row);
+      if (hadFocus) focusNear(list);
+    });
+  }
+
+  /* The focused word left its list (released, merged...): keep focus nearby. */
+  function focusNear(list) {
+    var section = list.closest("section");
+    var heading = section && section.querySelector("h2");
+    if (!heading) return;
+    heading.setAttribute("tabindex", "-1");
+    heading.focus();
+  }
+
+  function buildRow(item) {
+    var row = el("li", "mod-row");
+    row.setAttribute("data-key", item.key);
+    var main = el("div", "mod-row__main");
+    main.appendChild(el("span", "mod-row__word"));
+    main.appendChild(el("span", "mod-row__count"));
+    main.appendChild(el("span", "mod-badge"));
+    main.appendChild(el("span", "mod-row__spellings"));
+    row.appendChild(main);
+    var actions = el("div", "mod-row__actions");
+    var button = el("button", "button mod-action");
+    button.type = "button";
+    button.appendChild(el("span", "mod-action__label"));
+    button.appendChild(el("span", "visually-hidden"));
+    actions.appendChild(button);
+    row.appendChild(actions);
+    return row;
+  }
+
+  function setText(node, text) { if (node.textContent !== text) node.textContent = text; }
+
+  function fillRow(row, item, status, action, label, testid, buttonClass) {
+    var parts = row.firstChild.children;
+    setText(parts[0], item.display);
+    setText(parts[1], "×" + formatNumber(item.count));
+    parts[2].className = "mod-badge mod-badge--" + status;
+    setText(parts[2], status ? str("status_" + status) : "");
+    parts[2].hidden = !status;
+    var spellings = spellingText(item);
+    setText(parts[3], spellings);
+    parts[3].hidden = !spellings;
+    row.className = "mod-row mod-row--" + (status || "held");
+    if (status) row.setAttribute("data-status", status);
+    var button = row.querySelector("button");
+    button.className = "button mod-action " + buttonClass;
+    button.setAttribute("data-testid", testid);
+    button.setAttribute("data-do", action);
+    button.setAttribute("data-word", item.key);
+    setText(button.firstChild, label);
+    setText(button.lastChild, " " + item.display);
+  }
+
+  var renderTimer = null;
+  var lastRender = 0;
+  /* Moderation events can come ten times a second: draw at most about three. */
+  function scheduleModeration() {
+    if (renderTimer) return;
+    var wait = Math.max(0, lastRender + 300 - Date.now());
+    renderTimer = setTimeout(function () {
+      renderTimer = null;
+      if (isWordCloud(view.activity) && view.phase === "activity") renderModeration();
+    }, wait);
+  }
+
+  function renderModeration() {
+    lastRender = Date.now();
+    var activity = view.activity;
+    var data = moderationOf(activity);
+    var groups = sortedGroups(data.groups || []);
+    var held = data.held || [];
+    var hidden = data.hidden || [];
+    var shown = groups.filter(function (g) { return g.status === "shown"; }).length;
+
+    $("[data-testid='n-answers']").textContent = formatNumber(data.n_answers || 0);
+    $("[data-entries-label]").textContent = plural("entries", data.n_answers || 0);
+    $("[data-testid='n-words']").textContent = formatNumber(shown);
+    $("[data-words-label]").textContent = plural("words", shown);
+    $("[data-testid='n-held']").textContent = formatNumber(held.length);
+    $("[data-testid='n-hidden']").textContent = formatNumber(hidden.length);
+    $("[data-held-label]").textContent = plural("held", held.length);
+    $("[data-hidden-label]").textContent = plural("hidden", hidden.length);
+    $("[data-undo]").disabled = !data.can_undo || view.acting || !view.connected;
+
+    // Held first: words the filter keeps off the screen.
+    keyedRows($("[data-held-list]"), held, buildRow, function (row, item) {
+      fillRow(row, item, "", "release", str("release"), "release-" + item.key, "button--secondary");
+    });
+    $("[data-held-empty]").hidden = held.length > 0;
+    $("[data-testid='held']").classList.toggle("has-items", held.length > 0);
+
+    // Every word, the most frequent first, with its status. A held word is shown
+    // by releasing it; a hidden one by showing it again.
+    keyedRows($("[data-group-list]"), groups, buildRow, function (row, group, index) {
+      row.setAttribute("data-testid", "group-" + index);
+      if (group.status === "shown") {
+        fillRow(row, group, "shown", "hide", str("hide"), "hide-" + index, "button--ghost");
+      } else {
+        fillRow(row, group, group.status, group.status === "held" ? "release" : "show", str("show"), "show-" + index, "button--secondary");
+      }
+    });
+    $("[data-groups-empty]").hidden = groups.length > 0;
+    renderMerge(groups);
+  }
+
+  function fillSelect(select, groups) {
+    // Left alone while nothing changed: an open list must not close under the finger.
+    var signature = groups.map(function (g) { return g.key + "\u0000" + g.display + "\u0000" + g.count; }).join("\u0001");
+    if (select.getAttribute("data-signature") === signature) return;
+    select.setAttribute("data-signature", signature);
+    var before = select.value;
+    clear(select);
+    var placeholder = el("option", null, str("merge_choose"));
+    placeholder.value = "";
+    select.appendChild(placeholder);
+    groups.forEach(function (group) {
+      var option = el("option", null, group.display + " (" + formatNumber(group.count) + ")");
+      option.value = group.key;
+      select.appendChild(option);
+    });
+    select.value = before;
+    if (select.value !== before) select.value = "";
+  }
+
+  function renderMerge(groups) {
+    fillSelect($("[data-merge-from]"), groups);
+    fillSelect($("[data-merge-into]"), groups);
+    $("[data-merge-form]").hidden = groups.length < 2;
+  }
+
+  function displayOf(key) {
+    var activity = view.activity;
+    if (!activity) return key;
+    var data = moderationOf(activity);
+    var all = (data.groups || []).concat(data.held || [], data.hidden || []);
+    for (var i = 0; i < all.length; i++) if (all[i].key === key) return all[i].display;
+    return key;
+  }
+
+  function moderate(payload, doneMessage) {
+    if (view.acting || !view.connected || !view.activity) return;
+    view.acting = true;
+    payload.activity_id = view.activity.id;
+    $("[data-undo]").disabled = true;
+    socket.timeout(10000).emit(payload.action ? "moderate" : "undo", payload, function (err, ack) {
+      view.acting = false;
+      if (err) showMessage(str("no_answer"), "error");
+      else if (!ack || !ack.ok) showMessage(errorText(ack && ack.error), "error");
+      else {
+        showMessage(doneMessage, "done");
+        announce(doneMessage);
+      }
+      if (isWordCloud(view.activity)) renderModeration();
+    });
+  }
+
+  root.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-do]");
+    if (!button || !root.contains(button)) return;
+    var action = button.getAttribute("data-do");
+    var key = button.getAttribute("data-word");
+    var word = displayOf(key);
+    moderate({ action: action, key: key }, str("done_" + action, { word: word }));
+  });
+
+  $("[data-undo]").addEventListener("click", function () {
+    moderate({}, str("done_undo"));
+  });
+
+  $("[data-merge-form]").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var from = $("[data-merge-from]").value;
+    var into = $("[data-merge-into]").value;
+    if (!from || !into || from === into) {
+      showMessage(str("merge_pick_two"), "error");
+      $("[data-merge-from]").focus();
+      return;
+    }
+    var message = str("done_merge", { from: displayOf(from), into: displayOf(into) });
+    $("[data-merge-from]").value = "";
+    $("[data-merge-into]").value = "";
+    moderate({ action: "merge", from: from, into: into }, message);
+  });
+
+  /* ---- remote control ------------------------------------------------------------ */
+
+  function targets() {
+    var current = view.activity;
+    var index = current ? indexOfActivity(current.id) : -1;
+    var live = view.connected && !view.ended && view.phase !== "ended" && !view.busy && !view.fatal;
+    var t = {};
+    if (current && index >= 0) {
+      t.open = current.status !== "open" ? current : null;
+      t.close = current.status === "open" ? current : null;
+      t.next = activities[index + 1] || null;
+      t.previous = index > 0 ? activities[index - 1] : null;
+    } else {
+      t.open = activities[0] || null;
+      t.close = null;
+      t.next = activities[0] || null;
+      t.previous = null;
+    }
+    t.end = true;
+    Object.keys(t).forEach(function (k) { if (!live) t[k] = null; });
+    return t;
+  }
+
+  function renderControls() {
+    var t = targets();
+    $all("[data-action]").forEach(function (button) {
+      var action = button.getAttribute("data-action");
+      button.setAttribute("aria-disabled", t[action] ? "false" : "true");
+    });
+    $("[data-next-label]").textContent = view.activity ? str("next") : str("start");
+    var subject = view.activity || t.open || activities[0];
+    var kind = isWordCloud(subject) ? "wordcloud" : "poll";
+    $("[data-open-label]").textContent = str("open_" + kind);
+    $("[data-close-label]").textContent = str("close_" + kind);
+    root.classList.toggle("is-ended", view.ended || view.phase === "ended");
+  }
+
+  function command(event, payload, timeout, done) {
+    view.busy = true;
+    renderControls();
+    socket.timeout(timeout).emit(event, payload, function (err, ack) {
+      view.busy = false;
+      if (err) showMessage(str("no_answer"), "error");
+      else if (!ack || !ack.ok) showMessage(errorText(ack && ack.error), "error");
+      else if (done) done(ack);
+      renderControls();
+    });
+  }
+
+  var endDialog = $("[data-end-dialog]");
+
+  function run(action) {
+    var t = targets();
+    if (!t[action]) return;
+    if (action === "end") {
+      if (typeof endDialog.showModal === "function") endDialog.showModal();
+      else endDialog.setAttribute("open", "");
+      return;
+    }
+    if (action === "close") return command("close", { activity_id: t.close.id }, 10000);
+    command("open", { activity_id: t[action].id }, 10000);
+  }
+
+  $all("[data-action]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      if (button.getAttribute("aria-disabled") === "true") return;
+      run(button.getAttribute("data-action"));
+    });
+  });
+
+  endDialog.addEventListener("close", function () {
+    if (endDialog.returnValue === "end") {
+      showMessage(str("ending"));
+      command("end", {}, 60000, function (ack) {
+        view.ended = true;
+        if (ack.archive_url) {
+          try {
+            var url = new URL(ack.archive_url, window.location.href);
+            archiveUrl = url.pathname + url.search;
+          } catch (e) { /* keep the page's own link */ }
+        }
+        $all("[data-archive-link]").forEach(function (a) { a.setAttribute("href", archiveUrl); });
+        showMessage("");
+        announce(str("announce_ended"));
+        render();
+      });
+    }
+    endDialog.returnValue = "";
+  });
+
+  /* ---- connection --------------------------------------------------------------- */
+
+  var offlineBanner = $("[data-offline]");
+  var fatalBanner = $("[data-fatal]");
+
+  function setOffline(offline) {
+    offlineBanner.hidden = !offline || view.fatal;
+  }
+
+  var socket = io({
+    auth: { code: code, host_token: hostToken, lang: lang, view: "moderator" },
+    reconnectionDelayMax: 5000,
+    randomizationFactor: 0.5
+  });
+
+  socket.on("connect", function () {
+    view.connected = true;
+    setOffline(false);
+    if (view.everConnected) announce(str("online"));
+    view.everConnected = true;
+    render();
+  });
+
+  socket.on("disconnect", function (reason) {
+    view.connected = false;
+    view.busy = false;
+    view.acting = false;
+    if (reason === "io client disconnect") return;
+    setOffline(true);
+    announce(str("offline"));
+    render();
+    if (reason === "io server disconnect") socket.connect();
+  });
+
+  socket.on("connect_error", function (err) {
+    var data = err && err.data;
+    if (data && data.code) {
+      view.fatal = true;
+      offlineBanner.hidden = true;
+      fatalBanner.hidden = false;
+      $("[data-fatal-text]").textContent = S["error_" + data.code] ? str("error_" + data.code) : (data.message || err.message);
+      renderControls();
+      return;
+    }
+    setOffline(true);
+  });
+
+  socket.on("host_state", function (payload) {
+    if (payload.activities) activities = normaliseActivities(payload.activities);
+    if (payload.presence) view.presence = payload.presence;
+    renderPresence();
+    if (payload.state) applyState(payload.state);
+  });
+
+  socket.on("state", applyState);
+
+  socket.on("presence", function (presence) {
+    view.presence = presence;
+    renderPresence();
+  });
+
+  socket.on("results", function (result) {
+    if (!result || !result.activity_id) return;
+    view.results[result.activity_id] = result;
+    var known = activityById(result.activity_id);
+    if (known && result.status) known.status = result.status;
+    if (view.activity && view.activity.id === result.activity_id) {
+      if (result.status) view.activity.status = result.status;
+      render();
+    }
+  });
+
+  socket.on("moderation", function (data) {
+    if (!data || !data.activity_id) return;
+    view.moderation[data.activity_id] = data;
+    if (view.activity && view.activity.id === data.activity_id && isWordCloud(view.activity)) scheduleModeration();
+  });
+
+  function applyState(state) {
+    if (!state) return;
+    if (state.title) $all("[data-title]").forEach(function (node) { node.textContent = state.title; });
+    view.nActivities = state.n_activities;
+    view.phase = state.phase;
+    view.activity = state.activity || null;
+    if (view.activity) {
+      var known = activityById(view.activity.id);
+      if (known) known.status = view.activity.status;
+    }
+    if (state.phase === "ended") view.ended = true;
+    render();
+  }
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible" && !socket.connected && !view.fatal) socket.connect();
+  });
+
+  renderPresence();
+  render();
+})();
