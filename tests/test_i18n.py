@@ -22,7 +22,7 @@ def extracted_ids() -> set:
         method, pattern = section.split(":", 1)
         method_map.append((pattern.strip(), method.strip()))
         options_map[pattern.strip()] = dict(config.items(section))
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "N_": None}
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=keywords, strip_comment_tags=True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField, EmailField, FieldList, Form, FormField, IntegerField, PasswordField, SelectField, StringField,
     TextAreaField,
@@ -18,7 +19,7 @@ class LoginForm(FlaskForm):
 
 
 class ActivityForm(Form):
-    """One activity of the session editor (a poll or a word cloud); a blank one is ignored."""
+    """One activity of the session editor (poll, word cloud or quiz question); a blank one is ignored."""
 
     type = SelectField(
         _l("Type"), choices=[("poll", _l("Poll")), ("wordcloud", _l("Word cloud")), ("quiz", _l("Quiz question"))],
@@ -45,6 +46,12 @@ class SessionForm(FlaskForm):
     profanity_filter = BooleanField(_l("Hide rude words from the screen (French and English)"), default=True)
     blocked_words = TextAreaField(_l("Other words to hold, one per line"), validators=[Length(max=20000)])
     activities = FieldList(FormField(ActivityForm), min_entries=1, max_entries=100)
+
+
+class ImportForm(FlaskForm):
+    """Upload of quiz questions laid out like Kahoot!'s spreadsheet template."""
+
+    file = FileField(_l("Spreadsheet (.csv or .xlsx)"), validators=[FileRequired()])
 
 
 class JoinForm(FlaskForm):

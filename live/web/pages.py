@@ -13,10 +13,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from live.app import LOCALES, public_base_url, services
+from live.domain.activities import MAX_ACTIVITIES
 from live.domain.codes import normalise_join_code
 from live.domain.errors import DomainError
-from live.services import planning, summary
-from live.web.forms import JoinForm, SessionForm
+from live.services import planning, quiz_import, summary
+from live.web.forms import ImportForm, JoinForm, SessionForm
 
 bp = Blueprint("pages", __name__)
 
@@ -197,10 +198,13 @@ def describe_error(error: DomainError) -> str:
     return message
 
 
-def _editor(form: SessionForm, session=None, error: str | None = None, status: int = 200):
+def _editor(form: SessionForm, session=None, error: str | None = None, status: int = 200, import_report=None):
     if not form.activities.entries or (form.activities.entries[-1].form.prompt.data or "").strip():
         form.activities.append_entry()  # always one blank activity to fill in
-    return render_template("session_edit.html", form=form, session=session, error=error), status
+    return render_template(
+        "session_edit.html", form=form, session=session, error=error,
+        import_form=ImportForm(formdata=None), import_report=import_report,
+    ), status
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
@@ -241,6 +245,43 @@ def edit_session(code: str):
 
     deliver(services().runtime.reload_plan(code))
     return redirect(url_for("pages.dashboard", saved=code))
+
+
+@bp.post("/sessions/<code>/import")
+@login_required
+def import_quiz(code: str):
+    """Add quiz questions from a Kahoot!-style spreadsheet to a session not yet started:
+    all of them, or none with a row-by-row report."""
+    session = _owned_or_404(code)
+    # The importer reports files over its own limit; let them reach it.
+    request.max_content_length = quiz_import.MAX_BYTES + 64 * 1024
+    form = ImportForm()
+    plan = planning.plan_of(services().sessions, session.id)
+    existing = [{k: v for k, v in a.items() if k not in ("id", "position", "status")} for a in plan]
+    if not form.validate_on_submit():
+        report = {"added": 0, "problems": [_("Choose a .csv or .xlsx file to import.")]}
+        return _editor(SessionForm(data=_form_data(session, plan)), session=session, status=400, import_report=report)
+    data = form.file.data.stream.read(quiz_import.MAX_BYTES + 1)
+    result = quiz_import.read_quiz_file(form.file.data.filename or "", data,
+                                        max_questions=max(0, MAX_ACTIVITIES - len(existing)))
+    if not result.ok:
+        problems = [_(problem.template, **problem.params) for problem in result.problems]
+        report = {"added": 0, "problems": problems}
+        return _editor(SessionForm(data=_form_data(session, plan)), session=session, status=400, import_report=report)
+    try:
+        planning.update_plan(services().sessions, current_user.id, code, session.title, existing + result.activities,
+                             session.profanity_filter, session.blocked_words)
+    except DomainError as error:
+        report = {"added": 0, "problems": [describe_error(error)]}
+        status = 409 if error.code == "already_started" else 400
+        return _editor(SessionForm(data=_form_data(session, plan)), session=session, status=status, import_report=report)
+    from live.realtime.outbound import deliver
+
+    deliver(services().runtime.reload_plan(code))
+    session = _owned_or_404(code)
+    plan = planning.plan_of(services().sessions, session.id)
+    report = {"added": len(result.activities), "problems": []}
+    return _editor(SessionForm(data=_form_data(session, plan)), session=session, import_report=report)
 
 
 def _host_context(code: str) -> dict:
