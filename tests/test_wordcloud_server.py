@@ -31,9 +31,9 @@ ENTRIES = [
     ["lecture ", "cafe"],
     ["LECTURE", "CAFÉ", "« Amitié ! »"],
     ["lectures", "amitié", "livre"],
-    ["<script>alert(1)</script>"],
+    ["<script>alert(1)</script>", "café"],
     ["merde"],
-    ["spoiler"],
+    ["spoiler", "Lecture"],
     ["Livres", "bouquin"],
 ]
 
@@ -80,8 +80,9 @@ def test_forty_phones_fill_a_cloud_that_groups_filters_and_moderates(live_server
         total = sum(expected_counts(n).values())
         results = await screen.wait_for("results", lambda r: r["activity_id"] == cloud and r["n_answers"] == total)
         shown = words(results)
-        assert shown["Lecture"] == 5 * 4  # Lecture / lecture␠ / LECTURE / lectures, each from 5 phones
-        assert shown["café"] == 5 * 3  # café / cafe / CAFÉ
+        # The most frequent spelling is shown: Lecture x10, lecture␠ / LECTURE / lectures x5 each.
+        assert shown["Lecture"] == 25
+        assert shown["café"] == 20  # café x10, cafe / CAFÉ x5 each
         assert shown.get("amitié", shown.get("Amitié")) == 5 * 2  # « Amitié ! » / amitié
         assert shown["🎉"] == 5
         assert shown["<script>alert(1)</script>"] == 5  # stored and shown as text, never dropped
@@ -110,17 +111,17 @@ def test_forty_phones_fill_a_cloud_that_groups_filters_and_moderates(live_server
         assert await console.call("moderate", {"activity_id": cloud, "action": "hide", "key": "café"}) == {"ok": True}
         hidden = await screen.wait_for("results", lambda r: r["activity_id"] == cloud, after=mark)
         assert "café" not in words(hidden)
-        assert words(hidden)["Lecture"] == 20
+        assert words(hidden)["Lecture"] == 25
         mark = screen.mark()
         assert await screen.call("moderate", {"activity_id": cloud, "action": "merge", "from": "🎉", "into": "Lecture"}) == {"ok": True}
         merged = await screen.wait_for("results", lambda r: r["activity_id"] == cloud, after=mark)
         assert "🎉" not in words(merged) and "café" not in words(merged)
-        assert words(merged)["Lecture"] == 25
+        assert words(merged)["Lecture"] == 30
         mark = screen.mark()
         assert await console.call("undo", {"activity_id": cloud}) == {"ok": True}
         undone = await screen.wait_for("results", lambda r: r["activity_id"] == cloud, after=mark)
         assert words(undone).get("🎉") == 5
-        assert words(undone)["Lecture"] == 20 and "café" not in words(undone)
+        assert words(undone)["Lecture"] == 25 and "café" not in words(undone)
         mark = screen.mark()
         assert await console.call("moderate", {"activity_id": cloud, "action": "release", "key": "spoiler"}) == {"ok": True}
         released = await screen.wait_for("results", lambda r: r["activity_id"] == cloud, after=mark)
@@ -171,9 +172,9 @@ def test_forty_phones_fill_a_cloud_that_groups_filters_and_moderates(live_server
     summary = json.loads((archive / "summary.json").read_text())
     activity = summary["activities"][0]
     table = {row["display"]: row for row in activity["table"]}
-    assert table["café"]["status"] == "hidden" and table["café"]["count"] == 15
+    assert table["café"]["status"] == "hidden" and table["café"]["count"] == 20
     assert table["merde"]["status"] == "held"
-    assert table["Lecture"]["count"] == 20 and dict(map(tuple, table["Lecture"]["spellings"]))["lectures"] == 5
+    assert table["Lecture"]["count"] == 25 and dict(map(tuple, table["Lecture"]["spellings"]))["lectures"] == 5
     assert activity["moderation"] == [{"action": "hide", "key": "cafe"}]
     assert "café" not in dict(map(tuple, activity["words"])) and "merde" not in dict(map(tuple, activity["words"]))
     assert summary["activities"][1]["words"] == [["Bravo!", 1]] or summary["activities"][1]["words"] == [["Bravo", 1]]
