@@ -19,6 +19,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from live.app import create_app
+from live.config import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("LIVE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 REQUIRE_SERVICES = os.environ.get("LIVE_REQUIRE_SERVICES") == "1"
@@ -161,3 +164,19 @@ POLLS = {
         {"type": "poll", "prompt": "Quels jours ?", "options": ["Lundi", "Mardi", "Jeudi"], "multiple": True},
     ],
 }
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    """An app in this process (threading mode) on the parametrised database, for the test client."""
+    settings = Settings(
+        database_url=database_url, archive_dir=tmp_path / "sessions", secret_key="test-key",
+        async_mode="threading", testing=True, data_dir=tmp_path,
+    )
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app):
+    """Flask's test client of ``app``."""
+    return app.test_client()

@@ -163,3 +163,73 @@ def test_hostile_words_from_a_phone_are_shown_as_text_on_the_host(browser, serve
     assert host.problems == [] and phone.problems == []
     host_context.close()
     phone_context.close()
+
+
+def test_a_short_quiz_on_two_phones_to_the_podium(browser, server):
+    from playwright.sync_api import expect
+
+    email = "host@example.org"
+    server.facilitator(email, PASSWORD)
+    created = server.create_session({
+        "title": "Quiz Zola",
+        "activities": [
+            {"type": "quiz", "prompt": "Qui a écrit Germinal ?", "options": ["Hugo", "Zola", "Balzac", "Sand"], "correct": [1], "seconds": 60},
+            {"type": "quiz", "prompt": "Romans de Zola ?", "options": ["Nana", "Bel-Ami", "L'Assommoir"], "correct": [0, 2], "seconds": 60},
+        ],
+    }, email=email)
+    host_context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="en-GB")
+    host = Watched(host_context)
+    sign_in(host.page, server, email)
+    host.page.goto(created["host_url"].replace("localhost", "127.0.0.1"))
+
+    phones = []
+    for name in ("Ada", "Bob"):
+        context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB", is_mobile=True, has_touch=True)
+        phone = Watched(context)
+        phone.page.goto(f"{server.url}/j/{created['code']}")
+        phone.page.get_by_label(re.compile("name", re.I)).fill(name)
+        phone.page.get_by_test_id("join").click()
+        phones.append((context, phone))
+    (_, ada), (_, bob) = phones
+    expect(host.page.get_by_test_id("n-connected")).to_contain_text("2")
+
+    # Question 1: Ada answers right first, Bob wrong.
+    host.page.get_by_test_id("next").click()
+    expect(host.page.get_by_test_id("countdown")).to_be_visible()
+    shot(host.page, "host-quiz-question")
+    ada.page.get_by_test_id("option-1").click()
+    expect(ada.page.get_by_test_id("locked")).to_be_visible()
+    shot(ada.page, "phone-quiz")
+    bob.page.get_by_test_id("option-0").click()
+    expect(bob.page.get_by_test_id("locked")).to_be_visible()
+    expect(host.page.get_by_test_id("n-answers")).to_contain_text("2")
+    host.page.get_by_test_id("reveal").click()
+    expect(ada.page.get_by_test_id("quiz-result")).to_have_attribute("data-correct", "true")
+    expect(bob.page.get_by_test_id("quiz-result")).to_have_attribute("data-correct", "false")
+    shot(ada.page, "phone-quiz-result")
+    expect(host.page.get_by_test_id("leader-0")).to_contain_text("Ada")
+    shot(host.page, "host-quiz-leaderboard")
+
+    # Question 2 (two correct options): both get it; Ada's streak keeps her first.
+    host.page.get_by_test_id("next").click()
+    bob.page.get_by_test_id("option-0").click()
+    bob.page.get_by_test_id("option-2").click()
+    bob.page.get_by_test_id("vote").click()
+    expect(bob.page.get_by_test_id("locked")).to_be_visible()
+    ada.page.get_by_test_id("option-0").click()
+    ada.page.get_by_test_id("option-2").click()
+    ada.page.get_by_test_id("vote").click()
+    expect(ada.page.get_by_test_id("locked")).to_be_visible()
+    host.page.get_by_test_id("reveal").click()
+    expect(bob.page.get_by_test_id("quiz-result")).to_have_attribute("data-correct", "true")
+
+    host.page.get_by_test_id("podium-button").click()
+    expect(host.page.get_by_test_id("podium")).to_contain_text("Ada")
+    expect(host.page.get_by_test_id("podium")).to_contain_text("Bob")
+    shot(host.page, "host-podium")
+    expect(ada.page.get_by_test_id("final-rank")).to_contain_text("1")
+    expect(bob.page.get_by_test_id("final-rank")).to_contain_text("2")
+    assert host.problems == [] and ada.problems == [] and bob.problems == []
+    for context, _phone in phones:
+        context.close()
+    host_context.close()

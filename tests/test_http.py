@@ -6,24 +6,8 @@ import re
 
 import pytest
 
-from live.app import create_app
-from live.config import Settings
 from live.services import accounts
 from tests.conftest import POLLS
-
-
-@pytest.fixture
-def app(tmp_path, database_url):
-    settings = Settings(
-        database_url=database_url, archive_dir=tmp_path / "sessions", secret_key="test-key",
-        async_mode="threading", testing=True, data_dir=tmp_path,
-    )
-    return create_app(settings)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 def token_for(app, email="host@example.org") -> str:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
 from live.services import accounts, planning
-from tests.test_http import app, client  # noqa: F401 - fixtures
 
 PASSWORD = "password123"
 
@@ -187,3 +185,45 @@ def test_the_editor_makes_word_clouds_and_quiz_questions(app, client):
     bad = dict(data, **{"activities-1-correct": "4"})
     refused = client.post("/sessions/new", data=bad)
     assert refused.status_code == 400 and "Activity 2" in refused.get_data(as_text=True)
+
+
+KAHOOT_CSV = (
+    "Quiz template,,,,,,,\n"
+    ",Question - max 120 characters,Answer 1 - max 75 characters,Answer 2 - max 75 characters,"
+    "Answer 3 - max 75 characters,Answer 4 - max 75 characters,Time limit (sec),Correct answer(s) - choose at least one\n"
+    "1,Qui a écrit Germinal ?,Hugo,Zola,Balzac,,20,2\n"
+    "2,Romans de Zola ?,Nana,Bel-Ami,L'Assommoir,Candide,30,\"1,3\"\n"
+)
+
+
+def test_quiz_questions_are_imported_all_or_nothing(app, client):
+    import io
+
+    sign_in(client, app)
+    sessions = app.extensions["live"].sessions
+    created = planning.create_session(sessions, "test-key", 1, "Quiz", [{"type": "poll", "prompt": "Q", "options": ["A", "B"]}])
+    session_id = planning.owned_session(sessions, 1, created.code).id
+    page = client.get(f"/sessions/{created.code}/edit").get_data(as_text=True)
+
+    def upload(name: str, content: bytes):
+        return client.post(f"/sessions/{created.code}/import", content_type="multipart/form-data",
+                           data={"csrf_token": csrf(page), "file": (io.BytesIO(content), name)})
+
+    broken = KAHOOT_CSV.replace("Balzac,,20,2", "Balzac,,240,2").replace('30,"1,3"', '30,"1,7"')
+    refused = upload("quiz.csv", broken.encode())
+    assert refused.status_code == 400
+    text = refused.get_data(as_text=True)
+    assert "Row 3" in text and "240" in text and "Row 4" in text
+    assert [a["type"] for a in planning.plan_of(sessions, session_id)] == ["poll"]  # nothing half-imported
+    assert upload("quiz.txt", b"hello").status_code == 400
+    assert client.post(f"/sessions/{created.code}/import", data={"csrf_token": csrf(page)}).status_code == 400
+    assert client.post(f"/sessions/{created.code}/import", content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(KAHOOT_CSV.encode()), "quiz.csv")}).status_code == 400  # no CSRF token
+
+    added = upload("quiz.csv", KAHOOT_CSV.encode("utf-8-sig"))
+    assert added.status_code == 200
+    plan = planning.plan_of(sessions, session_id)
+    assert [a["type"] for a in plan] == ["poll", "quiz", "quiz"]
+    assert (plan[1]["prompt"], plan[1]["options"], plan[1]["correct"], plan[1]["seconds"]) == (
+        "Qui a écrit Germinal ?", ["Hugo", "Zola", "Balzac"], [1], 20)
+    assert plan[2]["correct"] == [0, 2]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from live.domain.errors import DomainError
+from live.domain.fields import option_choice, option_texts
 from live.domain.text import required_text
 
 TYPE = "poll"
@@ -36,18 +37,7 @@ class PollSpec:
 def parse_spec(raw: dict, where: str = "") -> PollSpec:
     """Validate a poll spec from untrusted input (API body, form, database)."""
     prompt = required_text(raw.get("prompt"), f"{where}prompt", MAX_PROMPT)
-    options = raw.get("options")
-    if not isinstance(options, list):
-        raise DomainError("invalid_type", "options must be a list of strings.", f"{where}options")
-    if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-        raise DomainError(
-            "invalid_options",
-            f"A poll needs between {MIN_OPTIONS} and {MAX_OPTIONS} options.",
-            f"{where}options",
-        )
-    cleaned = tuple(
-        required_text(option, f"{where}options[{index}]", MAX_OPTION) for index, option in enumerate(options)
-    )
+    cleaned = option_texts(raw, where, MIN_OPTIONS, MAX_OPTIONS, MAX_OPTION, "A poll")
     multiple = raw.get("multiple", False)
     if not isinstance(multiple, bool):
         raise DomainError("invalid_type", "multiple must be true or false.", f"{where}multiple")
@@ -56,24 +46,7 @@ def parse_spec(raw: dict, where: str = "") -> PollSpec:
 
 def check_answer(spec: PollSpec, value: object) -> int | list[int]:
     """The normalised answer, or a DomainError saying what is wrong with ``value``."""
-    if spec.multiple:
-        indices = value if isinstance(value, list) else [value]
-        if not indices:
-            raise DomainError("invalid_value", "Choose at least one option.", "value")
-        checked = [_option_index(spec, index) for index in indices]
-        if len(set(checked)) != len(checked):
-            raise DomainError("invalid_value", "An option was chosen twice.", "value")
-        return sorted(checked)
-    return _option_index(spec, value)
-
-
-def _option_index(spec: PollSpec, value: object) -> int:
-    # bool is an int in Python: True must not vote for option 1.
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise DomainError("invalid_value", "The answer must be an option number.", "value")
-    if not 0 <= value < len(spec.options):
-        raise DomainError("out_of_range", f"There is no option {value}.", "value")
-    return value
+    return option_choice(len(spec.options), value, spec.multiple)
 
 
 class Tally:

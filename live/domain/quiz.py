@@ -84,6 +84,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from live.domain.errors import DomainError
+from live.domain.fields import bounded_int, option_choice, option_texts
 from live.domain.text import required_text
 
 TYPE = "quiz"
@@ -139,21 +140,10 @@ def parse_spec(raw: dict, where: str = "") -> QuizSpec:
     ``out_of_range`` (an index with no option, seconds or points out of bounds).
     """
     prompt = required_text(raw.get("prompt"), f"{where}prompt", MAX_PROMPT)
-    options = raw.get("options")
-    if not isinstance(options, list):
-        raise DomainError("invalid_type", "options must be a list of strings.", f"{where}options")
-    if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-        raise DomainError(
-            "invalid_options",
-            f"A quiz question needs between {MIN_OPTIONS} and {MAX_OPTIONS} options.",
-            f"{where}options",
-        )
-    cleaned = tuple(
-        required_text(option, f"{where}options[{index}]", MAX_OPTION) for index, option in enumerate(options)
-    )
+    cleaned = option_texts(raw, where, MIN_OPTIONS, MAX_OPTIONS, MAX_OPTION, "A quiz question")
     correct = _parse_correct(raw.get("correct"), len(cleaned), where)
-    seconds = _bounded_int(raw, "seconds", DEFAULT_SECONDS, MIN_SECONDS, MAX_SECONDS, where)
-    points = _bounded_int(raw, "points", DEFAULT_POINTS, MIN_POINTS, MAX_POINTS, where)
+    seconds = bounded_int(raw, "seconds", DEFAULT_SECONDS, MIN_SECONDS, MAX_SECONDS, where)
+    points = bounded_int(raw, "points", DEFAULT_POINTS, MIN_POINTS, MAX_POINTS, where)
     return QuizSpec(prompt=prompt, options=cleaned, correct=correct, seconds=seconds, points=points)
 
 
@@ -174,15 +164,6 @@ def _parse_correct(raw: object, n_options: int, where: str) -> tuple[int, ...]:
             raise DomainError("invalid_correct", f"Option {value} is listed twice as correct.", path)
         seen.add(value)
     return tuple(sorted(seen))
-
-
-def _bounded_int(raw: dict, name: str, default: int, low: int, high: int, where: str) -> int:
-    value = raw.get(name, default)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise DomainError("invalid_type", f"{name} must be a whole number.", f"{where}{name}")
-    if not low <= value <= high:
-        raise DomainError("out_of_range", f"{name} must be between {low} and {high}.", f"{where}{name}")
-    return value
 
 
 # ------------------------------------------------------------------------- views
@@ -213,23 +194,7 @@ def reveal_view(spec: QuizSpec) -> dict:
 def check_answer(spec: QuizSpec, value: object) -> int | list[int]:
     """The normalised answer (an index, or a sorted list of distinct indices when
     several options are correct), or a DomainError: ``invalid_value``, ``out_of_range``."""
-    if spec.multiple:
-        indices = value if isinstance(value, list) else [value]
-        if not indices:
-            raise DomainError("invalid_value", "Choose at least one option.", "value")
-        checked = [_option_index(spec, index) for index in indices]
-        if len(set(checked)) != len(checked):
-            raise DomainError("invalid_value", "An option was chosen twice.", "value")
-        return sorted(checked)
-    return _option_index(spec, value)
-
-
-def _option_index(spec: QuizSpec, value: object) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise DomainError("invalid_value", "The answer must be an option number.", "value")
-    if not 0 <= value < len(spec.options):
-        raise DomainError("out_of_range", f"There is no option {value}.", "value")
-    return value
+    return option_choice(len(spec.options), value, spec.multiple)
 
 
 def _picks(spec: QuizSpec, value: object) -> set[int]:

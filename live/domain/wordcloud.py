@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from live.domain.errors import DomainError
+from live.domain.fields import bounded_int
 from live.domain.text import clean_text, required_text
 
 if TYPE_CHECKING:  # a runtime import would be circular: profanity uses normalise_word
@@ -72,22 +73,12 @@ class WordCloudSpec:
 def parse_spec(raw: dict, where: str = "") -> WordCloudSpec:
     """Validate a word-cloud spec from untrusted input (API body, form, database)."""
     prompt = required_text(raw.get("prompt"), f"{where}prompt", MAX_PROMPT)
-    max_entries = _bounded_int(raw, "max_entries", DEFAULT_ENTRIES, MIN_ENTRIES, MAX_ENTRIES, where)
-    max_length = _bounded_int(raw, "max_length", DEFAULT_LENGTH, MIN_LENGTH, MAX_LENGTH, where)
+    max_entries = bounded_int(raw, "max_entries", DEFAULT_ENTRIES, MIN_ENTRIES, MAX_ENTRIES, where)
+    max_length = bounded_int(raw, "max_length", DEFAULT_LENGTH, MIN_LENGTH, MAX_LENGTH, where)
     single_word = raw.get("single_word", False)
     if not isinstance(single_word, bool):
         raise DomainError("invalid_type", "single_word must be true or false.", f"{where}single_word")
     return WordCloudSpec(prompt=prompt, max_entries=max_entries, max_length=max_length, single_word=single_word)
-
-
-def _bounded_int(raw: dict, name: str, default: int, low: int, high: int, where: str) -> int:
-    value = raw.get(name, default)
-    # bool is an int in Python: "max_entries": true must not mean 1.
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise DomainError("invalid_type", f"{name} must be a whole number.", f"{where}{name}")
-    if not low <= value <= high:
-        raise DomainError("out_of_range", f"{name} must be between {low} and {high}.", f"{where}{name}")
-    return value
 
 
 # ------------------------------------------------------------------------ answers

@@ -22,7 +22,7 @@ from live.domain import quiz, wordcloud
 from live.domain.activities import Activity
 from live.domain.errors import DomainError
 from live.domain.session import ACTIVITY, ENDED, OPEN, REVEALED, Lifecycle
-from live.domain.profanity import ProfanityFilter, default_filter
+from live.domain.profanity import default_filter
 from live.domain.text import optional_text
 from live.services import quizzes
 from live.services import summary as summaries
