@@ -9,6 +9,15 @@
   var list = document.querySelector("[data-activity-list]");
   var addButton = document.querySelector("[data-add-activity]");
   var status = document.querySelector("[data-editor-status]");
+
+  /* After an import, the page comes back with its report: bring it into view and
+     focus it, so that it is read out (a live region present at load is not). */
+  var report = document.querySelector(".import-report");
+  if (report) {
+    try { report.focus({ preventScroll: true }); } catch (e) { report.focus(); }
+    if (report.scrollIntoView) report.scrollIntoView({ block: "center" });
+  }
+
   if (!list) return;
 
   var strings = {};

@@ -32,7 +32,10 @@
     everConnected: false,
     ended: false,
     busy: false,
-    fatal: false
+    fatal: false,
+    podium: null,         // the last "podium" payload
+    showPodium: false,    // the podium is on screen (K)
+    announced: {}         // activity id -> what was already announced about it
   };
   var chartFor = null;    // id of the activity the chart rows were built for
   var bars = [];          // [{row, fill, count, percent, votes}]
@@ -205,11 +208,13 @@
   }
 
   function isWordCloud(activity) { return !!activity && activity.type === "wordcloud"; }
+  function isQuiz(activity) { return !!activity && activity.type === "quiz"; }
 
   function renderResults() {
     var activity = view.activity;
     if (!activity) return;
     if (isWordCloud(activity)) return renderCloudResults();
+    if (isQuiz(activity)) return renderQuizResults();
     var result = view.results[activity.id];
     var known = activityById(activity.id);
     var counts = (result && result.counts) || [];
@@ -234,20 +239,26 @@
     var activity = view.activity;
     if (!activity) return;
     var wordCloud = isWordCloud(activity);
+    var quiz = isQuiz(activity);
     if (chartFor !== activity.id) {
-      if (wordCloud) {
+      if (!quiz) clearQuiz();
+      if (wordCloud || quiz) {
         var chart = $("[data-chart]");
         while (chart.firstChild) chart.removeChild(chart.firstChild);
         bars = [];
         chartFor = activity.id;
+        if (quiz) buildQuiz(activity);
       } else {
         buildChart(activity);
       }
     }
     if (wordCloud && cloud.activityId !== activity.id) resetCloud(activity.id);
     var section = $("[data-screen='activity']");
-    section.setAttribute("data-kind", wordCloud ? "wordcloud" : "poll");
-    $("[data-chart]").hidden = wordCloud;
+    section.setAttribute("data-kind", wordCloud ? "wordcloud" : quiz ? "quiz" : "poll");
+    if (!quiz) section.removeAttribute("data-stage");
+    $("[data-chart]").hidden = wordCloud || quiz;
+    $("[data-quiz]").hidden = !quiz;
+    $("[data-countdown]").hidden = !quiz || activity.status === "revealed";
     $("[data-cloud]").hidden = !wordCloud;
     $("[data-words-figure]").hidden = !wordCloud;
     $("[data-action='list']").hidden = !wordCloud;
@@ -263,10 +274,16 @@
     prompt.classList.toggle("is-long", length > 90 && length <= 180);
     prompt.classList.toggle("is-very-long", length > 180);
     var status = $("[data-status]");
-    var key = activity.status === "open" ? "open" : activity.status === "closed" ? "closed" : "pending";
+    var key = activity.status === "open" ? "open" : activity.status === "closed" ? "closed" :
+      activity.status === "revealed" ? "revealed" : "pending";
     status.className = "status status--" + key;
     status.setAttribute("data-state", key);
-    if (wordCloud) {
+    if (quiz) {
+      status.textContent = key === "pending" ? str("not_opened") : str("quiz_" + key);
+      var nCorrect = activity.n_correct || 1;
+      $("[data-activity-kind]").textContent = plural("quiz_kind", nCorrect).split("{n}").join(formatNumber(nCorrect)) +
+        " · " + str("quiz_points", { n: formatNumber(activity.points || 0) });
+    } else if (wordCloud) {
       status.textContent = key === "open" ? str("wc_open") : key === "closed" ? str("wc_closed") : str("not_opened");
       var maxEntries = activity.max_entries || 1;
       var kind = plural("wc_entries", maxEntries).split("{n}").join(formatNumber(maxEntries));
@@ -278,6 +295,345 @@
     }
     renderResults();
     fit();
+  }
+
+  /* ---- a quiz question -------------------------------------------------------
+     While it runs: the prompt, a countdown and the answer tiles (letter, shape and
+     colour: never colour alone), with only the number of answers (a live
+     distribution would hint the answer). Once revealed: the distribution with the
+     correct options marked, and the top 5. Then, on K, the podium. */
+
+  var SVG = "http://www.w3.org/2000/svg";
+  // ▲ ◆ ● ■ ★ ⬟, drawn (fonts differ too much from one projector to another).
+  var SHAPES = [
+    { name: "triangle", d: "M12 2.5 22.5 21h-21z" },
+    { name: "diamond", d: "M12 1.5 22.5 12 12 22.5 1.5 12z" },
+    { name: "circle", d: "M12 2a10 10 0 1 0 0 20 10 10 0 1 0 0-20z" },
+    { name: "square", d: "M3 3h18v18H3z" },
+    { name: "star", d: "M12 1.8l3 6.6 7.2.8-5.4 4.9 1.5 7.1L12 17.6l-6.3 3.6 1.5-7.1L1.8 9.2l7.2-.8z" },
+    { name: "pentagon", d: "M12 1.8 22.4 9.4 18.4 21.6H5.6L1.6 9.4z" }
+  ];
+  var LEADERS = 5;
+
+  function shapeIcon(index) {
+    var shape = SHAPES[index % SHAPES.length];
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", "shape shape--" + shape.name);
+    var path = document.createElementNS(SVG, "path");
+    path.setAttribute("d", shape.d);
+    path.setAttribute("fill", "currentColor");
+    svg.appendChild(path);
+    return svg;
+  }
+
+  /* The badge of an option: its shape and its letter, on its colour. */
+  function optionBadge(index) {
+    var badge = el("span", "opt-badge");
+    badge.setAttribute("aria-hidden", "true");
+    badge.appendChild(shapeIcon(index));
+    badge.appendChild(el("span", "opt-badge__letter", LETTERS.charAt(index)));
+    return badge;
+  }
+
+  var quizView = { tiles: [], rows: [] };
+
+  /* Nothing of a quiz question stays in the page once another activity is on
+     (its test ids and counts would be found twice). */
+  function clearQuiz() {
+    ["[data-tiles]", "[data-qbars]", "[data-leaderboard]"].forEach(function (selector) {
+      var node = $(selector);
+      while (node.firstChild) node.removeChild(node.firstChild);
+    });
+    quizView = { tiles: [], rows: [] };
+  }
+
+  function buildQuiz(activity) {
+    var tiles = $("[data-tiles]");
+    var qbars = $("[data-qbars]");
+    clearQuiz();
+    var options = activity.options || [];
+    tiles.setAttribute("data-count", String(options.length));
+    tiles.setAttribute("data-long", options.some(function (o) { return String(o).length > 40; }) ? "true" : "false");
+    qbars.setAttribute("data-count", String(options.length));
+    options.forEach(function (option, index) {
+      var tile = el("li", "tile tile--c" + index);
+      tile.setAttribute("data-testid", "tile-" + index);
+      tile.appendChild(optionBadge(index));
+      tile.appendChild(el("span", "visually-hidden", LETTERS.charAt(index) + ": "));
+      tile.appendChild(el("span", "tile__text", option));
+      tiles.appendChild(tile);
+      quizView.tiles.push(tile);
+
+      var row = el("li", "qbar tile--c" + index);
+      row.setAttribute("data-testid", "qbar-" + index);
+      var label = el("span", "qbar__label");
+      label.appendChild(optionBadge(index));
+      label.appendChild(el("span", "visually-hidden", LETTERS.charAt(index) + ": "));
+      label.appendChild(el("span", "qbar__text", option));
+      var figures = el("span", "qbar__figures");
+      var mark = el("span", "qbar__correct");
+      mark.appendChild(el("span", "qbar__check", "✓"));
+      mark.firstChild.setAttribute("aria-hidden", "true");
+      mark.appendChild(document.createTextNode(" " + str("correct")));
+      mark.hidden = true;
+      var count = el("span", "qbar__count", "0");
+      count.setAttribute("data-testid", "count-" + index);
+      var unit = el("span", "visually-hidden", " " + plural("answers", 0));
+      figures.appendChild(mark);
+      figures.appendChild(count);
+      figures.appendChild(unit);
+      var track = el("span", "qbar__track");
+      track.setAttribute("aria-hidden", "true");
+      var fill = el("span", "qbar__fill");
+      track.appendChild(fill);
+      row.appendChild(label);
+      row.appendChild(figures);
+      row.appendChild(track);
+      qbars.appendChild(row);
+      quizView.rows.push({ row: row, mark: mark, count: count, unit: unit, fill: fill });
+    });
+  }
+
+  /* Players without a nickname are "Player N", numbered in the order of the
+     standings (as the archive does). */
+  function playerName(row, rows) {
+    if (row && row.name) return row.name;
+    var n = 0;
+    for (var i = 0; i < (rows || []).length; i++) {
+      if (!rows[i].name) n++;
+      if (rows[i] === row) break;
+    }
+    return str("player_n", { n: formatNumber(Math.max(1, n)) });
+  }
+
+  function renderQuizResults() {
+    var activity = view.activity;
+    var result = view.results[activity.id];
+    var known = activityById(activity.id);
+    var nAnswers = result ? result.n_answers : (known && known.n_answers) || 0;
+    $("[data-testid='n-answers']").textContent = formatNumber(nAnswers);
+    $("[data-answers-label]").textContent = plural("answers", nAnswers);
+    var revealed = activity.status === "revealed";
+    var box = $("[data-quiz]");
+    box.setAttribute("data-stage", revealed ? "results" : "question");
+    $("[data-screen='activity']").setAttribute("data-stage", revealed ? "results" : "question");
+    box.setAttribute("data-status", activity.status || "pending");
+    $("[data-tiles]").hidden = revealed;
+    $("[data-quiz-results]").hidden = !revealed;
+    if (!revealed) return;
+
+    // Only now: the distribution, from results sent after the reveal (they also
+    // hold the standings with this question), else from the state.
+    var fresh = result && result.status === "revealed" ? result : null;
+    var counts = (fresh && fresh.counts) || activity.counts || [];
+    var correct = activity.correct || (fresh && fresh.correct) || [];
+    var total = 0;
+    counts.forEach(function (c) { total += c || 0; });
+    var max = 0;
+    counts.forEach(function (c) { if (c > max) max = c; });
+    quizView.rows.forEach(function (bar, index) {
+      var count = counts[index] || 0;
+      var isRight = correct.indexOf(index) !== -1;
+      bar.count.textContent = formatNumber(count);
+      bar.unit.textContent = " " + plural("answers", count);
+      bar.mark.hidden = !isRight;
+      bar.row.classList.toggle("is-correct", isRight);
+      bar.row.classList.toggle("is-wrong", !isRight);
+      bar.fill.style.width = (max > 0 ? Math.max(count ? 1.5 : 0, count / max * 100) : 0).toFixed(2) + "%";
+    });
+    renderLeaderboard(fresh);
+  }
+
+  function renderLeaderboard(result) {
+    var list = $("[data-leaderboard]");
+    var rows = (result && result.leaderboard) || [];
+    var top = rows.slice(0, LEADERS);
+    while (list.firstChild) list.removeChild(list.firstChild);
+    top.forEach(function (row, index) {
+      var item = el("li", "leader" + (index === 0 ? " is-first" : ""));
+      item.setAttribute("data-testid", "leader-" + index);
+      item.appendChild(el("span", "leader__rank", formatNumber(row.rank || index + 1)));
+      var name = el("span", "leader__name" + (row.name ? "" : " is-anonymous"), playerName(row, rows));
+      item.appendChild(name);
+      var score = el("span", "leader__score", formatNumber(row.score || 0));
+      item.appendChild(score);
+      item.appendChild(el("span", "visually-hidden", " " + plural("points", row.score || 0)));
+      list.appendChild(item);
+    });
+    $("[data-leaderboard-empty]").hidden = !(result && rows.length === 0);
+    if (list.getAttribute("data-rows") !== String(top.length)) {
+      list.setAttribute("data-rows", String(top.length));
+      fit();
+    }
+    var activity = view.activity;
+    var said = view.announced[activity.id] || (view.announced[activity.id] = {});
+    if (top.length && !said.leader) {
+      said.leader = true;
+      queueAnnouncement(str("announce_leader", { name: playerName(top[0], rows), score: formatNumber(top[0].score || 0) }));
+    }
+  }
+
+  /* Two announcements in a row (the answer, then who leads) must not cut each other. */
+  var announceQueue = [];
+  var queueTimer = null;
+  function queueAnnouncement(message) {
+    announceQueue.push(message);
+    if (queueTimer) return;
+    (function next() {
+      var m = announceQueue.shift();
+      if (!m) { queueTimer = null; return; }
+      announce(m);
+      queueTimer = setTimeout(next, 2500);
+    })();
+  }
+
+  function describeCorrect(activity) {
+    return (activity.correct || []).map(function (index) {
+      return LETTERS.charAt(index) + " — " + ((activity.options || [])[index] || "");
+    }).join(", ");
+  }
+
+  function announceQuiz(activity) {
+    var said = view.announced[activity.id] || (view.announced[activity.id] = {});
+    if (activity.status === "open") {
+      said.ten = said.zero = false;
+      queueAnnouncement(str("announce_quiz_open", {
+        n: formatNumber(Math.ceil((activity.remaining_ms || 0) / 1000)), prompt: activity.prompt
+      }));
+    } else if (activity.status === "closed") {
+      if (!said.zero) { said.zero = true; queueAnnouncement(str("announce_time_up")); }
+    } else if (activity.status === "revealed") {
+      queueAnnouncement(str("announce_revealed", { answer: describeCorrect(activity) }));
+    }
+  }
+
+  /* Shrink the tiles (or the results) until they fit above the controls. */
+  function fitQuiz() {
+    var section = $("[data-screen='activity']");
+    var quiz = $("[data-quiz]");
+    var figures = $(".activity__figures");
+    var results = $("[data-quiz-results]");
+    var scale = 1;
+    function set(value) {
+      quiz.style.setProperty("--fit", value);
+      figures.style.setProperty("--fit", value);
+    }
+    function overflows() {
+      if (!results.hidden) return results.scrollHeight > results.clientHeight + 1;
+      // The stage (countdown, answers) must keep its own room, and the tiles theirs.
+      return figures.scrollHeight > figures.clientHeight + 1 || section.scrollHeight > section.clientHeight + 1;
+    }
+    set("1");
+    while (overflows() && scale > 0.45) {
+      scale -= 0.05;
+      set(scale.toFixed(2));
+    }
+  }
+
+  /* ---- the countdown ----------------------------------------------------------
+     From remaining_ms when a "state" arrives (performance.now(): no clock is
+     compared with the server's). A new state (time added) starts it again. */
+
+  var countdown = { activityId: null, deadline: 0, duration: 1, timer: null, shown: null };
+
+  function startCountdown(activity) {
+    clearInterval(countdown.timer);
+    countdown.timer = null;
+    if (!isQuiz(activity)) { countdown.activityId = null; return; }
+    countdown.activityId = activity.id;
+    countdown.duration = Math.max(1, activity.duration_ms || (activity.seconds || 0) * 1000);
+    countdown.shown = null;
+    if (activity.status === "open") {
+      countdown.deadline = window.performance.now() + Math.max(0, activity.remaining_ms || 0);
+      countdown.timer = setInterval(tickCountdown, 200);
+      // Time added: the end will be announced again when it comes.
+      if ((activity.remaining_ms || 0) > 0) (view.announced[activity.id] || (view.announced[activity.id] = {})).zero = false;
+    } else {
+      countdown.deadline = 0;
+    }
+    tickCountdown();
+  }
+
+  function tickCountdown() {
+    var activity = view.activity;
+    if (!activity || activity.id !== countdown.activityId) return;
+    var box = $("[data-countdown]");
+    var running = activity.status === "open";
+    var remaining = 0;
+    if (running) remaining = Math.max(0, countdown.deadline - window.performance.now());
+    else if (activity.status !== "closed" && activity.status !== "revealed") remaining = countdown.duration;
+    var seconds = Math.ceil(remaining / 1000);
+    var stateName = !running ? (activity.status === "closed" || activity.status === "revealed" ? "up" : "idle")
+      : seconds <= 0 ? "up" : seconds <= 5 ? "urgent" : "running";
+    box.setAttribute("data-state", stateName);
+    var fraction = running || stateName === "idle" ? Math.min(1, remaining / countdown.duration) : 0;
+    var ring = $("[data-countdown-ring]");
+    if (!reducedMotion || countdown.shown !== seconds) ring.style.strokeDashoffset = (100 - fraction * 100).toFixed(2);
+    if (countdown.shown !== seconds) {
+      var before = countdown.shown;
+      countdown.shown = seconds;
+      $("[data-countdown-number]").textContent = formatNumber(seconds);
+      $("[data-countdown-unit]").textContent = stateName === "up" ? str("time_up") : plural("seconds", seconds);
+      var said = view.announced[activity.id] || (view.announced[activity.id] = {});
+      if (running && before !== null && before > 10 && seconds <= 10 && seconds > 0) queueAnnouncement(str("announce_ten"));
+      if (running && seconds === 0 && !said.zero) {
+        said.zero = true;
+        queueAnnouncement(str("announce_time_up"));
+      }
+    }
+    if (running && seconds <= 0) {
+      // The server closes the question itself (after a short grace): wait for its state.
+      clearInterval(countdown.timer);
+      countdown.timer = null;
+    }
+  }
+
+  /* ---- the podium ------------------------------------------------------------ */
+
+  var podiumSeq = 0;
+  var podiumDrawn = -1;
+
+  function renderPodium() {
+    if (podiumDrawn === podiumSeq) return;
+    podiumDrawn = podiumSeq;
+    var data = view.podium || {};
+    var rows = (data.podium || []).slice(0, 3);
+    var list = $("[data-podium-steps]");
+    while (list.firstChild) list.removeChild(list.firstChild);
+    rows.forEach(function (row, index) {
+      var place = index + 1;
+      var item = el("li", "podium__place podium__place--" + place);
+      item.setAttribute("data-testid", "podium-" + place);
+      var who = el("div", "podium__who");
+      who.appendChild(el("p", "podium__name" + (row.name ? "" : " is-anonymous"), playerName(row, data.podium)));
+      var score = el("p", "podium__score");
+      score.appendChild(el("strong", null, formatNumber(row.score || 0)));
+      score.appendChild(document.createTextNode(" " + plural("points", row.score || 0)));
+      who.appendChild(score);
+      var step = el("div", "podium__step");
+      step.appendChild(el("span", "podium__ordinal", str("place_" + place)));
+      item.appendChild(who);
+      item.appendChild(step);
+      list.appendChild(item);
+    });
+    // Fewer than three players: the empty steps keep the podium's shape (1st in the middle).
+    for (var place = rows.length + 1; rows.length && place <= 3; place++) {
+      var empty = el("li", "podium__place podium__place--" + place + " is-empty");
+      empty.setAttribute("aria-hidden", "true");
+      var blank = el("div", "podium__who");
+      blank.appendChild(el("p", "podium__name", "\u00a0"));
+      empty.appendChild(blank);
+      var emptyStep = el("div", "podium__step");
+      emptyStep.appendChild(el("span", "podium__ordinal", str("place_" + place)));
+      empty.appendChild(emptyStep);
+      list.appendChild(empty);
+    }
+    $("[data-podium-empty]").hidden = rows.length > 0;
+    var n = data.n_players || 0;
+    $("[data-podium-count]").textContent = plural("players", n).split("{n}").join(formatNumber(n));
   }
 
   /* ---- word cloud ------------------------------------------------------------
@@ -695,6 +1051,7 @@
       scale -= 0.05;
       prompt.style.setProperty("--fit", scale.toFixed(2));
     }
+    if (isQuiz(view.activity)) return fitQuiz();
     if (isWordCloud(view.activity)) {
       if (cloud.listView) fitList();
       else if (cloud.size && (cloud.size[0] !== Math.floor(cloudBox().clientWidth) || cloud.size[1] !== Math.floor(cloudBox().clientHeight))) {
@@ -719,6 +1076,9 @@
   function render() {
     if (view.phase === "ended" || view.ended) {
       showScreen("ended");
+    } else if (view.showPodium && view.podium) {
+      showScreen("podium");
+      renderPodium();
     } else if (view.phase === "activity" && view.activity) {
       showScreen("activity");
       renderActivity();
@@ -735,8 +1095,10 @@
     var index = current ? indexOfActivity(current.id) : -1;
     var live = view.connected && !view.ended && view.phase !== "ended" && !view.busy && !view.fatal;
     var t = {};
+    var quiz = isQuiz(current);
     if (current && index >= 0) {
-      t.open = current.status !== "open" ? current : null;
+      // A revealed question cannot be asked again (the server refuses it).
+      t.open = current.status !== "open" && current.status !== "revealed" ? current : null;
       t.close = current.status === "open" ? current : null;
       t.next = activities[index + 1] || null;
       t.previous = index > 0 ? activities[index - 1] : null;
@@ -746,9 +1108,17 @@
       t.next = activities[0] || null;
       t.previous = null;
     }
+    t.add_time = quiz && current.status === "open" ? current : null;
+    t.reveal = quiz && (current.status === "open" || current.status === "closed") ? current : null;
+    t.podium = anyRevealed() || null;
     t.end = true;
     Object.keys(t).forEach(function (k) { if (!live) t[k] = null; });
     return t;
+  }
+
+  function anyRevealed() {
+    if (view.activity && isQuiz(view.activity) && view.activity.status === "revealed") return true;
+    return activities.some(function (a) { return isQuiz(a) && a.status === "revealed"; });
   }
 
   function renderControls() {
@@ -761,9 +1131,23 @@
     var nextLabel = $("[data-next-label]");
     if (nextLabel) nextLabel.textContent = view.activity ? str("next") : str("start");
     var subject = view.activity || t.open || activities[0];
-    var kind = isWordCloud(subject) ? "wordcloud" : "poll";
+    var kind = isWordCloud(subject) ? "wordcloud" : isQuiz(subject) ? "quiz" : "poll";
     $("[data-open-label]").textContent = str("open_" + kind);
     $("[data-close-label]").textContent = str("close_" + kind);
+    // Quiz controls show only where they mean something.
+    // Quiz controls show only where they mean something (not after the reveal).
+    var asking = isQuiz(view.activity) && view.phase === "activity" && view.activity.status !== "revealed" && !view.showPodium;
+    var focused = document.activeElement;
+    $("[data-action='add_time']").hidden = !asking;
+    $("[data-action='reveal']").hidden = !asking;
+    var podiumButton = $("[data-action='podium']");
+    podiumButton.hidden = !anyRevealed();
+    podiumButton.setAttribute("aria-pressed", view.showPodium ? "true" : "false");
+    // A button that just went away (Show answer after the reveal) hands the focus on.
+    if (focused && focused.hidden && focused.hasAttribute("data-action")) {
+      var onward = !podiumButton.hidden ? podiumButton : $("[data-action='next']");
+      onward.focus();
+    }
   }
 
   function errorText(error) {
@@ -799,6 +1183,20 @@
     if (!t[action]) return;
     if (action === "end") return openDialog(endDialog);
     if (action === "close") return command("close", { activity_id: t.close.id }, 10000);
+    if (action === "add_time") {
+      return command("add_time", { activity_id: t.add_time.id, seconds: 10 }, 10000, function () {
+        announce(str("announce_time_added"));
+      });
+    }
+    if (action === "reveal") return command("reveal", { activity_id: t.reveal.id }, 10000);
+    if (action === "podium") {
+      if (view.showPodium) {
+        view.showPodium = false;
+        render();
+        return;
+      }
+      return command("podium", {}, 10000);
+    }
     command("open", { activity_id: t[action].id }, 10000);
   }
 
@@ -897,7 +1295,8 @@
     n: "next", arrowright: "next", pagedown: "next",
     p: "previous", arrowleft: "previous", pageup: "previous",
     e: "end", q: "qr", f: "fullscreen", "?": "help",
-    l: "list", m: "moderate"
+    l: "list", m: "moderate",
+    t: "add_time", r: "reveal", k: "podium"
   };
 
   function isTyping(target) {
@@ -990,6 +1389,16 @@
 
   socket.on("state", function (state) { applyState(state, false); });
 
+  socket.on("podium", function (payload) {
+    if (!payload) return;
+    view.podium = payload;
+    view.showPodium = true;
+    podiumSeq++;
+    render();
+    var names = (payload.podium || []).map(function (row, i) { return str("place_" + (i + 1)) + " " + playerName(row, payload.podium); });
+    if (names.length) announce(str("announce_podium", { names: names.join(", ") }));
+  });
+
   socket.on("presence", function (presence) {
     view.presence = presence;
     renderPresence();
@@ -998,6 +1407,13 @@
 
   socket.on("results", function (result) {
     if (!result || !result.activity_id) return;
+    // Results computed just before a reveal may arrive after it: a revealed
+    // question never goes back (fresh results follow).
+    var current = view.activity && view.activity.id === result.activity_id ? view.activity : null;
+    if (result.status !== "revealed" && ((current && current.status === "revealed") ||
+        ((activityById(result.activity_id) || {}).status === "revealed"))) {
+      return;
+    }
     view.results[result.activity_id] = result;
     var known = activityById(result.activity_id);
     if (known) {
@@ -1005,6 +1421,7 @@
       if (result.status) known.status = result.status;
     }
     if (view.activity && view.activity.id === result.activity_id) {
+      if (result.correct && !view.activity.correct) view.activity.correct = result.correct;
       if (result.status && result.status !== view.activity.status) {
         view.activity.status = result.status;
         renderActivity();
@@ -1027,12 +1444,19 @@
       if (known) known.status = view.activity.status;
     }
     if (state.phase === "ended") view.ended = true;
+    var now = view.activity;
+    // The podium gives way to whatever the facilitator does next.
+    if (!initial && view.showPodium && (!now || !before || before.id !== now.id || before.status !== now.status)) {
+      view.showPodium = false;
+    }
+    startCountdown(now);
     render();
 
     if (initial) return;
-    var now = view.activity;
     if (state.phase === "ended") {
       announce(str("announce_ended"));
+    } else if (now && isQuiz(now) && (!before || before.id !== now.id || before.status !== now.status)) {
+      announceQuiz(now);
     } else if (now && (!before || before.id !== now.id || before.status !== now.status)) {
       if (now.status === "open") announce(str(isWordCloud(now) ? "announce_open_wordcloud" : "announce_open", { prompt: now.prompt }));
       else if (now.status === "closed") announce(str("announce_closed"));

@@ -32,7 +32,9 @@
     ended: false,
     busy: false,
     fatal: false,
-    acting: false        // a moderation action is on its way
+    acting: false,       // a moderation action is on its way
+    leaderboard: null,   // the last quiz standings ("results".leaderboard)
+    removing: null       // the player the remove dialog asks about
   };
 
   /* ---- helpers --------------------------------------------------------------- */
@@ -92,6 +94,8 @@
     return -1;
   }
   function isWordCloud(activity) { return !!activity && activity.type === "wordcloud"; }
+  function isQuiz(activity) { return !!activity && activity.type === "quiz"; }
+  function hasQuiz() { return activities.some(isQuiz); }
 
   var announcer = $("[data-announcer]");
   var announceTimer = null;
@@ -152,11 +156,13 @@
     number.textContent = str(allPolls ? "poll_n_of_m" : "activity_n_of_m", {
       n: index >= 0 ? index + 1 : activity.position + 1, m: activities.length || view.nActivities || 1
     });
-    var key = activity.status === "open" ? "open" : activity.status === "closed" ? "closed" : "pending";
+    var key = activity.status === "open" ? "open" : activity.status === "closed" ? "closed" :
+      activity.status === "revealed" ? "revealed" : "pending";
     status.className = "mstatus mstatus--" + key;
     status.setAttribute("data-state", key);
     var cloud = isWordCloud(activity);
-    status.textContent = key === "open" ? str(cloud ? "wc_open" : "voting_open")
+    if (isQuiz(activity)) status.textContent = key === "pending" ? str("not_opened") : str("quiz_" + key);
+    else status.textContent = key === "open" ? str(cloud ? "wc_open" : "voting_open")
       : key === "closed" ? str(cloud ? "wc_closed" : "voting_closed") : str("not_opened");
     prompt.textContent = activity.prompt || "";
   }
@@ -164,13 +170,165 @@
   function render() {
     if (view.phase === "ended" || view.ended) showPanel("ended");
     else if (view.phase === "activity" && view.activity) {
-      showPanel(isWordCloud(view.activity) ? "wordcloud" : "poll");
+      showPanel(isWordCloud(view.activity) ? "wordcloud" : isQuiz(view.activity) ? "quiz" : "poll");
       if (isWordCloud(view.activity)) scheduleModeration();
+      else if (isQuiz(view.activity)) renderQuizPanel();
       else renderPoll();
     } else showPanel("lobby");
     renderNow();
+    renderPlayers();
     renderControls();
   }
+
+  /* ---- a quiz question: counts for the facilitator, the clock, the players ---------- */
+
+  function renderQuizPanel() {
+    var activity = view.activity;
+    var result = view.results[activity.id] || {};
+    var counts = result.counts || activity.counts || [];
+    var correct = activity.correct || result.correct || [];
+    var revealed = activity.status === "revealed";
+    var list = $("[data-quiz-results]");
+    clear(list);
+    (activity.options || []).forEach(function (option, index) {
+      var isRight = revealed && correct.indexOf(index) !== -1;
+      var row = el("li", "mod-poll__row" + (isRight ? " is-correct" : ""));
+      row.setAttribute("data-testid", "quiz-row-" + index);
+      var label = el("span", "mod-poll__label");
+      label.appendChild(el("span", "mod-poll__letter", LETTERS.charAt(index)));
+      label.appendChild(el("span", null, option));
+      if (isRight) {
+        var badge = el("span", "mod-badge mod-badge--shown", "✓ " + str("correct"));
+        label.appendChild(badge);
+      }
+      row.appendChild(label);
+      row.appendChild(el("strong", "mod-poll__count", formatNumber(counts[index] || 0)));
+      list.appendChild(row);
+    });
+    var n = result.n_answers || 0;
+    $("[data-quiz-answers]").textContent = formatNumber(n);
+    $("[data-quiz-answers-label]").textContent = plural("answers", n);
+    $("[data-quiz-secret]").hidden = revealed;
+    tickClock();
+  }
+
+  var clock = { activityId: null, deadline: 0, timer: null };
+
+  function startClock(activity) {
+    clearInterval(clock.timer);
+    clock.timer = null;
+    clock.activityId = isQuiz(activity) ? activity.id : null;
+    if (!isQuiz(activity) || activity.status !== "open") return;
+    clock.deadline = window.performance.now() + Math.max(0, activity.remaining_ms || 0);
+    clock.timer = setInterval(tickClock, 500);
+  }
+
+  function tickClock() {
+    var activity = view.activity;
+    var node = $("[data-quiz-clock]");
+    if (!isQuiz(activity) || activity.id !== clock.activityId) { node.textContent = ""; return; }
+    if (activity.status === "open") {
+      var seconds = Math.ceil(Math.max(0, clock.deadline - window.performance.now()) / 1000);
+      node.textContent = seconds > 0 ? str("seconds_left", { n: formatNumber(seconds) }) : str("time_up");
+      node.setAttribute("data-state", seconds > 5 ? "running" : "urgent");
+      if (seconds <= 0) { clearInterval(clock.timer); clock.timer = null; }
+    } else {
+      node.textContent = activity.status === "pending" ? "" : activity.status === "revealed" ? str("quiz_revealed") : str("time_up");
+      node.setAttribute("data-state", "stopped");
+    }
+  }
+
+  function playerName(row, rows) {
+    if (row && row.name) return row.name;
+    var n = 0;
+    for (var i = 0; i < (rows || []).length; i++) {
+      if (!rows[i].name) n++;
+      if (rows[i] === row) break;
+    }
+    return str("player_n", { n: formatNumber(Math.max(1, n)) });
+  }
+
+  /* The standings with a Remove button each; rows are rebuilt only when they
+     changed, and the focus goes back near its place. */
+  function renderPlayers() {
+    var section = $("[data-players]");
+    section.hidden = !hasQuiz() || view.ended || view.phase === "ended";
+    if (section.hidden) return;
+    var rows = view.leaderboard || [];
+    var list = $("[data-player-list]");
+    var signature = rows.map(function (r) { return r.participant_id + ":" + r.score + ":" + r.rank + ":" + r.name; }).join("|") +
+      "|" + (view.connected && !view.busy ? "on" : "off");
+    $("[data-players-empty]").hidden = rows.length > 0;
+    if (list.getAttribute("data-signature") === signature) return;
+    list.setAttribute("data-signature", signature);
+    var focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement.getAttribute("data-testid") : null;
+    clear(list);
+    rows.forEach(function (row, index) {
+      var item = el("li", "mod-row mod-player");
+      item.setAttribute("data-testid", "player-" + index);
+      var main = el("div", "mod-row__main");
+      main.appendChild(el("span", "mod-player__rank", str("rank", { rank: formatNumber(row.rank || index + 1) })));
+      main.appendChild(el("span", "mod-row__word" + (row.name ? "" : " is-anonymous"), playerName(row, rows)));
+      main.appendChild(el("span", "mod-row__count", plural("points", row.score || 0).split("{n}").join(formatNumber(row.score || 0))));
+      item.appendChild(main);
+      var actions = el("div", "mod-row__actions");
+      var button = el("button", "button button--ghost mod-action mod-action--remove");
+      button.type = "button";
+      button.setAttribute("data-testid", "remove-" + index);
+      button.setAttribute("data-remove", row.participant_id);
+      button.appendChild(el("span", null, str("remove")));
+      button.appendChild(el("span", "visually-hidden", " " + playerName(row, rows)));
+      if (!view.connected || view.busy) button.setAttribute("aria-disabled", "true");
+      actions.appendChild(button);
+      item.appendChild(actions);
+      list.appendChild(item);
+    });
+    if (focused) {
+      var again = list.querySelector("[data-testid='" + focused + "']");
+      if (again) again.focus();
+    }
+  }
+
+  var removeDialog = $("[data-remove-dialog]");
+
+  $("[data-player-list]").addEventListener("click", function (event) {
+    var button = event.target.closest("[data-remove]");
+    if (!button || button.getAttribute("aria-disabled") === "true") return;
+    var id = button.getAttribute("data-remove");
+    var rows = view.leaderboard || [];
+    var row = rows.filter(function (r) { return r.participant_id === id; })[0];
+    if (!row) return;
+    view.removing = { id: id, name: playerName(row, rows), from: button.getAttribute("data-testid") };
+    $("[data-remove-title]").textContent = str("remove_title", { name: view.removing.name });
+    if (typeof removeDialog.showModal === "function") removeDialog.showModal();
+    else removeDialog.setAttribute("open", "");
+  });
+
+  removeDialog.addEventListener("close", function () {
+    var who = view.removing;
+    var confirmed = removeDialog.returnValue === "remove";
+    removeDialog.returnValue = "";
+    if (!who) return;
+    view.removing = null;
+    if (!confirmed) {
+      var back = $("[data-testid='" + who.from + "']");
+      if (back) back.focus();
+      return;
+    }
+    command("remove", { participant_id: who.id }, 10000, function () {
+      // Off the list at once; the next standings from the server agree.
+      if (view.leaderboard) {
+        view.leaderboard = view.leaderboard.filter(function (r) { return r.participant_id !== who.id; });
+      }
+      var message = str("removed_player", { name: who.name });
+      showMessage(message, "done");
+      announce(message);
+      renderPlayers();
+      var heading = document.getElementById("players-title");
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    });
+  });
 
   /* ---- a poll: its counts, for the record --------------------------------------- */
 
@@ -437,8 +595,9 @@
     var index = current ? indexOfActivity(current.id) : -1;
     var live = view.connected && !view.ended && view.phase !== "ended" && !view.busy && !view.fatal;
     var t = {};
+    var quiz = isQuiz(current);
     if (current && index >= 0) {
-      t.open = current.status !== "open" ? current : null;
+      t.open = current.status !== "open" && current.status !== "revealed" ? current : null;
       t.close = current.status === "open" ? current : null;
       t.next = activities[index + 1] || null;
       t.previous = index > 0 ? activities[index - 1] : null;
@@ -448,9 +607,17 @@
       t.next = activities[0] || null;
       t.previous = null;
     }
+    t.add_time = quiz && current.status === "open" ? current : null;
+    t.reveal = quiz && (current.status === "open" || current.status === "closed") ? current : null;
+    t.podium = anyRevealed() || null;
     t.end = true;
     Object.keys(t).forEach(function (k) { if (!live) t[k] = null; });
     return t;
+  }
+
+  function anyRevealed() {
+    if (isQuiz(view.activity) && view.activity.status === "revealed") return true;
+    return activities.some(function (a) { return isQuiz(a) && a.status === "revealed"; });
   }
 
   function renderControls() {
@@ -461,9 +628,17 @@
     });
     $("[data-next-label]").textContent = view.activity ? str("next") : str("start");
     var subject = view.activity || t.open || activities[0];
-    var kind = isWordCloud(subject) ? "wordcloud" : "poll";
+    var kind = isWordCloud(subject) ? "wordcloud" : isQuiz(subject) ? "quiz" : "poll";
     $("[data-open-label]").textContent = str("open_" + kind);
     $("[data-close-label]").textContent = str("close_" + kind);
+    var asking = isQuiz(view.activity) && view.phase === "activity" && view.activity.status !== "revealed";
+    var focused = document.activeElement;
+    $("[data-action='add_time']").hidden = !asking;
+    $("[data-action='reveal']").hidden = !asking;
+    $("[data-action='podium']").hidden = !anyRevealed();
+    if (focused && focused.hidden && focused.hasAttribute("data-action")) {
+      $(anyRevealed() ? "[data-action='podium']" : "[data-action='next']").focus();
+    }
     root.classList.toggle("is-ended", view.ended || view.phase === "ended");
   }
 
@@ -490,6 +665,15 @@
       return;
     }
     if (action === "close") return command("close", { activity_id: t.close.id }, 10000);
+    if (action === "add_time") {
+      return command("add_time", { activity_id: t.add_time.id, seconds: 10 }, 10000, function () {
+        showMessage(str("time_added"), "done");
+      });
+    }
+    if (action === "reveal") return command("reveal", { activity_id: t.reveal.id }, 10000);
+    if (action === "podium") {
+      return command("podium", {}, 10000, function () { showMessage(str("podium_shown"), "done"); });
+    }
     command("open", { activity_id: t[action].id }, 10000);
   }
 
@@ -583,6 +767,13 @@
 
   socket.on("results", function (result) {
     if (!result || !result.activity_id) return;
+    var current = view.activity && view.activity.id === result.activity_id ? view.activity : null;
+    if (result.status !== "revealed" && ((current && current.status === "revealed") ||
+        ((activityById(result.activity_id) || {}).status === "revealed"))) {
+      return;  // computed just before a reveal; fresh results follow
+    }
+    if (result.leaderboard) view.leaderboard = result.leaderboard;
+    if (result.correct && current && !current.correct) current.correct = result.correct;
     view.results[result.activity_id] = result;
     var known = activityById(result.activity_id);
     if (known && result.status) known.status = result.status;
@@ -609,6 +800,7 @@
       if (known) known.status = view.activity.status;
     }
     if (state.phase === "ended") view.ended = true;
+    startClock(view.activity);
     render();
   }
 

@@ -87,6 +87,14 @@
   var builtFor = null;           // activity id the option list was built for
   var wasOffline = false;
   var fatal = false;
+  var removed = false;           // the host removed this participant
+  var quizResults = {};          // quiz question id -> its "quiz_result"
+  var quizPicks = {};            // quiz question id -> options ticked before Submit (several correct)
+  var lateFor = {};              // quiz question id -> true once the server said time was up
+  var quizFor = null;            // quiz question id the tiles were built for
+  var finalData = null;          // "podium" / "final_rank": {podium, n_players, rank?, score?}
+  var finalKey = null;           // the state the podium arrived in: shown until the state changes
+  var announced = {};            // quiz question id -> {ten, zero, result}
 
   function newAnswerId() {
     if (window.crypto && typeof window.crypto.randomUUID === "function") {
@@ -142,6 +150,15 @@
     });
   }
 
+  /* A test id for a node that lives in one screen (option-0, vote...): set only
+     while its screen is on, so two screens never hold the same one. */
+  function setTid(node, id) {
+    node.setAttribute("data-tid", id);
+    var screen = node.closest ? node.closest("section[data-screen]") : null;
+    if (!screen || !screen.hidden) node.setAttribute("data-testid", id);
+    else node.removeAttribute("data-testid");
+  }
+
   /* ---- connection status ---------------------------------------------------- */
 
   var connNode = $("[data-conn]");
@@ -179,7 +196,6 @@
     var type = activity.multiple ? "checkbox" : "radio";
     (activity.options || []).forEach(function (option, index) {
       var label = el("label", "option");
-      label.setAttribute("data-testid", "option-" + index);
       label.setAttribute("for", "opt-" + index);
       var input = el("input", "option__input");
       input.type = type;
@@ -200,6 +216,7 @@
       label.appendChild(text);
       label.appendChild(mark);
       optionsBox.appendChild(label);
+      setTid(label, "option-" + index);
     });
     builtFor = activity.id;
   }
@@ -287,19 +304,24 @@
     sendPending();
   });
 
+  function sendingText(key) {
+    $("[data-sending-text]").textContent = str(key);
+    $("[data-quiz-sending-text]").textContent = str("quiz_" + key);
+  }
+
   function sendPending() {
     if (!pending || !socket) return;
     if (!socket.connected) {
       // Sent again from "welcome" once the connection is back.
-      $("[data-sending-text]").textContent = str("queued");
+      sendingText("queued");
       return;
     }
     var sent = pending;
     var attempt = ++sendSeq;
-    $("[data-sending-text]").textContent = str("sending");
+    sendingText("sending");
     clearTimeout(slowTimer);
     slowTimer = setTimeout(function () {
-      if (pending === sent) $("[data-sending-text]").textContent = str("still_sending");
+      if (pending === sent) sendingText("still_sending");
     }, 4000);
     socket.timeout(ACK_TIMEOUT).emit("answer", {
       activity_id: sent.activity_id, value: sent.value, answer_id: sent.answer_id
@@ -314,9 +336,16 @@
       if (ack && ack.ok) {
         answers[sent.activity_id] = sent.value;
         savePending(null);
-        renderPoll();
-        announce(str("announce_recorded"));
-        if (current && current.id === sent.activity_id) confirmation.focus();
+        var here = current && current.id === sent.activity_id;
+        render();
+        if (here && isQuiz(current)) {
+          announce(str("announce_locked"));
+          var locked = $("[data-quiz-locked]");
+          if (!locked.closest("[hidden]")) locked.focus();
+        } else {
+          announce(str("announce_recorded"));
+          if (here) confirmation.focus();
+        }
         return;
       }
       savePending(null);
@@ -331,9 +360,12 @@
       render();
       return;
     }
+    if (codeName === "removed") return showRemoved();
+    if (current && current.id === sent.activity_id && isQuiz(current)) return handleQuizRefusal(sent, codeName);
     if (codeName === "already_answered") refused[sent.activity_id] = true;
     if (codeName === "closed" && current && current.id === sent.activity_id) current.status = "closed";
-    renderPoll();
+    render();
+    if (!current || current.id !== sent.activity_id) return;  // an old answer sent again: nothing to show
     showError(S["error_" + codeName] ? str("error_" + codeName) : str("error_generic"));
     if (!voteButton.hidden) voteButton.focus();
   }
@@ -524,12 +556,456 @@
     }
   }
 
+  /* ---- a quiz question ------------------------------------------------------
+     Tiles with a letter, a shape and a colour (as on the big screen). One correct
+     option: one tap answers and locks. Several: tick them, then Submit. The
+     countdown starts from the server's remaining_ms when the state arrives. */
+
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var SHAPES = [
+    { name: "triangle", d: "M12 2.5 22.5 21h-21z" },
+    { name: "diamond", d: "M12 1.5 22.5 12 12 22.5 1.5 12z" },
+    { name: "circle", d: "M12 2a10 10 0 1 0 0 20 10 10 0 1 0 0-20z" },
+    { name: "square", d: "M3 3h18v18H3z" },
+    { name: "star", d: "M12 1.8l3 6.6 7.2.8-5.4 4.9 1.5 7.1L12 17.6l-6.3 3.6 1.5-7.1L1.8 9.2l7.2-.8z" },
+    { name: "pentagon", d: "M12 1.8 22.4 9.4 18.4 21.6H5.6L1.6 9.4z" }
+  ];
+  var reducedMotion = !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+
+  function isQuiz(activity) { return !!activity && activity.type === "quiz"; }
+  function answered(activityId) { return Object.prototype.hasOwnProperty.call(answers, activityId); }
+  function stateKey() { return phase + "|" + (current ? current.id + "|" + current.status : ""); }
+  function asList(value) { return Array.isArray(value) ? value.slice() : (value === undefined || value === null ? [] : [value]); }
+
+  var numberFormat = null;
+  try { numberFormat = new Intl.NumberFormat(lang); } catch (e) { numberFormat = null; }
+  function formatNumber(n) { return numberFormat ? numberFormat.format(n) : String(n); }
+  var pluralRules = null;
+  try { pluralRules = new Intl.PluralRules(lang); } catch (e) { pluralRules = null; }
+  function plural(base, n) {
+    var form = pluralRules ? pluralRules.select(n) : (n === 1 ? "one" : "other");
+    return S[base + "_" + form] || S[base + "_other"] || S[base] || "";
+  }
+
+  function shapeIcon(index) {
+    var shape = SHAPES[index % SHAPES.length];
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", "shape shape--" + shape.name);
+    var path = document.createElementNS(SVG_NS, "path");
+    path.setAttribute("d", shape.d);
+    path.setAttribute("fill", "currentColor");
+    svg.appendChild(path);
+    return svg;
+  }
+  function optionBadge(index) {
+    var badge = el("span", "opt-badge");
+    badge.setAttribute("aria-hidden", "true");
+    badge.appendChild(shapeIcon(index));
+    badge.appendChild(el("span", "opt-badge__letter", LETTERS.charAt(index)));
+    return badge;
+  }
+  /* A small coloured chip for an option: shape, letter and text. */
+  function optionChip(activity, index) {
+    var chip = el("li", "qchip tile--c" + index);
+    chip.appendChild(optionBadge(index));
+    chip.appendChild(el("span", "visually-hidden", LETTERS.charAt(index) + ": "));
+    chip.appendChild(el("span", "qchip__text", (activity.options || [])[index] || ""));
+    return chip;
+  }
+  function fillChips(list, activity, indices) {
+    while (list.firstChild) list.removeChild(list.firstChild);
+    indices.forEach(function (index) { list.appendChild(optionChip(activity, index)); });
+  }
+
+  var quizBox = $("[data-quiz-options]");
+  var quizError = $("[data-quiz-error]");
+  var quizSubmit = $("[data-quiz-submit]");
+
+  function buildQuizTiles(activity) {
+    while (quizBox.firstChild) quizBox.removeChild(quizBox.firstChild);
+    var options = activity.options || [];
+    // Two columns only for short options whose words fit half a phone's width.
+    var short = options.every(function (o) {
+      var text = String(o);
+      return text.length <= 12 && text.split(/\s+/).every(function (word) { return word.length <= 9; });
+    });
+    quizBox.setAttribute("data-layout", short && options.length <= 4 ? "grid" : "list");
+    options.forEach(function (option, index) {
+      var button = el("button", "qtile tile--c" + index);
+      button.type = "button";
+      button.setAttribute("data-index", String(index));
+      if (activity.multiple) button.setAttribute("aria-pressed", "false");
+      button.appendChild(optionBadge(index));
+      button.appendChild(el("span", "visually-hidden", LETTERS.charAt(index) + ": "));
+      button.appendChild(el("span", "qtile__text", option));
+      var mark = el("span", "qtile__mark", "✓");
+      mark.setAttribute("aria-hidden", "true");
+      button.appendChild(mark);
+      button.addEventListener("click", function () { onTile(index); });
+      quizBox.appendChild(button);
+      setTid(button, "option-" + index);
+    });
+    quizFor = activity.id;
+    hideQuizError();
+  }
+
+  function quizTiles() { return Array.prototype.slice.call(quizBox.querySelectorAll(".qtile")); }
+
+  function showQuizError(message) {
+    quizError.textContent = message;
+    quizError.hidden = false;
+  }
+  function hideQuizError() {
+    quizError.hidden = true;
+    quizError.textContent = "";
+  }
+
+  /* Where the question stands for this phone. */
+  function quizSituation(activity) {
+    var voted = answered(activity.id);
+    var sending = !!(pending && pending.activity_id === activity.id);
+    var open = activity.status === "open";
+    var late = !voted && !sending && (activity.status === "closed" || lateFor[activity.id] || (open && countdownOver(activity)));
+    return {
+      voted: voted, sending: sending, open: open, late: late,
+      pending: activity.status === "pending",
+      locked: voted || sending || late || !open || !!refused[activity.id]
+    };
+  }
+
+  function renderQuiz() {
+    var activity = current;
+    if (!activity) return;
+    if (quizFor !== activity.id) buildQuizTiles(activity);
+    var index = typeof activity.position === "number" ? activity.position + 1 : 1;
+    $("[data-quiz-number]").textContent = nActivities > 1 ? str("poll_n_of_m", { n: index, m: nActivities }) : "";
+    $("[data-quiz-prompt]").textContent = activity.prompt || "";
+    var s = quizSituation(activity);
+    var chosen = s.voted ? asList(answers[activity.id]) : s.sending ? asList(pending.value) : (quizPicks[activity.id] || []);
+
+    quizTiles().forEach(function (tile) {
+      var i = parseInt(tile.getAttribute("data-index"), 10);
+      var isChosen = chosen.indexOf(i) !== -1;
+      tile.disabled = s.locked;
+      tile.classList.toggle("is-chosen", isChosen);
+      tile.classList.toggle("is-faded", (s.voted || s.sending || s.late) && !isChosen);
+      if (activity.multiple) tile.setAttribute("aria-pressed", isChosen ? "true" : "false");
+    });
+    quizBox.classList.toggle("is-locked", s.locked);
+
+    var hint = "";
+    if (s.pending) hint = str("quiz_not_open");
+    else if (!s.locked) {
+      var n = activity.n_correct || 1;
+      hint = activity.multiple ? plural("quiz_choose", n).split("{n}").join(formatNumber(n)) : str("quiz_tap_one");
+    }
+    $("[data-quiz-hint]").textContent = hint;
+    quizSubmit.hidden = !activity.multiple || s.locked;
+    $("[data-quiz-sending]").hidden = !s.sending || s.voted;
+    var locked = $("[data-quiz-locked]");
+    locked.hidden = !s.voted;
+    if (s.voted) {
+      var mine = $("[data-quiz-mine]");
+      mine.textContent = str("quiz_your_answer", { answer: describeValue(activity, answers[activity.id]) });
+    }
+    var timeUp = $("[data-quiz-timeup]");
+    timeUp.hidden = !s.late || !!refused[activity.id];
+    $("[data-quiz-timeup-detail]").textContent = str("quiz_no_answer");
+    renderCountdown();
+  }
+
+  function onTile(index) {
+    var activity = current;
+    if (!isQuiz(activity) || quizSituation(activity).locked) return;
+    hideQuizError();
+    if (!activity.multiple) {
+      // Kahoot-style: the first tap is the answer.
+      submitQuiz(activity, index);
+      return;
+    }
+    var picks = (quizPicks[activity.id] || []).slice();
+    var at = picks.indexOf(index);
+    if (at === -1) picks.push(index); else picks.splice(at, 1);
+    quizPicks[activity.id] = picks;
+    renderQuiz();
+  }
+
+  quizSubmit.addEventListener("click", function () {
+    var activity = current;
+    if (!isQuiz(activity) || quizSituation(activity).locked) return;
+    var picks = (quizPicks[activity.id] || []).slice().sort(function (a, b) { return a - b; });
+    if (!picks.length) {
+      showQuizError(str("quiz_choose_first"));
+      return;
+    }
+    submitQuiz(activity, picks);
+  });
+
+  function submitQuiz(activity, value) {
+    savePending({ activity_id: activity.id, value: value, answer_id: newAnswerId() });
+    render();
+    sendPending();
+  }
+
+  function handleQuizRefusal(sent, codeName) {
+    if (codeName === "time_up" || codeName === "closed") {
+      lateFor[sent.activity_id] = true;
+      if (codeName === "closed" && current.status === "open") current.status = "closed";
+      render();
+      announce(str("announce_time_up"));
+      return;
+    }
+    if (codeName === "already_answered") refused[sent.activity_id] = true;
+    render();
+    var key = S["quiz_error_" + codeName] ? "quiz_error_" + codeName : S["error_" + codeName] ? "error_" + codeName : "error_generic";
+    showQuizError(str(key));
+  }
+
+  /* ---- the countdown ------------------------------------------------------------ */
+
+  var clock = { activityId: null, deadline: 0, duration: 1, timer: null, shown: null };
+
+  function startCountdown(activity) {
+    clearInterval(clock.timer);
+    clock.timer = null;
+    if (!isQuiz(activity)) { clock.activityId = null; return; }
+    clock.activityId = activity.id;
+    clock.duration = Math.max(1, activity.duration_ms || (activity.seconds || 0) * 1000);
+    clock.shown = null;
+    announced[activity.id] = announced[activity.id] || {};
+    if (activity.status === "open") {
+      clock.deadline = window.performance.now() + Math.max(0, activity.remaining_ms || 0);
+      if ((activity.remaining_ms || 0) > 0) {
+        clock.timer = setInterval(tickCountdown, 200);
+        announced[activity.id].zero = false;  // time added: the end is announced again
+      }
+    } else {
+      clock.deadline = 0;
+    }
+  }
+
+  function remainingMs(activity) {
+    if (!activity || activity.id !== clock.activityId) return 0;
+    if (activity.status === "open") return Math.max(0, clock.deadline - window.performance.now());
+    if (activity.status === "pending") return clock.duration;
+    return 0;
+  }
+  function countdownOver(activity) { return remainingMs(activity) <= 0; }
+
+  function renderCountdown() {
+    var activity = current;
+    if (!isQuiz(activity)) return;
+    var remaining = remainingMs(activity);
+    var seconds = Math.ceil(remaining / 1000);
+    var box = $("[data-quiz-countdown]");
+    var stateName = activity.status === "pending" ? "idle" : seconds <= 0 ? "up" : seconds <= 5 ? "urgent" : "running";
+    box.setAttribute("data-state", stateName);
+    var ring = $("[data-quiz-ring]");
+    var fraction = Math.min(1, remaining / clock.duration);
+    if (!reducedMotion || clock.shown !== seconds) ring.style.strokeDashoffset = (100 - fraction * 100).toFixed(2);
+    if (clock.shown === seconds) return false;
+    clock.shown = seconds;
+    $("[data-quiz-seconds]").textContent = formatNumber(seconds);
+    $("[data-quiz-seconds-label]").textContent = " " + plural("seconds", seconds);
+    return true;
+  }
+
+  function tickCountdown() {
+    var activity = current;
+    if (!isQuiz(activity) || activity.id !== clock.activityId) return;
+    var before = clock.shown;
+    if (!renderCountdown()) return;
+    var seconds = clock.shown;
+    var said = announced[activity.id] || (announced[activity.id] = {});
+    var waiting = !answered(activity.id) && !(pending && pending.activity_id === activity.id);
+    if (waiting && before !== null && before > 10 && seconds <= 10 && seconds > 0) announce(str("announce_ten"));
+    if (seconds <= 0) {
+      clearInterval(clock.timer);
+      clock.timer = null;
+      if (waiting && !said.zero) {
+        said.zero = true;
+        announce(str("announce_time_up"));
+      }
+      render();  // the tiles lock; the server closes the question a moment later
+    }
+  }
+
+  /* ---- the reveal: right or wrong, points, rank ------------------------------------ */
+
+  function sameChoice(a, b) {
+    var x = asList(a).slice().sort(), y = asList(b).slice().sort();
+    return x.length === y.length && x.every(function (v, i) { return v === y[i]; });
+  }
+
+  function onQuizResult(result) {
+    if (!result || !result.activity_id) return;
+    quizResults[result.activity_id] = result;
+    if (!current || current.id !== result.activity_id) return;
+    render();
+    var said = announced[result.activity_id] || (announced[result.activity_id] = {});
+    if (said.result) return;
+    said.result = true;
+    var box = $("[data-quiz-result]");
+    var sentence = [$("[data-qresult-title]").textContent, $("[data-qresult-points]").textContent];
+    if (!$("[data-qresult-streak]").hidden) sentence.push($("[data-qresult-streak]").textContent);
+    if (!$("[data-qresult-rank]").hidden) sentence.push($("[data-qresult-rank]").textContent);
+    announce(sentence.filter(Boolean).join(" "));
+    if (!box.closest("[hidden]")) box.focus();
+  }
+
+  /* "{n} points" with the number big and the word small, in the translator's order. */
+  function figureText(node, template, number) {
+    while (node.firstChild) node.removeChild(node.firstChild);
+    template.split(/(\{n\})/).forEach(function (part) {
+      if (part === "{n}") node.appendChild(el("span", "figure__number", number));
+      else if (part.trim()) node.appendChild(el("span", "figure__unit", part.trim()));
+    });
+  }
+
+  function renderQuizResult() {
+    var activity = current;
+    var result = quizResults[activity.id] || null;
+    var mine = answered(activity.id) ? answers[activity.id] : null;
+    var correct = activity.correct || [];
+    var didAnswer = result ? !!result.answered : mine !== null;
+    var isRight = result ? !!result.correct : didAnswer && sameChoice(mine, correct);
+    var points = result ? result.points || 0 : null;
+    // Without the server's result (the page was reloaded after the reveal), the
+    // rule of docs/PROTOCOL.md: some points when right picks outnumber wrong ones.
+    var partly = points !== null ? points > 0 : (function () {
+      var picks = asList(mine);
+      var right = picks.filter(function (i) { return correct.indexOf(i) !== -1; }).length;
+      return right - (picks.length - right) > 0;
+    })();
+    var kind = isRight ? "correct" : !didAnswer ? "none" : partly ? "partly" : "wrong";
+
+    var box = $("[data-quiz-result]");
+    box.setAttribute("data-correct", isRight ? "true" : "false");
+    box.setAttribute("data-kind", kind);
+    $("[data-qresult-icon]").textContent = { correct: "✓", partly: "◐", wrong: "✕", none: "⏱" }[kind];
+    $("[data-qresult-title]").textContent = str("result_" + kind);
+    var pointsNode = $("[data-qresult-points]");
+    pointsNode.hidden = points === null;
+    pointsNode.textContent = points === null ? "" : str(points === 1 ? "result_point" : "result_points", { n: formatNumber(points) });
+    var streak = $("[data-qresult-streak]");
+    streak.hidden = !(result && result.streak >= 2);
+    streak.textContent = result && result.streak >= 2 ? str("result_streak", { n: formatNumber(result.streak) }) : "";
+
+    var figures = root.querySelector(".qresult__figures");
+    figures.hidden = !result;
+    if (result) {
+      figureText($("[data-qresult-score]"), str(result.score === 1 ? "result_score_one" : "result_score"), formatNumber(result.score || 0));
+    }
+    var rank = $("[data-qresult-rank]");
+    rank.hidden = !(result && result.rank);
+    rank.textContent = result && result.rank
+      ? str("result_rank_sentence", { rank: formatNumber(result.rank), n: formatNumber(result.n_players || 0) }) : "";
+    fillChips($("[data-qresult-correct]"), activity, correct);
+    $("[data-qresult-mine]").textContent = mine !== null
+      ? str("quiz_your_answer", { answer: describeValue(activity, mine) }) : str("quiz_no_answer");
+  }
+
+  /* ---- the podium --------------------------------------------------------------- */
+
+  function playerName(row, rows) {
+    if (row && row.name) return row.name;
+    var n = 0;
+    for (var i = 0; i < (rows || []).length; i++) {
+      if (!rows[i].name) n++;
+      if (rows[i] === row) break;
+    }
+    return str("player_n", { n: Math.max(1, n) });
+  }
+
+  function onPodium(data, personal) {
+    if (!data) return;
+    var next = { podium: data.podium || (finalData && finalData.podium) || [], n_players: data.n_players || 0 };
+    if (personal) {
+      next.rank = data.rank;
+      next.score = data.score;
+    } else if (finalData && finalKey === stateKey()) {
+      next.rank = finalData.rank;
+      next.score = finalData.score;
+    }
+    finalData = next;
+    finalKey = stateKey();
+    render();
+    if (personal && data.rank) {
+      announce(str("announce_final", { rank: formatNumber(data.rank), n: formatNumber(data.n_players || 0), score: formatNumber(data.score || 0) }));
+    }
+  }
+
+  function renderFinal() {
+    var data = finalData;
+    var title = $("[data-final-rank]");
+    title.textContent = data.rank
+      ? str("final_rank", { rank: formatNumber(data.rank), n: formatNumber(data.n_players) })
+      : str("final_podium_only");
+    var score = $("[data-final-score]");
+    score.hidden = !data.rank;
+    score.textContent = data.rank ? str(data.score === 1 ? "result_score_one" : "result_score", { n: formatNumber(data.score || 0) }) : "";
+    var list = $("[data-final-podium]");
+    while (list.firstChild) list.removeChild(list.firstChild);
+    data.podium.slice(0, 3).forEach(function (row, index) {
+      var item = el("li", "final__place final__place--" + (index + 1));
+      item.appendChild(el("span", "final__ordinal", str("place_" + (index + 1))));
+      item.appendChild(el("span", "final__name" + (row.name ? "" : " is-anonymous"), playerName(row, data.podium)));
+      item.appendChild(el("span", "final__points", str(row.score === 1 ? "result_score_one" : "result_score", { n: formatNumber(row.score || 0) })));
+      list.appendChild(item);
+    });
+    $("[data-final-players]").textContent = plural("players", data.n_players).split("{n}").join(formatNumber(data.n_players));
+  }
+
+  function renderEndedRank() {
+    var line = $("[data-ended-rank]");
+    var known = finalData && finalData.rank;
+    line.hidden = !known;
+    line.textContent = known ? str("announce_final", {
+      rank: formatNumber(finalData.rank), n: formatNumber(finalData.n_players), score: formatNumber(finalData.score || 0)
+    }) : "";
+  }
+
+  /* ---- removed by the host ----------------------------------------------------- */
+
+  function showRemoved() {
+    if (removed) return;
+    removed = true;
+    fatal = true;
+    // This phone's token no longer opens the session: forget it, and stop retrying.
+    storage.remove(TOKEN_KEY);
+    savePending(null);
+    savePendingWords([]);
+    clearInterval(clock.timer);
+    if (socket) {
+      try { socket.io.reconnection(false); } catch (e) { /* old client */ }
+      // The server closes this connection itself; close it here only if it does not.
+      setTimeout(function () { if (socket.connected) socket.disconnect(); }, 3000);
+    }
+    connNode.hidden = true;
+    showScreen("removed");
+    announce(str("announce_removed"));
+  }
+
   /* ---- state --------------------------------------------------------------- */
 
   function render() {
+    if (removed) return showScreen("removed");
     if (fatal) return;
     if (phase === "ended") {
       showScreen("ended");
+      renderEndedRank();
+    } else if (finalData && finalKey === stateKey()) {
+      showScreen("final");
+      renderFinal();
+    } else if (phase === "activity" && isQuiz(current) && current.status === "revealed") {
+      showScreen("quiz-result");
+      renderQuizResult();
+    } else if (phase === "activity" && isQuiz(current)) {
+      showScreen("quiz");
+      renderQuiz();
     } else if (phase === "activity" && current && current.type === "wordcloud") {
       showScreen("wordcloud");
       renderWordCloud();
@@ -549,10 +1025,15 @@
     nActivities = state.n_activities || nActivities;
     if (state.title) $all("[data-title]").forEach(function (n) { n.textContent = state.title; });
     current = state.phase === "activity" ? state.activity : null;
+    startCountdown(current);
     render();
 
     if (phase === "ended" && beforePhase && beforePhase !== "ended") {
       announce(str("announce_ended"));
+    } else if (isQuiz(current) && (!before || before.id !== current.id || before.status !== current.status)) {
+      if (current.status === "open" && !answered(current.id)) {
+        announce(str("announce_quiz", { n: Math.ceil((current.remaining_ms || 0) / 1000), prompt: current.prompt }));
+      }
     } else if (current && (!before || before.id !== current.id)) {
       var announcement = current.type === "wordcloud" ? "announce_wordcloud" : "announce_poll";
       if (current.status === "open") announce(str(announcement, { prompt: current.prompt }));
@@ -565,6 +1046,9 @@
     if (welcome.token) storage.set(TOKEN_KEY, welcome.token);
     var greeting = $("[data-greeting]");
     greeting.textContent = welcome.name ? str("greeting", { name: welcome.name }) : "";
+    // The name the server gave (made unique: "Zoé 2"), on every screen.
+    $("[data-whoami-name]").textContent = welcome.name || "";
+    $("[data-whoami]").hidden = !welcome.name;
     answers = {};
     entries = {};
     remainingFor = {};
@@ -580,7 +1064,7 @@
     savePendingWords(pendingWords.filter(function (p) { return !hasEntry(p.activity_id, p.value); }));
     applyState(welcome.state);
     if (pending) {
-      renderPoll();
+      render();
       sendPending();
     }
     if (pendingWords.length) sendPendingWords();
@@ -609,13 +1093,13 @@
     });
 
     socket.on("disconnect", function (reason) {
-      if (reason === "io client disconnect") return;
+      if (reason === "io client disconnect" || removed) return;
       wasOffline = true;
       showConnection("offline");
       if (reason === "io server disconnect") socket.connect();
       if (pending) {
-        $("[data-sending-text]").textContent = str("queued");
-        renderPoll();
+        sendingText("queued");
+        render();
       }
       if (pendingWords.length) {
         clearTimeout(wordSlowTimer);
@@ -627,7 +1111,8 @@
     socket.on("connect_error", function (err) {
       var data = err && err.data;
       if (data && data.code) {
-        if (data.code === "too_long" || data.code === "invalid_type" || data.code === "blank") {
+        if (data.code === "removed") return showRemoved();
+        if (data.code === "too_long" || data.code === "invalid_type" || data.code === "blank" || data.code === "name_not_allowed") {
           // The name was refused: back to the form.
           name = null;
           showScreen("join");
@@ -653,6 +1138,10 @@
 
     socket.on("welcome", onWelcome);
     socket.on("state", applyState);
+    socket.on("quiz_result", onQuizResult);
+    socket.on("podium", function (data) { onPodium(data, false); });
+    socket.on("final_rank", function (data) { onPodium(data, true); });
+    socket.on("removed", showRemoved);
   }
 
   $("[data-join-form]").addEventListener("submit", function (event) {
