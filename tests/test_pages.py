@@ -109,6 +109,9 @@ def test_host_page_for_the_owner_holds_the_host_token_and_the_join_address(app, 
                                       [{"type": "poll", "prompt": "Q", "options": ["A", "B"]}])
     page = client.get(f"/host/{created.code}").get_data(as_text=True)
     assert created.host_token in page
+    quiz = planning.create_session(app.extensions["live"].sessions, "test-key", 1, "Q",
+                                   [{"type": "quiz", "prompt": "Q", "options": ["Hugo", "Zola"], "correct": [1]}])
+    assert '"correct": [' not in client.get(f"/host/{quiz.code}").get_data(as_text=True)  # no correct options in the page
     assert f"/j/{created.code}" in page and f"/qr/{created.code}.svg" in page
 
 
@@ -214,6 +217,7 @@ def test_quiz_questions_are_imported_all_or_nothing(app, client):
     assert refused.status_code == 400
     text = refused.get_data(as_text=True)
     assert "Row 3" in text and "240" in text and "Row 4" in text
+    assert "Quiz" in text and 'value="Q"' in text  # the editor still shows the stored session
     assert [a["type"] for a in planning.plan_of(sessions, session_id)] == ["poll"]  # nothing half-imported
     assert upload("quiz.txt", b"hello").status_code == 400
     assert client.post(f"/sessions/{created.code}/import", data={"csrf_token": csrf(page)}).status_code == 400
@@ -221,7 +225,9 @@ def test_quiz_questions_are_imported_all_or_nothing(app, client):
                        data={"file": (io.BytesIO(KAHOOT_CSV.encode()), "quiz.csv")}).status_code == 400  # no CSRF token
 
     added = upload("quiz.csv", KAHOOT_CSV.encode("utf-8-sig"))
-    assert added.status_code == 200
+    assert added.status_code == 302 and "imported=2" in added.headers["Location"]
+    editor = client.get(added.headers["Location"]).get_data(as_text=True)
+    assert "Qui a écrit Germinal ?" in editor and 'data-testid="import-added"' in editor
     plan = planning.plan_of(sessions, session_id)
     assert [a["type"] for a in plan] == ["poll", "quiz", "quiz"]
     assert (plan[1]["prompt"], plan[1]["options"], plan[1]["correct"], plan[1]["seconds"]) == (

@@ -496,6 +496,9 @@ class Runtime:
             state.removed.add(participant_id)
             state.dirty_presence = True
             state.dirty_results.update(a.id for a in quizzes.revealed_questions(state))
+            current = state.lifecycle.current_activity_id
+            if current:  # every host screen gets the new list of players
+                state.dirty_results.add(current)
             return [Outbound("removed", {"participant_id": participant_id}, participant_room(participant_id))]
 
     def expire_questions(self) -> list[Outbound]:

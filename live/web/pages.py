@@ -231,7 +231,9 @@ def edit_session(code: str):
     session = _owned_or_404(code)
     if request.method == "GET":
         plan = planning.plan_of(services().sessions, session.id)
-        return _editor(SessionForm(data=_form_data(session, plan)), session=session)
+        imported = request.args.get("imported", "")
+        report = {"added": int(imported), "problems": []} if imported.isdigit() else None
+        return _editor(_stored_form(session, plan), session=session, import_report=report)
     form = SessionForm()
     if not form.validate_on_submit():
         return _editor(form, session=session, status=400)
@@ -260,28 +262,31 @@ def import_quiz(code: str):
     existing = [{k: v for k, v in a.items() if k not in ("id", "position", "status")} for a in plan]
     if not form.validate_on_submit():
         report = {"added": 0, "problems": [_("Choose a .csv or .xlsx file to import.")]}
-        return _editor(SessionForm(data=_form_data(session, plan)), session=session, status=400, import_report=report)
+        return _editor(_stored_form(session, plan), session=session, status=400, import_report=report)
     data = form.file.data.stream.read(quiz_import.MAX_BYTES + 1)
     result = quiz_import.read_quiz_file(form.file.data.filename or "", data,
                                         max_questions=max(0, MAX_ACTIVITIES - len(existing)))
     if not result.ok:
         problems = [_(problem.template, **problem.params) for problem in result.problems]
         report = {"added": 0, "problems": problems}
-        return _editor(SessionForm(data=_form_data(session, plan)), session=session, status=400, import_report=report)
+        return _editor(_stored_form(session, plan), session=session, status=400, import_report=report)
     try:
         planning.update_plan(services().sessions, current_user.id, code, session.title, existing + result.activities,
                              session.profanity_filter, session.blocked_words)
     except DomainError as error:
         report = {"added": 0, "problems": [describe_error(error)]}
         status = 409 if error.code == "already_started" else 400
-        return _editor(SessionForm(data=_form_data(session, plan)), session=session, status=status, import_report=report)
+        return _editor(_stored_form(session, plan), session=session, status=status, import_report=report)
     from live.realtime.outbound import deliver
 
     deliver(services().runtime.reload_plan(code))
-    session = _owned_or_404(code)
-    plan = planning.plan_of(services().sessions, session.id)
-    report = {"added": len(result.activities), "problems": []}
-    return _editor(SessionForm(data=_form_data(session, plan)), session=session, import_report=report)
+    # Redirect, so a reload does not post the file again.
+    return redirect(url_for("pages.edit_session", code=code, imported=len(result.activities)))
+
+
+def _stored_form(session, plan: list[dict]) -> SessionForm:
+    """The editor filled from the database, never from the request (an upload is not an edit)."""
+    return SessionForm(formdata=None, data=_form_data(session, plan))
 
 
 def _host_context(code: str) -> dict:
@@ -289,7 +294,9 @@ def _host_context(code: str) -> dict:
     url = join_url(code)
     return {
         "session": session, "host_token": planning.host_token_of(services().settings.secret_key, session),
-        "activities": planning.plan_of(services().sessions, session.id), "join_url": url,
+        # The projector page never holds a quiz's correct options: they come with the reveal.
+        "activities": [{k: v for k, v in a.items() if k != "correct"} for a in planning.plan_of(services().sessions, session.id)],
+        "join_url": url,
         "join_url_short": url.split("://", 1)[-1], "spaced_code": spaced(code),
         "host_url": url_for("pages.host_screen", code=code), "moderate_url": url_for("pages.moderate", code=code),
     }
