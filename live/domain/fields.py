@@ -1,5 +1,6 @@
-"""Checks shared by activity types: bounded whole numbers, option lists and
-option choices. Each raises a DomainError naming the field at fault."""
+"""What activity types share: checks of bounded whole numbers, option lists and
+option choices (each raises a DomainError naming the field at fault), and the
+running counts per option of polls and quiz questions."""
 
 from __future__ import annotations
 
@@ -49,3 +50,21 @@ def _option_index(n_options: int, value: object) -> int:
     if not 0 <= value < n_options:
         raise DomainError("out_of_range", f"There is no option {value}.", "value")
     return value
+
+
+class OptionCounts:
+    """Running counts per option, updated answer by answer (never recounted per vote)."""
+
+    def __init__(self, spec) -> None:
+        self.counts = [0] * len(spec.options)
+        self.n_answers = 0
+
+    def add(self, value: int | list[int]) -> None:
+        """Count one accepted answer (an index, or a list of indices)."""
+        for index in value if isinstance(value, list) else [value]:
+            self.counts[index] += 1
+        self.n_answers += 1
+
+    def results(self) -> dict:
+        """The type-specific fields of the ``results`` event."""
+        return {"counts": list(self.counts)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from live.domain.errors import DomainError
-from live.domain.fields import option_choice, option_texts
+from live.domain.fields import OptionCounts, option_choice, option_texts
 from live.domain.text import required_text
 
 TYPE = "poll"
@@ -49,22 +49,8 @@ def check_answer(spec: PollSpec, value: object) -> int | list[int]:
     return option_choice(len(spec.options), value, spec.multiple)
 
 
-class Tally:
-    """Running counts of a poll, updated answer by answer (never recounted per vote)."""
-
-    def __init__(self, spec: PollSpec) -> None:
-        self.counts = [0] * len(spec.options)
-        self.n_answers = 0
-
-    def add(self, value: int | list[int]) -> None:
-        """Count one accepted answer."""
-        for index in value if isinstance(value, list) else [value]:
-            self.counts[index] += 1
-        self.n_answers += 1
-
-    def results(self) -> dict:
-        """The type-specific fields of the ``results`` event."""
-        return {"counts": list(self.counts)}
+# A poll's tally is its counts per option.
+Tally = OptionCounts
 
 
 def public_view(spec: PollSpec) -> dict:

@@ -84,7 +84,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from live.domain.errors import DomainError
-from live.domain.fields import bounded_int, option_choice, option_texts
+from live.domain.fields import OptionCounts, bounded_int, option_choice, option_texts
 from live.domain.text import required_text
 
 TYPE = "quiz"
@@ -218,23 +218,9 @@ def answer_limit(spec: QuizSpec) -> int:
     return 1
 
 
-class Tally:
-    """Running counts per option, updated answer by answer. The leaderboard is
-    the whole session's, so the service builds it (see ``leaderboard``)."""
-
-    def __init__(self, spec: QuizSpec) -> None:
-        self.counts = [0] * len(spec.options)
-        self.n_answers = 0
-
-    def add(self, value: int | list[int]) -> None:
-        """Count one accepted answer."""
-        for index in value if isinstance(value, list) else [value]:
-            self.counts[index] += 1
-        self.n_answers += 1
-
-    def results(self) -> dict:
-        """The type-specific fields of the ``results`` event."""
-        return {"counts": list(self.counts)}
+# A question's tally is its counts per option; the leaderboard is the whole
+# session's, so the service builds it (see ``leaderboard``).
+Tally = OptionCounts
 
 
 # ------------------------------------------------------------------------ timing
