@@ -1,4 +1,5 @@
-"""The ``live`` command: ``serve``, ``facilitator add``, ``token create``.
+"""The ``live`` command: ``serve``, ``facilitator add``, ``token create``,
+``archive export|import|purge``.
 
 ``serve`` monkey-patches for gevent (or eventlet) before anything else imports
 sockets, so this module imports nothing heavy at the top.
@@ -32,6 +33,16 @@ def _parser() -> argparse.ArgumentParser:
     token_commands = token.add_subparsers(dest="action", required=True)
     create = token_commands.add_parser("create", help="print a new API token for a facilitator")
     create.add_argument("email")
+
+    archive = commands.add_parser("archive", help="archived sessions: export, import, purge")
+    archive_commands = archive.add_subparsers(dest="action", required=True)
+    export = archive_commands.add_parser("export", help="write a session's archive folder (rebuilt if missing)")
+    export.add_argument("code", help="the session's join code")
+    export.add_argument("--to", metavar="DIR", help="copy the folder into DIR (default: print where it is)")
+    imports = archive_commands.add_parser("import", help="index archive folders copied from another server")
+    imports.add_argument("folder", metavar="DIR", help="one archive folder, or a folder of them")
+    imports.add_argument("--facilitator", metavar="EMAIL", help="whose archives they become (needed when several accounts exist)")
+    archive_commands.add_parser("purge", help="delete sessions older than LIVE_RETENTION_DAYS now")
     return parser
 
 
@@ -45,6 +56,8 @@ def main(argv: list[str] | None = None) -> None:
         add_facilitator(settings, args.email, args.password_stdin)
     elif args.command == "token":
         create_token(settings, args.email)
+    elif args.command == "archive":
+        ARCHIVE_ACTIONS[args.action](settings, args)
 
 
 def _patch(async_mode: str) -> None:
@@ -102,6 +115,14 @@ def serve(settings: Settings, host: str, port: int) -> None:
             f"then sign in at {local}/login\n",
             flush=True,
         )
+    if settings.retention_days:
+        from live.services import archives
+
+        print(f"  retention: sessions are deleted {settings.retention_days} days after they end", flush=True)
+        socketio.start_background_task(
+            archives.retention_loop, app.extensions["live"].sessions, settings.archive_dir, settings.retention_days,
+            socketio.sleep,
+        )
     socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
 
 
@@ -134,3 +155,59 @@ def create_token(settings: Settings, email: str) -> None:
         sys.exit(f"error: {error.message}")
     print("API token (shown once; send it as 'Authorization: Bearer <token>'):")
     print(token)
+
+
+def export_archive(settings: Settings, args) -> None:
+    """``live archive export CODE [--to DIR]``: prints the folder's path, alone on the last line."""
+    from pathlib import Path
+
+    from live.domain.errors import DomainError
+    from live.domain.profanity import default_filter
+    from live.services import archives
+
+    # The same word lists as the server's, should the folder be written again.
+    server_filter = default_filter()
+    if settings.profanity_file:
+        server_filter = server_filter.with_lines(settings.profanity_file.read_text(encoding="utf-8").splitlines())
+    try:
+        folder = archives.export_archive(
+            _database(settings), args.code, settings.archive_dir, server_filter, Path(args.to).resolve() if args.to else None,
+        )
+    except DomainError as error:
+        sys.exit(f"error: {error.message}")
+    print(folder)
+
+
+def import_archives(settings: Settings, args) -> None:
+    """``live archive import DIR [--facilitator EMAIL]``: one line per folder; exits
+    with status 1 when any folder was skipped (the others are imported all the same)."""
+    from pathlib import Path
+
+    from live.domain.errors import DomainError
+    from live.services import archives
+
+    try:
+        results = archives.import_archives(_database(settings), Path(args.folder), settings.archive_dir, args.facilitator)
+    except DomainError as error:
+        sys.exit(f"error: {error.message}")
+    for result in results:
+        print(f"{'ok  ' if result.ok else 'SKIP'} {result.folder}: {result.message}", flush=True)
+    failed = sum(1 for result in results if not result.ok)
+    print(f"{len(results) - failed} imported, {failed} skipped.")
+    if failed:
+        sys.exit(1)
+
+
+def purge_archives(settings: Settings, _args) -> None:
+    """``live archive purge``: apply LIVE_RETENTION_DAYS now."""
+    from live.services import archives
+
+    if not settings.retention_days:
+        sys.exit("LIVE_RETENTION_DAYS is not set: archives are kept forever, nothing to purge.")
+    deleted = archives.purge_expired(_database(settings), settings.archive_dir, settings.retention_days)
+    for code in deleted:
+        print(f"deleted {code}")
+    print(f"{len(deleted)} session(s) older than {settings.retention_days} days deleted.")
+
+
+ARCHIVE_ACTIONS = {"export": export_archive, "import": import_archives, "purge": purge_archives}

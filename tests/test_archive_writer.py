@@ -153,12 +153,12 @@ def placed_words(svg_text):
 # Folder and files
 
 
-def test_folder_is_named_after_the_utc_end_date_and_code_and_holds_three_files(tmp_path):
+def test_folder_is_named_after_the_utc_end_date_and_code_and_holds_its_files(tmp_path):
     root = tmp_path / "sessions" / "nested"  # parents are created
     folder = write_archive(root, make_summary(), [make_answer()])
 
     assert folder == root / "2026-11-23-K7Q2M9XD"
-    assert sorted(p.name for p in folder.iterdir()) == ["answers.csv", "index.html", "summary.json"]
+    assert sorted(p.name for p in folder.iterdir()) == ["answers.csv", "index.html", "poll-1.csv", "summary.json"]
 
 
 def test_end_date_is_taken_in_utc(tmp_path):
@@ -183,7 +183,7 @@ def test_writing_again_replaces_the_files_and_leaves_no_temporary_file(tmp_path)
     assert json.loads((folder / "summary.json").read_text(encoding="utf-8"))["title"] == "Second"
     assert len(read_csv_rows(folder)) == 2
     assert "Second" in read_page(folder)
-    assert sorted(p.name for p in folder.iterdir()) == ["answers.csv", "index.html", "summary.json"]
+    assert sorted(p.name for p in folder.iterdir()) == ["answers.csv", "index.html", "poll-1.csv", "summary.json"]
 
 
 def test_a_code_that_could_escape_the_archive_root_is_refused(tmp_path):
@@ -206,11 +206,11 @@ def test_answers_csv_has_a_header_and_one_row_per_answer(tmp_path):
     header, first, second = read_csv_rows(folder)
     assert header == [
         "activity_position", "activity_id", "activity_type", "prompt", "participant_id",
-        "participant_name", "value", "answer_text", "answered_at", "ms_since_open",
+        "participant_name", "value", "answer_text", "answered_at", "ms_since_open", "participant_pseudonym",
     ]
     assert first == [
         "0", "act-0", "poll", "Quel livre lire ensuite ?", "9f3c",
-        "Zoé", "1", "Les Misérables", "2026-11-23T19:01:12Z", "12034",
+        "Zoé", "1", "Les Misérables", "2026-11-23T19:01:12Z", "12034", "",
     ]
     assert second[4:8] == ["77aa", "", "[0, 2]", "Germinal; Bel-Ami"]
 
@@ -332,12 +332,15 @@ def test_unknown_activity_type_shows_its_prompt_without_a_chart(tmp_path):
     assert "No chart for this type of activity in the archive yet." in page
     # Activities are listed in position order, whatever order the summary gives.
     assert page.index("Quel livre lire ensuite ?") < page.index("Qui a écrit Germinal ?")
-    assert sorted(p.name for p in folder.iterdir()) == ["answers.csv", "index.html", "summary.json"]
+    assert sorted(p.name for p in folder.iterdir()) == ["answers.csv", "index.html", "poll-1.csv", "summary.json"]
 
 
 def test_interface_text_is_extractable_by_babel():
-    template = Path(live.archive.__file__).parent / "summary.html"
-    found = extract_from_file("jinja2.ext:babel_extract", template)
+    found = [
+        message
+        for template in sorted(Path(live.archive.__file__).parent.glob("*.html"))
+        for message in extract_from_file("jinja2.ext:babel_extract", template)
+    ]
     # Each message is a string, or a (singular, plural) tuple for ngettext.
     messages = {text if isinstance(text, str) else text[0] for _line, text, _comments, _context in found}
 
@@ -502,7 +505,7 @@ def test_each_word_cloud_has_its_csv_named_after_its_number_and_the_footer_names
     folder = write_archive(tmp_path, summary, [])
 
     assert sorted(p.name for p in folder.iterdir()) == [
-        "answers.csv", "index.html", "summary.json", "wordcloud-2.csv", "wordcloud-4.csv",
+        "answers.csv", "index.html", "poll-1.csv", "poll-3.csv", "summary.json", "wordcloud-2.csv", "wordcloud-4.csv",
     ]
     assert (folder / "wordcloud-2.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert read_csv_rows(folder, "wordcloud-4.csv")[1] == ["Lecture", "12", "shown", "Lecture (7); lectures (5)"]
@@ -515,7 +518,7 @@ def test_writing_again_removes_the_csv_of_a_word_cloud_that_is_gone(tmp_path):
     write_archive(tmp_path, make_summary([make_poll(0), make_wordcloud(1)]), [])
     folder = write_archive(tmp_path, make_summary([make_poll(0)]), [])
 
-    assert sorted(p.name for p in folder.iterdir()) == ["answers.csv", "index.html", "summary.json"]
+    assert sorted(p.name for p in folder.iterdir()) == ["answers.csv", "index.html", "poll-1.csv", "summary.json"]
 
 
 def test_a_word_cloud_summary_round_trips_through_summary_json(tmp_path):
@@ -681,7 +684,8 @@ def test_a_quiz_session_has_both_quiz_csvs_named_in_the_footer(tmp_path):
     folder = write_archive(tmp_path, make_quiz_summary(), [])
 
     assert sorted(p.name for p in folder.iterdir()) == [
-        "answers.csv", "index.html", "quiz-leaderboard.csv", "quiz-questions.csv", "summary.json",
+        "answers.csv", "index.html", "poll-1.csv", "quiz-2.csv", "quiz-3.csv", "quiz-leaderboard.csv",
+        "quiz-questions.csv", "summary.json",
     ]
     for name in ("quiz-leaderboard.csv", "quiz-questions.csv"):
         assert (folder / name).read_bytes().startswith(b"\xef\xbb\xbf")
@@ -825,7 +829,7 @@ def test_a_session_without_quiz_questions_has_no_leaderboard_and_no_quiz_csv(tmp
     folder = write_archive(tmp_path, make_summary([make_poll(0), make_wordcloud(1)]), [])
     page = read_page(folder)
 
-    assert sorted(p.name for p in folder.iterdir()) == ["answers.csv", "index.html", "summary.json", "wordcloud-2.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == ["answers.csv", "index.html", "poll-1.csv", "summary.json", "wordcloud-2.csv"]
     assert leaderboard_section(page) is None
     assert "Final leaderboard" not in page and "quiz-" not in page
 
@@ -834,7 +838,7 @@ def test_writing_again_without_quiz_questions_removes_the_quiz_csvs(tmp_path):
     write_archive(tmp_path, make_quiz_summary(), [])
     folder = write_archive(tmp_path, make_summary([make_poll(0)]), [])
 
-    assert sorted(p.name for p in folder.iterdir()) == ["answers.csv", "index.html", "summary.json"]
+    assert sorted(p.name for p in folder.iterdir()) == ["answers.csv", "index.html", "poll-1.csv", "summary.json"]
 
 
 def test_a_quiz_renders_in_french(tmp_path):

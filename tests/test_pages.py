@@ -153,7 +153,8 @@ def test_archives_list_and_files_for_the_owner(app, client):
     assert created.code in listing and "Soirée &lt;lecture&gt;" in listing
     page = client.get(f"/archives/{created.code}")
     assert page.status_code == 200 and page.mimetype == "text/html"
-    assert "script-src" not in page.headers["Content-Security-Policy"]  # the archive page runs no script at all
+    offline = client.get(f"/archives/{created.code}/index.html")
+    assert "script-src" not in offline.headers["Content-Security-Policy"]  # the archived page runs no script at all
     assert "&lt;lecture&gt;" in page.get_data(as_text=True)
     csv_file = client.get(f"/archives/{created.code}/answers.csv")
     assert csv_file.status_code == 200 and "attachment" in csv_file.headers["Content-Disposition"]

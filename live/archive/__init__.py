@@ -8,9 +8,14 @@ Modules:
   self-contained summary page that opens offline and prints well), plus
   ``wordcloud-<N>.csv`` per word cloud and, for a session with quiz questions,
   ``quiz-leaderboard.csv`` and ``quiz-questions.csv``.
+  Also ``poll-<N>.csv``/``quiz-<N>.csv`` (counts per option); ``render_summary_fragment``
+  and ``render_comparison`` draw the same charts for the app's pages.
 - ``cloud``: the deterministic word-cloud layout drawn in ``index.html``.
-- ``summary.html``: the Jinja2 template of ``index.html``; its fixed text goes through
-  gettext so Babel can extract it into ``live/translations``.
+- ``compare``: activity fingerprints and the matching of sessions side by side.
+- ``document``: checks of a ``summary.json`` read back (import) and its list facts.
+- ``summary.html`` (the page), ``body.html`` (its content), ``charts.html`` (chart
+  macros), ``compare.html`` (the comparison), ``summary.css`` (their style): Jinja2
+  templates whose fixed text goes through gettext so Babel extracts it.
 
 Nothing here imports Flask: the archive is written from the ``end`` use case and can
 be rebuilt from a ``summary.json`` by a script.

@@ -1,6 +1,12 @@
 """Write a session archive folder: summary.json, answers.csv, index.html, one
-wordcloud-<N>.csv per word cloud and, for a session with quiz questions,
+wordcloud-<N>.csv per word cloud, one poll-<N>.csv per poll and quiz-<N>.csv per
+quiz question (counts per option) and, for a session with quiz questions,
 quiz-leaderboard.csv and quiz-questions.csv.
+
+The same templates render the summary as a fragment for the app's pages
+(``render_summary_fragment``, optionally pseudonymised for a share link) and the
+side-by-side comparison of sessions (``render_comparison``), so every chart is drawn
+by one piece of code (charts.html).
 
 The folder is meant to outlive the server: it is read by people with a file manager,
 a spreadsheet and a browser, possibly years later and offline. Hence a page with no
@@ -32,7 +38,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from babel.dates import format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
@@ -44,6 +50,9 @@ from live.domain.wordcloud import normalise_word
 TEMPLATE_DIR = Path(__file__).parent
 TRANSLATIONS_DIR = Path(__file__).parent.parent / "translations"
 TEMPLATE = "summary.html"
+FRAGMENT = "body.html"
+COMPARISON = "compare.html"
+STYLESHEET = TEMPLATE_DIR / "summary.css"
 
 CSV_COLUMNS = (
     "activity_position",
@@ -56,6 +65,10 @@ CSV_COLUMNS = (
     "answer_text",
     "answered_at",
     "ms_since_open",
+    # "Participant 3": stable per participant (numbered in the order they joined),
+    # so answers can be followed without the nickname. Last, so older readers of
+    # the columns above by position keep working.
+    "participant_pseudonym",
 )
 # Spreadsheets run a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -74,6 +87,11 @@ SHOWN, HIDDEN = "shown", "hidden"  # and "held": kept back by the profanity filt
 WORDCLOUD_CSV_COLUMNS = ("word", "count", "status", "spellings")
 # A file name written by an earlier run for a word cloud that is no longer there.
 WORDCLOUD_CSV_NAME = re.compile(r"wordcloud-[0-9]+\.csv")
+# The per-activity CSVs of this module, for removing stale ones.
+ACTIVITY_CSV_NAME = re.compile(r"(wordcloud|poll|quiz)-[0-9]+\.csv")
+POLL = "poll"
+OPTION_CSV_COLUMNS = ("option", "count", "share")  # share: of respondents, 0 to 1
+QUIZ_OPTION_CSV_COLUMNS = (*OPTION_CSV_COLUMNS, "correct")
 
 QUIZ = "quiz"
 QUIZ_LEADERBOARD_CSV = "quiz-leaderboard.csv"
@@ -110,18 +128,21 @@ def write_archive(archive_root: Path, summary: dict, answer_rows: list[dict], lo
     # a new summary.json next to an old index.html.
     files = {
         "summary.json": summary_json(summary).encode("utf-8"),
-        "answers.csv": answers_csv(answer_rows).encode("utf-8-sig"),  # the BOM tells Excel it is UTF-8
+        # The BOM tells Excel it is UTF-8.
+        "answers.csv": answers_csv(answer_rows, pseudonym=_pseudonym_maker(locale)).encode("utf-8-sig"),
         "index.html": render_summary_page(summary, locale).encode("utf-8"),
     }
     for name, activity in wordcloud_files(summary).items():
         files[name] = wordcloud_csv(activity).encode("utf-8-sig")
+    for name, activity in option_files(summary).items():
+        files[name] = options_csv(activity).encode("utf-8-sig")
     for name, text in quiz_files(summary).items():
         files[name] = text.encode("utf-8-sig")
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         _write_atomic(folder / name, data)
     for stale in folder.iterdir():
-        ours = WORDCLOUD_CSV_NAME.fullmatch(stale.name) or stale.name in QUIZ_CSV_NAMES
+        ours = ACTIVITY_CSV_NAME.fullmatch(stale.name) or stale.name in QUIZ_CSV_NAMES
         if ours and stale.name not in files:
             stale.unlink()
     return folder
@@ -143,13 +164,55 @@ def summary_json(summary: dict) -> str:
     return json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
-def answers_csv(answer_rows: list[dict]) -> str:
-    """One header row, then one row per answer, every cell made formula-safe."""
+def answers_csv(answer_rows: list[dict], pseudonym=None) -> str:
+    """One header row, then one row per answer, every cell made formula-safe.
+
+    ``participant_pseudonym`` is ``pseudonym(row["participant_number"])`` ("Participant 3"
+    in the archive's language) when the row has a number, else empty."""
+    pseudonym = pseudonym or _pseudonym_maker("en")
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # "\r\n" line ends, as spreadsheets expect
     writer.writerow(CSV_COLUMNS)
     for row in answer_rows:
-        writer.writerow(_csv_cell(column, row.get(column)) for column in CSV_COLUMNS)
+        number = row.get("participant_number")
+        values = dict(row, participant_pseudonym=pseudonym(number) if _is_int(number) else None)
+        writer.writerow(_csv_cell(column, values.get(column)) for column in CSV_COLUMNS)
+    return buffer.getvalue()
+
+
+def _pseudonym_maker(locale: str):
+    """``number -> "Participant <number>"`` in ``locale``, as the page says it."""
+    translations = _translations(locale)
+    return lambda number: translations.gettext("Participant %(num)d") % {"num": number}
+
+
+def option_files(summary: dict) -> dict[str, dict]:
+    """``{"poll-<N>.csv" or "quiz-<N>.csv": activity}`` for the polls and quiz questions
+    of ``summary``, N being the activity's number on the page, as for word clouds."""
+    return {
+        f"{activity.get('type')}-{number}.csv": activity
+        for number, activity in enumerate(_sorted_activities(summary), start=1)
+        if activity.get("type") in (POLL, QUIZ)
+    }
+
+
+def options_csv(activity: dict) -> str:
+    """The results of one poll or quiz question: one row per option with its count and
+    its share of respondents (0 to 1, as in summary.json's ``correct_rate``); a quiz
+    question adds ``correct`` (``yes`` or ``no``)."""
+    is_quiz = activity.get("type") == QUIZ
+    correct = set(_correct_indices(activity)) if is_quiz else set()
+    n_answers = _count(activity.get("n_answers"))
+    counts = activity.get("counts") if isinstance(activity.get("counts"), list) else []
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(QUIZ_OPTION_CSV_COLUMNS if is_quiz else OPTION_CSV_COLUMNS)
+    for index, option in enumerate(activity.get("options") or []):
+        count = _count(counts[index]) if index < len(counts) else 0
+        cells = [str(option), str(count), str(round(count / n_answers, 4) if n_answers else 0.0)]
+        if is_quiz:
+            cells.append("yes" if index in correct else "no")
+        writer.writerow(_formula_safe(cell) for cell in cells)
     return buffer.getvalue()
 
 
@@ -251,6 +314,7 @@ def leaderboard_rows(summary: dict) -> list[dict]:
         rank = item.get("rank")
         name = item.get("name")
         participant_id = item.get("participant_id")
+        number = item.get("participant_number")
         rows.append(
             {
                 "rank": rank if _is_int(rank) and rank >= 1 else len(rows) + 1,
@@ -258,6 +322,7 @@ def leaderboard_rows(summary: dict) -> list[dict]:
                 "score": _number(item.get("score")) or 0,
                 "time_ms": _number(item.get("time_ms")),
                 "participant_id": "" if participant_id is None else str(participant_id),
+                "participant_number": number if _is_int(number) and number >= 1 else None,
             }
         )
     return rows
@@ -265,10 +330,98 @@ def leaderboard_rows(summary: dict) -> list[dict]:
 
 def render_summary_page(summary: dict, locale: str = "en") -> str:
     """The self-contained HTML summary page, its fixed text in ``locale``."""
-    env = _environment(locale)
+    return _environment(locale).get_template(TEMPLATE).render(**_summary_context(summary, locale), show_files=True)
+
+
+def render_summary_fragment(summary: dict, locale: str = "en", pseudonymise: bool = False) -> str:
+    """The summary's content (``<div class="summary summary--embedded">``) for a page
+    of the app, styled by summary.css. With ``pseudonymise`` every player's name is
+    replaced by "Participant <n>" (see ``pseudonymised``).
+
+    The result is autoescaped HTML: the caller may insert it as is."""
+    if pseudonymise:
+        summary = pseudonymised(summary)
+    body = _environment(locale).get_template(FRAGMENT).render(**_summary_context(summary, locale), show_files=False)
+    return f'<div class="summary summary--embedded">\n{body}</div>\n'
+
+
+def pseudonymised(summary: dict) -> dict:
+    """A copy of ``summary`` where no player has a name: each leaderboard row keeps
+    (or gets) a ``participant_number``, which the page shows as "Participant <n>".
+
+    The number comes from the summary (the order participants joined) so it is the
+    same as in answers.csv; a summary without numbers gets them in rank order."""
+    copy = dict(summary)
+    board = [dict(row) for row in summary.get("leaderboard") or [] if isinstance(row, dict)]
+    numbers = [row.get("participant_number") for row in board]
+    if not all(_is_int(n) and n >= 1 for n in numbers) or len(set(numbers)) != len(numbers):
+        numbers = list(range(1, len(board) + 1))
+    for row, number in zip(board, numbers):
+        row["name"], row["participant_number"] = None, number
+    if isinstance(summary.get("leaderboard"), list):
+        copy["leaderboard"] = board
+    return copy
+
+
+def render_comparison(comparison: dict, locale: str = "en") -> str:
+    """The side-by-side comparison of archived sessions, as a fragment for the app.
+
+    ``comparison`` is ``live.archive.compare.compare(summaries)``: ``sessions`` (the
+    summaries, in column order), ``matched`` (``{"type", "prompt", "activities": [one
+    activity or None per session]}``) and ``unmatched`` (``{"session", "activity"}``)."""
+    sessions = comparison["sessions"]
+    columns = [
+        {
+            "title": s.get("title") or "",
+            "code": s.get("code", ""),
+            "ended": _format_date(s.get("ended_at"), locale),
+            "n_participants": _count(s.get("n_participants")),
+        }
+        for s in sessions
+    ]
+    matched = []
+    for item in comparison["matched"]:
+        views = [
+            _activity_view(a, _position(a) + 1, locale) if a is not None else None for a in item["activities"]
+        ]
+        first = next(v for v in views if v is not None)
+        matched.append({"type": item["type"], "prompt": first["prompt"], "views": views,
+                        "rows": _comparison_rows(views) if first["bars"] else []})
+    unmatched = [
+        {"column": columns[u["session"]], "prompt": str(u["activity"].get("prompt") or ""),
+         "type": str(u["activity"].get("type") or "")}
+        for u in comparison["unmatched"]
+    ]
+    return _environment(locale).get_template(COMPARISON).render(
+        columns=columns, matched=matched, unmatched=unmatched, chart_width=CHART_WIDTH,
+        bar_max_width=BAR_MAX_WIDTH, cloud_width=cloud.WIDTH, cloud_height=cloud.HEIGHT,
+    )
+
+
+def _comparison_rows(views: list[dict | None]) -> list[dict]:
+    """One row per option: its label and, per session, "count (percent)" or None."""
+    first = next(v for v in views if v is not None)
+    rows = []
+    for index, bar in enumerate(first["bars"]):
+        cells = []
+        for view in views:
+            other = view["bars"][index] if view is not None and index < len(view["bars"]) else None
+            cells.append(other)
+        rows.append({"label": bar["label"], "correct": bar["correct"], "cells": cells})
+    return rows
+
+
+def _position(activity: dict) -> int:
+    position = activity.get("position")
+    return position if _is_int(position) and position >= 0 else 0
+
+
+def _summary_context(summary: dict, locale: str) -> dict:
+    """What body.html needs to show ``summary`` in ``locale``."""
     activities = _sorted_activities(summary)
     csv_files = list(wordcloud_files(summary))
-    return env.get_template(TEMPLATE).render(
+    option_csvs = list(option_files(summary))
+    return dict(
         lang=locale.replace("_", "-"),  # HTML wants BCP 47 ("fr-CA"), Babel says "fr_CA"
         title=summary.get("title") or "",
         code=summary.get("code", ""),
@@ -282,6 +435,8 @@ def render_summary_page(summary: dict, locale: str = "en") -> str:
         cloud_height=cloud.HEIGHT,
         wordcloud_csv_files=format_list(csv_files, locale=locale) if csv_files else "",
         n_wordcloud_csv_files=len(csv_files),
+        option_csv_files=format_list(option_csvs, locale=locale) if option_csvs else "",
+        n_option_csv_files=len(option_csvs),
         leaderboard=_leaderboard_view(summary, locale),
         quiz_files=has_quiz(summary),
         quiz_leaderboard_csv=QUIZ_LEADERBOARD_CSV,
@@ -290,7 +445,10 @@ def render_summary_page(summary: dict, locale: str = "en") -> str:
 
 
 def _sorted_activities(summary: dict) -> list[dict]:
-    return sorted(summary.get("activities") or [], key=lambda a: a.get("position", 0))
+    activities = summary.get("activities")
+    if not isinstance(activities, list):
+        return []
+    return sorted((a for a in activities if isinstance(a, dict)), key=_position)
 
 
 def _environment(locale: str) -> Environment:
@@ -302,10 +460,13 @@ def _environment(locale: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    # A missing catalogue gives NullTranslations: the English source text.
-    translations = Translations.load(dirname=str(TRANSLATIONS_DIR), locales=[locale], domain="messages")
-    env.install_gettext_translations(translations, newstyle=True)
+    env.install_gettext_translations(_translations(locale), newstyle=True)
     return env
+
+
+def _translations(locale: str) -> Translations:
+    # A missing catalogue gives NullTranslations: the English source text.
+    return Translations.load(dirname=str(TRANSLATIONS_DIR), locales=[locale], domain="messages")
 
 
 def _activity_view(activity: dict, number: int, locale: str) -> dict:
@@ -428,11 +589,13 @@ def _leaderboard_view(summary: dict, locale: str) -> dict | None:
         if row["name"] is None:
             n_anonymous += 1
         rank = row["rank"]
+        # The participant's own number (as in answers.csv) when the summary has it.
+        number = row["participant_number"] or n_anonymous
         rows.append(
             {
                 "rank": rank,
                 "name": row["name"],
-                "anonymous": None if row["name"] is not None else n_anonymous,
+                "anonymous": None if row["name"] is not None else number,
                 "score": format_decimal(row["score"], locale=locale),
                 "score_n": row["score"],  # chooses "point" or "points"
                 "place": rank if rank <= PODIUM_PLACES else None,
@@ -579,6 +742,12 @@ def _format_datetime(value: object, locale: str) -> str | None:
     """A timestamp as a readable date and time in ``locale`` (UTC), or None."""
     parsed = _parse_time(value)
     return format_datetime(parsed, format="medium", locale=locale) if parsed else None
+
+
+def _format_date(value: object, locale: str) -> str | None:
+    """A timestamp as a readable date in ``locale`` (UTC), or None."""
+    parsed = _parse_time(value)
+    return format_date(parsed, format="medium", locale=locale) if parsed else None
 
 
 def _format_clock(value: object, locale: str) -> str | None:

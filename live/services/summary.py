@@ -75,8 +75,10 @@ def collect(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -
         "activities": [_activity_document(row, tallies[row.id], rules[row.id], answers) for row in activity_rows],
     }
     names = {p.id: p.name for p in participants}
+    numbers = participant_numbers(participants)
     if any(row.type == quiz.TYPE for row in activity_rows):
-        document["leaderboard"] = _final_leaderboard(session, activity_rows, rules, participants, answers)
+        board = _final_leaderboard(session, activity_rows, rules, participants, answers)
+        document["leaderboard"] = [dict(row, participant_number=numbers.get(row["participant_id"])) for row in board]
     positions = {row.id: row for row in activity_rows}
     rows = [
         {
@@ -86,6 +88,7 @@ def collect(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -
             "prompt": positions[a.activity_id].spec.get("prompt"),
             "participant_id": a.participant_id,
             "participant_name": names.get(a.participant_id),
+            "participant_number": numbers.get(a.participant_id),
             "value": a.value,
             "answer_text": activity_rules.describe_answer(rules[a.activity_id], a.value),
             "answered_at": iso(a.created_at),
@@ -94,6 +97,12 @@ def collect(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -
         for a in answers
     ]
     return document, rows
+
+
+def participant_numbers(participants: list) -> dict[str, int]:
+    """``{participant_id: n}``, 1 for the first who joined: the "Participant n" a
+    pseudonymised summary and answers.csv show instead of the nickname."""
+    return {p.id: number for number, p in enumerate(participants, start=1)}
 
 
 def _final_leaderboard(session, activity_rows, rules, participants, answers) -> list[dict]:
@@ -122,10 +131,13 @@ def archive_session(
     """Write the archive folder of an ended session and remember where it is."""
     from live.archive.writer import write_archive
 
+    from live.archive.document import archive_meta
+
     document, rows = collect(sessions, code, server_filter)
     path = write_archive(archive_dir, document, rows, locale=locale)
     with sessions.begin() as db:
-        repository.session_by_code(db, code).archive_path = str(path)
+        row = repository.session_by_code(db, code)
+        row.archive_path, row.archive_meta = str(path), archive_meta(document)
     return path
 
 

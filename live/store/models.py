@@ -54,6 +54,12 @@ class LiveSession(Base):
     # Word clouds: the profanity filter is on unless switched off; extra words to hold.
     profanity_filter: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     blocked_words: Mapped[list | None] = mapped_column(JSON)
+    # Indexed by `live archive import` from a folder copied from elsewhere: it has no
+    # activity, participant or answer rows, only its archive folder.
+    imported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # What the archive list and the comparison need without opening summary.json:
+    # {"n_participants": int, "types": [...], "fingerprints": [...]}.
+    archive_meta: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Activity(Base):
@@ -100,3 +106,20 @@ class Answer(Base):
     value: Mapped[object] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     ms_since_open: Mapped[int | None] = mapped_column(Integer)
+
+
+class ShareLink(Base):
+    """A read-only link to an archived session's summary, for the group."""
+
+    __tablename__ = "share_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
+    # SHA-256 of the token, as for API tokens: a stolen database opens no summary.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters of the token, so the facilitator can tell links apart.
+    token_hint: Mapped[str] = mapped_column(String(8))
+    show_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)

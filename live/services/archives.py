@@ -1,0 +1,488 @@
+"""Archived sessions after the event: the facilitator's list, share links, comparison,
+deletion, retention, and the portable folders (import and export).
+
+Every page of an archive is built from its ``summary.json`` (the portable record), not
+from answer rows: a session imported from another server has no rows, only its folder.
+A session archived here whose folder went missing is summarised again from the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import secrets
+import shutil
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from live.archive import compare as matching
+from live.archive.document import BadSummary, archive_meta, looks_like_archive_code, read_summary
+from live.archive.writer import folder_name, render_summary_fragment, _parse_time
+from live.domain import activities as activity_rules
+from live.domain.errors import DomainError
+from live.domain.profanity import ProfanityFilter
+from live.domain.session import ENDED
+from live.services import accounts, planning, summary, tokens
+from live.store import repository
+from live.store.db import utcnow
+from live.store.models import Activity, Answer, Facilitator, LiveSession, Participant, ShareLink
+
+log = logging.getLogger(__name__)
+
+MAX_COMPARED = 6  # columns side by side; more is unreadable
+SHARE_TOKEN_BYTES = 32
+MAX_SHARE_DAYS = 5 * 366
+# Files an imported folder may bring: plain names, no hidden files, no sub-folders.
+IMPORTABLE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+MAX_IMPORT_BYTES = 200 * 1024 * 1024
+MAX_IMPORT_FILES = 1000
+RETENTION_INTERVAL_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    """One archived session as the list shows it."""
+
+    code: str
+    title: str
+    ended_at: datetime
+    n_participants: int
+    types: list[str]
+    fingerprints: list[str]
+    imported: bool
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What happened to one folder given to ``import_archives``."""
+
+    folder: Path
+    ok: bool
+    message: str
+    code: str | None = None
+
+
+# -- finding archives ---------------------------------------------------------------
+
+
+def archived_session(sessions: sessionmaker, facilitator_id: int, code: str) -> LiveSession:
+    """The ended session ``code`` of ``facilitator_id``; anything else (unknown, not
+    ended, another facilitator's) is the same 'not found', never a 'forbidden'."""
+    with sessions() as db:
+        # Junk (a NUL, say) never reaches the database: PostgreSQL would raise on it.
+        row = repository.session_by_code(db, code) if looks_like_archive_code(code) else None
+    if row is None or row.facilitator_id != facilitator_id or row.ended_at is None:
+        raise DomainError("not_found", "There is no such archived session.")
+    return row
+
+
+def archive_folder(row: LiveSession, archive_dir: Path) -> Path | None:
+    """The folder of an archived session, if it is on disk: where it was written, else
+    where it would be under ``archive_dir`` (the folder may have been moved with it)."""
+    candidates = [Path(row.archive_path)] if row.archive_path else []
+    if row.ended_at is not None:
+        candidates.append(Path(archive_dir) / f"{row.ended_at.date().isoformat()}-{row.code}")
+    for candidate in candidates:
+        if candidate.is_dir() and not candidate.is_symlink():
+            return candidate
+    return None
+
+
+def inside_archive_dir(folder: Path, archive_dir: Path) -> Path | None:
+    """``folder`` resolved, when it is a real folder directly under ``archive_dir``;
+    None for a symbolic link or anything elsewhere (never delete outside it)."""
+    folder = Path(folder)
+    if folder.is_symlink() or not folder.is_dir():
+        return None
+    resolved = folder.resolve()
+    return resolved if resolved.parent == Path(archive_dir).resolve() else None
+
+
+def document_of(sessions: sessionmaker, row: LiveSession, archive_dir: Path, server_filter: ProfanityFilter) -> dict:
+    """The summary document of an archived session: its ``summary.json``; for a session
+    archived here whose folder is gone, the same document made again from the database."""
+    folder = archive_folder(row, archive_dir)
+    if folder is not None:
+        try:
+            return read_summary(folder)
+        except BadSummary as error:
+            log.warning("archive %s: %s", row.code, error)
+    if row.imported:
+        raise DomainError("not_found", "The files of this archived session are missing.")
+    document, _rows = summary.collect(sessions, row.code, server_filter)
+    return document
+
+
+def list_archives(
+    sessions: sessionmaker, facilitator_id: int, archive_dir: Path, query: str = "",
+    since: date | None = None, until: date | None = None,
+) -> list[ArchiveEntry]:
+    """A facilitator's archived sessions, newest first, whose title holds every word
+    of ``query`` (case and accents ignored) or whose end date starts with it
+    (``2026-11``), ended between ``since`` and ``until`` (UTC days, both included)."""
+    with sessions() as db:
+        rows = list(db.scalars(
+            select(LiveSession)
+            .where(LiveSession.facilitator_id == facilitator_id, LiveSession.ended_at.is_not(None))
+            .order_by(LiveSession.ended_at.desc(), LiveSession.id.desc())
+        ))
+    words = _folded(query).split()
+    entries = []
+    for row in rows:
+        day = row.ended_at.date()
+        if (since and day < since) or (until and day > until):
+            continue
+        title = _folded(row.title)
+        if words and not all(word in title or day.isoformat().startswith(word) for word in words):
+            continue
+        meta = _meta(sessions, row, archive_dir)
+        entries.append(ArchiveEntry(
+            code=row.code, title=row.title, ended_at=row.ended_at, n_participants=meta["n_participants"],
+            types=list(meta["types"]), fingerprints=list(meta["fingerprints"]), imported=row.imported,
+        ))
+    return entries
+
+
+def _folded(text: str) -> str:
+    """``text`` case-folded without accents, so "soiree" finds "Soirée"."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _meta(sessions: sessionmaker, row: LiveSession, archive_dir: Path) -> dict:
+    """The stored archive facts of ``row``; worked out from its folder once for a
+    session archived before they were kept."""
+    if row.archive_meta:
+        return row.archive_meta
+    folder = archive_folder(row, archive_dir)
+    try:
+        meta = archive_meta(read_summary(folder)) if folder else None
+    except BadSummary:
+        meta = None
+    if meta is None:
+        return {"n_participants": 0, "types": [], "fingerprints": []}
+    with sessions.begin() as db:
+        stored = db.get(LiveSession, row.id)
+        if stored is not None:
+            stored.archive_meta = meta
+    return meta
+
+
+def sessions_sharing_activities(entries: list[ArchiveEntry], code: str) -> list[tuple[ArchiveEntry, int]]:
+    """The other sessions of ``entries`` that share activities with ``code``, with how
+    many, most shared first (then newest)."""
+    mine = next((e for e in entries if e.code == code), None)
+    if mine is None:
+        return []
+    prints = set(mine.fingerprints)
+    shared = [(e, len(prints & set(e.fingerprints))) for e in entries if e.code != code]
+    return sorted((pair for pair in shared if pair[1]), key=lambda pair: -pair[1])
+
+
+def comparison(
+    sessions: sessionmaker, facilitator_id: int, codes: list[str], archive_dir: Path, server_filter: ProfanityFilter,
+) -> dict:
+    """The comparison of two to six of a facilitator's archived sessions (in the order
+    given, duplicates dropped), from their summaries."""
+    unique = list(dict.fromkeys(codes))
+    if not 2 <= len(unique) <= MAX_COMPARED:
+        raise DomainError("invalid_selection", f"Choose 2 to {MAX_COMPARED} sessions to compare.", "code")
+    documents = []
+    for code in unique:
+        row = archived_session(sessions, facilitator_id, code)
+        documents.append(document_of(sessions, row, archive_dir, server_filter))
+    return matching.compare(documents)
+
+
+def zip_archive(folder: Path, spool) -> None:
+    """Write the regular files of ``folder`` into ``spool`` as a zip under the folder's name."""
+    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.iterdir()):
+            if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
+                archive.write(path, f"{folder.name}/{path.name}")
+
+
+# -- share links --------------------------------------------------------------------
+
+
+def create_share_link(
+    sessions: sessionmaker, facilitator_id: int, code: str, expires_on: date | None, show_names: bool,
+    today: date | None = None,
+) -> tuple[str, ShareLink]:
+    """A new share link for an archived session: its token (shown once, stored only as
+    its SHA-256) and the stored link. It expires at the end of ``expires_on`` (UTC)."""
+    row = archived_session(sessions, facilitator_id, code)
+    today = today or utcnow().date()
+    if expires_on is not None and not today <= expires_on <= today + timedelta(days=MAX_SHARE_DAYS):
+        raise DomainError("invalid_expiry", "The expiry date must be between today and five years from now.", "expires_on")
+    token = secrets.token_urlsafe(SHARE_TOKEN_BYTES)
+    link = ShareLink(
+        session_id=row.id, token_hash=tokens.hash_api_token(token), token_hint=token[:6],
+        show_names=bool(show_names), created_at=utcnow(),
+        expires_at=datetime.combine(expires_on + timedelta(days=1), time()) if expires_on else None,
+    )
+    with sessions.begin() as db:
+        db.add(link)
+    return token, link
+
+
+def share_links_of(sessions: sessionmaker, facilitator_id: int, code: str) -> list[ShareLink]:
+    """The share links of an archived session, newest first (revoked ones included)."""
+    row = archived_session(sessions, facilitator_id, code)
+    with sessions() as db:
+        query = select(ShareLink).where(ShareLink.session_id == row.id)
+        return list(db.scalars(query.order_by(ShareLink.created_at.desc(), ShareLink.id.desc())))
+
+
+def revoke_share_link(sessions: sessionmaker, facilitator_id: int, code: str, link_id: int) -> None:
+    """Revoke one share link of an archived session; its address is a 404 from now on."""
+    row = archived_session(sessions, facilitator_id, code)
+    with sessions.begin() as db:
+        link = db.get(ShareLink, link_id)
+        if link is None or link.session_id != row.id:
+            raise DomainError("not_found", "There is no such share link.")
+        link.revoked_at = link.revoked_at or utcnow()
+
+
+def is_active(link: ShareLink, now: datetime | None = None) -> bool:
+    """True while a link is neither revoked nor expired."""
+    now = now or utcnow()
+    return link.revoked_at is None and (link.expires_at is None or now < link.expires_at)
+
+
+def shared_session(sessions: sessionmaker, token: object, now: datetime | None = None) -> tuple[LiveSession, ShareLink] | None:
+    """The archived session a share token opens, with its link; None for a wrong,
+    revoked or expired token (they all look the same to the visitor)."""
+    if not isinstance(token, str) or not 20 <= len(token) <= 100:
+        return None
+    with sessions() as db:
+        link = db.scalar(select(ShareLink).where(ShareLink.token_hash == tokens.hash_api_token(token)))
+        row = db.get(LiveSession, link.session_id) if link is not None else None
+    if link is None or row is None or row.ended_at is None or not is_active(link, now):
+        return None
+    return row, link
+
+
+# -- run again ----------------------------------------------------------------------
+
+
+def run_again(
+    sessions: sessionmaker, secret_key: str, facilitator_id: int, code: str, archive_dir: Path,
+    server_filter: ProfanityFilter,
+) -> planning.CreatedSession:
+    """A new session, in the lobby, with the same title and activities as an archived
+    one (read from its summary, so an imported session can be run again too)."""
+    row = archived_session(sessions, facilitator_id, code)
+    document = document_of(sessions, row, archive_dir, server_filter)
+    specs = []
+    for activity in sorted(document.get("activities") or [], key=lambda a: a.get("position", 0)):
+        try:
+            specs.append(activity_rules.parse_spec(activity).as_dict())
+        except DomainError:
+            continue  # a type this server does not run, or a spec it no longer accepts
+    if not specs:
+        raise DomainError("nothing_to_run", "None of this session's activities can be run on this server.")
+    title = (document.get("title") or row.title or "?")[: planning.MAX_TITLE]
+    return planning.create_session(
+        sessions, secret_key, facilitator_id, title, specs, bool(row.profanity_filter), row.blocked_words or [],
+    )
+
+
+# -- deletion and retention ---------------------------------------------------------
+
+
+def delete_archive(sessions: sessionmaker, facilitator_id: int, code: str, archive_dir: Path) -> None:
+    """Delete an archived session for good: its answers, participants, activities,
+    share links, the session and its folder (only inside ``archive_dir``)."""
+    row = archived_session(sessions, facilitator_id, code)
+    _delete_session(sessions, row, archive_dir)
+
+
+def _delete_session(sessions: sessionmaker, row: LiveSession, archive_dir: Path) -> None:
+    """Delete ``row`` and everything of it; the rows go only if the folder went too."""
+    with sessions.begin() as db:
+        for model in (Answer, Participant, Activity, ShareLink):
+            db.execute(delete(model).where(model.session_id == row.id))
+        db.execute(delete(LiveSession).where(LiveSession.id == row.id))
+        db.flush()
+        folder = archive_folder(row, archive_dir)
+        safe = inside_archive_dir(folder, archive_dir) if folder is not None else None
+        if safe is not None:
+            shutil.rmtree(safe)  # an error rolls the rows back: nothing half deleted
+        elif folder is not None:
+            log.warning("session %s deleted; its folder %s is outside LIVE_ARCHIVE_DIR and was left", row.code, folder)
+
+
+def purge_expired(sessions: sessionmaker, archive_dir: Path, days: int, now: datetime | None = None) -> list[str]:
+    """Delete every session that ended more than ``days`` days ago (any facilitator's),
+    with its files; returns their codes. A failure on one is logged, the rest go on."""
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    with sessions() as db:
+        rows = list(db.scalars(select(LiveSession).where(LiveSession.ended_at.is_not(None), LiveSession.ended_at < cutoff)))
+    deleted = []
+    for row in rows:
+        try:
+            _delete_session(sessions, row, archive_dir)
+            deleted.append(row.code)
+        except Exception:  # noqa: BLE001 - one bad folder must not stop the purge
+            log.exception("retention: could not delete session %s", row.code)
+    return deleted
+
+
+def retention_loop(sessions: sessionmaker, archive_dir: Path, days: int, sleep) -> None:
+    """Purge now, then every hour, for as long as the server runs (a background task)."""
+    while True:
+        deleted = purge_expired(sessions, archive_dir, days)
+        if deleted:
+            log.warning("retention: deleted %d archived session(s) older than %d days", len(deleted), days)
+        sleep(RETENTION_INTERVAL_SECONDS)
+
+
+# -- portable folders ---------------------------------------------------------------
+
+
+def export_archive(
+    sessions: sessionmaker, code: str, archive_dir: Path, server_filter: ProfanityFilter, to: Path | None = None,
+) -> Path:
+    """The archive folder of ended session ``code``, written again from the database
+    when missing; with ``to``, a copy in that folder (never over an existing one)."""
+    code = code.strip().upper()
+    with sessions() as db:
+        row = repository.session_by_code(db, code) if looks_like_archive_code(code) else None
+    if row is None or row.ended_at is None:
+        raise DomainError("not_found", f"There is no ended session {code}.")
+    folder = archive_folder(row, archive_dir)
+    if folder is None:
+        if row.imported:
+            raise DomainError("not_found", f"The files of imported session {code} are missing; nothing to rebuild them from.")
+        folder = summary.archive_session(sessions, code, archive_dir, server_filter)
+    if to is None:
+        return folder
+    target = Path(to) / folder.name
+    if target.exists():
+        raise DomainError("exists", f"{target} exists already; nothing was overwritten.")
+    Path(to).mkdir(parents=True, exist_ok=True)
+    shutil.copytree(folder, target, symlinks=True)
+    return target
+
+
+def import_archives(
+    sessions: sessionmaker, source: Path, archive_dir: Path, facilitator_email: str | None = None,
+) -> list[ImportResult]:
+    """Index archive folders copied from another server: ``source`` is one archive
+    folder or a folder of them. Each is checked, copied under ``archive_dir`` (unless
+    it is there already) and listed for the facilitator; a corrupt, foreign or
+    duplicate one is skipped with the reason, and nothing existing is overwritten."""
+    source = Path(source)
+    if not source.is_dir():
+        raise DomainError("not_found", f"{source} is not a folder.")
+    owner = _import_owner(sessions, facilitator_email)
+    candidates = [source] if (source / "summary.json").exists() else sorted(
+        p for p in source.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
+    )
+    if not candidates:
+        raise DomainError("not_found", f"{source} holds no archive folder (no summary.json).")
+    return [_import_one(sessions, folder, Path(archive_dir), owner) for folder in candidates]
+
+
+def _import_owner(sessions: sessionmaker, email: str | None) -> Facilitator:
+    with sessions() as db:
+        if email:
+            owner = repository.facilitator_by_email(db, accounts.normalise_email(email))
+            if owner is None:
+                raise DomainError("not_found", f"There is no facilitator {email}.")
+            return owner
+        everyone = list(db.scalars(select(Facilitator).limit(2)))
+    if len(everyone) != 1:
+        raise DomainError("blank", "Say whose archives these are: --facilitator EMAIL.", "facilitator")
+    return everyone[0]
+
+
+def _import_one(sessions: sessionmaker, folder: Path, archive_dir: Path, owner: Facilitator) -> ImportResult:
+    try:
+        document = read_summary(folder)
+        _check_renders(document)
+        files = _importable_files(folder)
+    except BadSummary as error:
+        return ImportResult(folder, False, f"skipped: {error}")
+    code = document["code"]
+    with sessions() as db:
+        taken = repository.session_by_code(db, code) is not None
+    if taken:
+        return ImportResult(folder, False, f"skipped: a session with code {code} exists already", code)
+    target = archive_dir / folder_name(document)
+    in_place = target.exists() and folder.resolve() == target.resolve()
+    if target.exists() and not in_place:
+        return ImportResult(folder, False, f"skipped: {target} exists already", code)
+    try:
+        _index(sessions, document, folder, files, target, in_place, owner)
+    except IntegrityError:
+        return ImportResult(folder, False, f"skipped: a session with code {code} exists already", code)
+    return ImportResult(folder, True, f"imported as {target.name}", code)
+
+
+def _check_renders(document: dict) -> None:
+    """Refuse a summary the pages could not show, before it is listed anywhere."""
+    try:
+        render_summary_fragment(document)
+        matching.compare([document, document])
+    except Exception as error:  # noqa: BLE001 - whatever breaks, the folder is corrupt
+        raise BadSummary(f"summary.json cannot be shown ({type(error).__name__})") from None
+
+
+def _importable_files(folder: Path) -> list[Path]:
+    """The files an archive folder may bring: plain files with plain names, no link."""
+    files, total = [], 0
+    for path in sorted(folder.iterdir()):
+        if path.is_symlink() or not path.is_file() or not IMPORTABLE_NAME.fullmatch(path.name):
+            continue  # links, sub-folders and odd names are left behind
+        total += path.stat().st_size
+        files.append(path)
+    if len(files) > MAX_IMPORT_FILES or total > MAX_IMPORT_BYTES:
+        raise BadSummary(f"the folder is too large (more than {MAX_IMPORT_FILES} files or {MAX_IMPORT_BYTES // 2**20} MB)")
+    return files
+
+
+def _index(sessions, document: dict, folder: Path, files: list[Path], target: Path, in_place: bool, owner) -> None:
+    """Copy the folder next to the others (through a temporary name, so a half copy is
+    never listed) and add its session row; either both happen or neither."""
+    staging = None
+    if not in_place:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".import-", dir=target.parent))
+        for path in files:
+            shutil.copyfile(path, staging / path.name)
+    ended = _naive(document["ended_at"])
+    row = LiveSession(
+        code=document["code"], title=document["title"] or "?", facilitator_id=owner.id, host_salt=tokens.new_salt(),
+        phase=ENDED, created_at=_naive(document.get("created_at")) or ended, started_at=_naive(document.get("started_at")),
+        ended_at=ended, archive_path=str(target.resolve() if in_place else target), imported=True,
+        archive_meta=archive_meta(document), profanity_filter=True, blocked_words=[],
+    )
+    try:
+        with sessions.begin() as db:
+            db.add(row)
+            db.flush()
+            if staging is not None:
+                os.rename(staging, target)  # fails if the target appeared meanwhile: nothing overwritten
+    except BaseException:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _naive(value: object) -> datetime | None:
+    """A summary timestamp as the naive UTC the database holds."""
+    parsed = _parse_time(value)
+    return parsed.replace(tzinfo=None) if parsed else None
+

@@ -1,0 +1,246 @@
+"""Archive pages: the facilitator's archived sessions (list and search, one page per
+session, files and zip, share links, run again, deletion, comparison) and the
+read-only share page the group opens without an account.
+
+Every page is built from the archived summary document, so an imported session (no
+answer rows here) works like any other. Another facilitator's archive is a 404.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from datetime import date
+
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from live.app import services
+from live.archive.writer import STYLESHEET, render_comparison, render_summary_fragment
+from live.domain.errors import DomainError
+from live.services import archives
+
+bp = Blueprint("archives", __name__)
+
+ARCHIVE_FILES = {
+    "summary.json": "application/json", "answers.csv": "text/csv", "index.html": "text/html",
+    "quiz-leaderboard.csv": "text/csv", "quiz-questions.csv": "text/csv",
+}
+ACTIVITY_CSV = re.compile(r"(wordcloud|poll|quiz)-[1-9][0-9]{0,2}\.csv")
+# The archived index.html holds inline CSS only (no script): allow that, nothing else.
+ARCHIVED_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+ZIP_SPOOL_BYTES = 8 * 1024 * 1024  # larger zips spill to a temporary file
+
+
+def archive_mimetype(filename: str) -> str | None:
+    """The type of an archive file that may be downloaded, or None (anything else is a 404)."""
+    if ACTIVITY_CSV.fullmatch(filename):
+        return "text/csv"
+    return ARCHIVE_FILES.get(filename)
+
+
+def _locale() -> str:
+    return str(get_locale() or "en")
+
+
+def _archived_or_404(code: str):
+    try:
+        return archives.archived_session(services().sessions, current_user.id, code)
+    except DomainError:
+        abort(404)
+
+
+def _document(row) -> dict:
+    live = services()
+    return archives.document_of(live.sessions, row, live.settings.archive_dir, live.runtime.server_filter)
+
+
+def _day(field: str) -> date | None:
+    """A ``YYYY-MM-DD`` query argument, or None when blank or not a date."""
+    try:
+        return date.fromisoformat(request.args.get(field, "").strip())
+    except ValueError:
+        return None
+
+
+@bp.get("/archive.css")
+def summary_stylesheet():
+    """The summary's style (the same as inlined in every index.html), for the app's pages."""
+    response = send_file(STYLESHEET, mimetype="text/css", max_age=3600)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.get("/archives")
+@login_required
+def index():
+    """The facilitator's archived sessions, newest first, searchable by title and date."""
+    live = services()
+    query = request.args.get("q", "")[:200]
+    since, until = _day("from"), _day("to")
+    entries = archives.list_archives(live.sessions, current_user.id, live.settings.archive_dir, query, since, until)
+    searching = bool(query.strip() or since or until)
+    return render_template("archives.html", entries=entries, query=query, since=since, until=until, searching=searching)
+
+
+@bp.get("/archives/compare")
+@login_required
+def compare():
+    """Two or more archived sessions side by side: the picker, and the comparison once chosen."""
+    live = services()
+    codes = [code for code in request.args.getlist("code") if code][: archives.MAX_COMPARED + 1]
+    entries = archives.list_archives(live.sessions, current_user.id, live.settings.archive_dir)
+    fragment, error = None, None
+    if codes:
+        try:
+            result = archives.comparison(live.sessions, current_user.id, codes, live.settings.archive_dir,
+                                         live.runtime.server_filter)
+            # Autoescaped by the archive's Jinja environment: safe to insert as is.
+            fragment = Markup(render_comparison(result, _locale()))
+        except DomainError as failure:
+            if failure.code == "not_found":
+                abort(404)
+            error = _("Choose 2 to %(num)d sessions to compare.", num=archives.MAX_COMPARED)
+    suggested = archives.sessions_sharing_activities(entries, codes[0]) if codes else []
+    status = 400 if error else 200
+    return render_template("archive_compare.html", entries=entries, chosen=codes, fragment=fragment, error=error,
+                           suggested={entry.code: n for entry, n in suggested}), status
+
+
+def _session_page(code: str, new_link: str | None = None, error: str | None = None, status: int = 200):
+    live = services()
+    row = _archived_or_404(code)
+    document = _document(row)
+    folder = archives.archive_folder(row, live.settings.archive_dir)
+    files = sorted(p.name for p in folder.iterdir() if archive_mimetype(p.name) and p.is_file()) if folder else []
+    entries = archives.list_archives(live.sessions, current_user.id, live.settings.archive_dir)
+    return render_template(
+        "archive_session.html", session=row, document=document, files=files, new_link=new_link, error=error,
+        # Autoescaped by the archive's Jinja environment: safe to insert as is.
+        summary=Markup(render_summary_fragment(document, _locale())),
+        links=archives.share_links_of(live.sessions, current_user.id, code), is_active=archives.is_active,
+        similar=archives.sessions_sharing_activities(entries, code), today=date.today().isoformat(),
+    ), status
+
+
+@bp.get("/archives/<code>")
+@login_required
+def session_page(code: str):
+    """One archived session: its charts and figures, files, share links and actions."""
+    return _session_page(code)
+
+
+@bp.get("/archives/<code>/download.zip")
+@login_required
+def download_zip(code: str):
+    """The session's archive folder as one zip file."""
+    row = _archived_or_404(code)
+    folder = archives.archive_folder(row, services().settings.archive_dir)
+    if folder is None:
+        abort(404)
+    spool = tempfile.SpooledTemporaryFile(max_size=ZIP_SPOOL_BYTES)
+    archives.zip_archive(folder, spool)
+    spool.seek(0)
+    return send_file(spool, mimetype="application/zip", as_attachment=True, download_name=f"{folder.name}.zip")
+
+
+@bp.get("/archives/<code>/<filename>")
+@login_required
+def archive_file(code: str, filename: str):
+    """One file of an archived session: index.html, summary.json or a CSV."""
+    row = _archived_or_404(code)
+    mimetype = archive_mimetype(filename)
+    folder = archives.archive_folder(row, services().settings.archive_dir)
+    if mimetype is None or folder is None or not (folder / filename).is_file():
+        abort(404)
+    response = send_file(folder / filename, mimetype=mimetype, as_attachment=filename != "index.html",
+                         download_name=f"{code}-{filename}")
+    if filename == "index.html":
+        response.headers["Content-Security-Policy"] = ARCHIVED_PAGE_CSP
+    return response
+
+
+@bp.post("/archives/<code>/shares")
+@login_required
+def create_share(code: str):
+    """A new share link (shown once, on the page this answers)."""
+    _archived_or_404(code)
+    typed = request.form.get("expires_on", "").strip()
+    expires_on = None
+    if typed:
+        try:
+            expires_on = date.fromisoformat(typed)
+        except ValueError:
+            return _session_page(code, error=_("Give the expiry date as a date, or leave it empty."), status=400)
+    try:
+        token, _link = archives.create_share_link(services().sessions, current_user.id, code, expires_on,
+                                                  request.form.get("show_names") == "y")
+    except DomainError:
+        return _session_page(code, error=_("The expiry date must be between today and five years from now."), status=400)
+    return _session_page(code, new_link=url_for("archives.shared_summary", token=token, _external=True), status=201)
+
+
+@bp.post("/archives/<code>/shares/<int:link_id>/revoke")
+@login_required
+def revoke_share(code: str, link_id: int):
+    """Revoke a share link: its address shows nothing any more."""
+    _archived_or_404(code)
+    try:
+        archives.revoke_share_link(services().sessions, current_user.id, code, link_id)
+    except DomainError:
+        abort(404)
+    return redirect(url_for("archives.session_page", code=code, _anchor="share"))
+
+
+@bp.post("/archives/<code>/again")
+@login_required
+def run_again(code: str):
+    """A new session with the same activities, opened in the editor."""
+    live = services()
+    _archived_or_404(code)
+    try:
+        created = archives.run_again(live.sessions, live.settings.secret_key, current_user.id, code,
+                                     live.settings.archive_dir, live.runtime.server_filter)
+    except DomainError:
+        return _session_page(code, error=_("None of this session's activities can be run on this server."), status=409)
+    return redirect(url_for("pages.edit_session", code=created.code))
+
+
+@bp.route("/archives/<code>/delete", methods=["GET", "POST"])
+@login_required
+def delete(code: str):
+    """Ask, then delete an archived session with its answers and files."""
+    row = _archived_or_404(code)
+    if request.method == "GET":
+        return render_template("archive_delete.html", session=row)
+    archives.delete_archive(services().sessions, current_user.id, code, services().settings.archive_dir)
+    services().runtime.forget(row.code)
+    return redirect(url_for("archives.index", deleted=row.title))
+
+
+@bp.get("/s/<token>")
+def shared_summary(token: str):
+    """The read-only summary behind a share link, for anyone who has the link; names are
+    pseudonymised unless the facilitator chose to show them. A wrong, revoked or
+    expired link is a 404."""
+    found = archives.shared_session(services().sessions, token)
+    if found is None:
+        abort(404)
+    row, link = found
+    fragment = render_summary_fragment(_document(row), _locale(), pseudonymise=not link.show_names)
+    return render_template("share.html", title=row.title, summary=Markup(fragment))
+
+
+@bp.after_app_request
+def share_page_headers(response):
+    """The share page's address is a secret: never sent on as a referrer, never indexed.
+
+    An app-wide hook, registered before live.web.security's, so it runs after it and
+    its Referrer-Policy is the one that stays."""
+    if request.endpoint == "archives.shared_summary":
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
