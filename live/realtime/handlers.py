@@ -7,15 +7,18 @@ of one session, and a participant never passes a host check.
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 
 from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, disconnect as drop_connection, join_room
 
 from live.app import public_base_url, services
 from live.domain.errors import DomainError
+from live.domain.ratelimit import GuessThrottle, RateLimiter
 from live.realtime import payloads
 from live.realtime.outbound import deliver, push_loop, send_to
 from live.services.messages import hosts_room, moderators_room, participant_room, session_room
@@ -36,17 +39,35 @@ class Connection:
     moderator: bool = False
 
 
+@dataclass
+class Guards:
+    """The abuse limits of one app: answers per participant, unknown join codes per address."""
+
+    answers: RateLimiter
+    joins: GuessThrottle
+    # The buckets are plain dicts: real threads (async mode ``threading``) must not
+    # prune one while another adds to it. Uncontended under gevent.
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
 _connections: dict[str, Connection] = {}
 _pusher_started = threading.Event()
 
+ANSWERING_TOO_FAST = "You are sending answers too fast. Please wait a moment and try again."
+GUESSING_TOO_MANY = "Too many unknown session codes were tried from this network. Please wait a minute and try again."
+
 
 def acknowledged(handler):
-    """Turn refusals into the contract's error ack; never let an exception escape."""
+    """Turn refusals into the contract's error ack; never let an exception escape.
+
+    A client may send more arguments than the event takes (``emit("answer", a, b)``):
+    the extra ones are dropped rather than raising a TypeError."""
+    takes = len(inspect.signature(handler).parameters)
 
     @functools.wraps(handler)
     def wrapper(*args):
         try:
-            return handler(*args)
+            return handler(*args[:takes])
         except DomainError as error:
             return {"ok": False, "error": error.as_dict()}
         except Exception:
@@ -62,6 +83,31 @@ def _refuse(error: DomainError) -> ConnectionRefusedError:
     # and again under "data", which is what the JavaScript client exposes (err.data).
     refusal.error_args = dict(error.as_dict(), data=error.as_dict())
     return refusal
+
+
+def _guards(app) -> Guards:
+    """The limits of ``app``, made on first use from its settings."""
+    guards = app.extensions.get("live_guards")
+    if guards is None:
+        settings = app.extensions["live"].settings
+        made = Guards(
+            RateLimiter(settings.answer_rate, settings.answer_burst),
+            GuessThrottle(settings.join_guesses_per_minute),
+        )
+        guards = app.extensions.setdefault("live_guards", made)
+    return guards
+
+
+def client_address(environ: dict) -> str:
+    """The address a connection comes from: the peer's, or the one the trusted
+    proxies forwarded (LIVE_TRUSTED_PROXIES: ProxyFix rewrites ``REMOTE_ADDR``
+    for Socket.IO too, and only then)."""
+    return environ.get("REMOTE_ADDR") or "unknown"
+
+
+def _code_of(auth: dict) -> object:
+    code = auth.get("code")
+    return code.strip().upper() if isinstance(code, str) else code
 
 
 def _ensure_pusher(socketio) -> None:
@@ -93,19 +139,27 @@ def register(socketio) -> None:
         """Phones and host screens connect with an ``auth`` object; a wrong code or
         host token is refused. A participant hears ``welcome``; a host hears
         ``host_state``, ``state``, ``presence`` and the current ``results``."""
+        if request.sid in _connections:
+            return  # a client *event* named "connect" on a joined connection: ignore it
         _ensure_pusher(socketio)
         if not isinstance(auth, dict):
             raise _refuse(DomainError("unknown_session", "Connect with an auth object holding the session code."))
         locale = auth.get("lang") if auth.get("lang") in ("en", "fr") else "en"
+        guards, address, now = _guards(current_app), client_address(request.environ), time.monotonic()
+        with guards.lock:
+            if not guards.joins.may_try(address, _code_of(auth), now):
+                raise _refuse(DomainError("rate_limited", GUESSING_TOO_MANY))
         try:
-            if "host_token" in auth:
-                _connect_host(auth, locale)
-            else:
-                _connect_participant(auth, locale)
+            code = _connect_host(auth, locale) if "host_token" in auth else _connect_participant(auth, locale)
         except DomainError as error:
+            if error.code == "unknown_session":
+                with guards.lock:
+                    guards.joins.unknown_code(address, now)
             raise _refuse(error) from None
+        with guards.lock:
+            guards.joins.joined(address, code)
 
-    def _connect_host(auth: dict, locale: str) -> None:
+    def _connect_host(auth: dict, locale: str) -> str:
         runtime = services().runtime
         state = runtime.connect_host(auth.get("code"), auth.get("host_token"))
         moderator = auth.get("view") == "moderator"
@@ -125,29 +179,56 @@ def register(socketio) -> None:
             send_to(request.sid, "results", runtime.results(state, current))
             if moderator and state.activities[current].type == "wordcloud":
                 send_to(request.sid, "moderation", runtime.moderation_view(state, current))
+        return state.code
 
-    def _connect_participant(auth: dict, locale: str) -> None:
+    def _connect_participant(auth: dict, locale: str) -> str:
         state, welcome = services().runtime.join(auth.get("code"), auth.get("token"), auth.get("name"))
         participant_id = welcome["participant_id"]
         _connections[request.sid] = Connection(state.code, "participant", participant_id, locale=locale)
         join_room(session_room(state.code))
         join_room(participant_room(participant_id))
         send_to(request.sid, "welcome", welcome)
+        return state.code
 
     @socketio.on("disconnect")
     def disconnect(*_reason):
         """A phone or host screen went away; a participant stays in the session."""
+        if socketio.server.manager.is_connected(request.sid, "/"):
+            # Still connected: a client *event* named "disconnect" (python-socketio
+            # routes it here too), not the end of the connection. Ignore it.
+            return
         connection = _connections.pop(request.sid, None)
         if connection and connection.role == "participant":
             services().runtime.leave(connection.code, connection.participant_id)
 
-    @socketio.on("answer")
+    server = socketio.server
+
     @acknowledged
-    def answer(data=None):
+    def answer(sid, data=None):
         """A participant answers; the ack comes once the answer is durable.
-        Host screens hear the new counts through the coalesced ``results``."""
-        connection = _connection("participant")
-        return services().runtime.submit_answer(connection.code, connection.participant_id, payloads.answer_input(data))
+        Host screens hear the new counts through the coalesced ``results``.
+
+        The one event every phone sends at once, so it is registered on
+        python-socketio directly and skips the Flask request context that
+        Flask-SocketIO pushes for every event (cookie session, URL routing:
+        the largest cost per answer in the profile of docs/BENCHMARKS.md). It
+        needs none: who is behind ``sid`` is in ``_connections``."""
+        connection = _connections.get(sid)
+        environ = server.get_environ(sid, namespace="/")
+        if connection is None or environ is None:
+            raise DomainError("forbidden", "This connection has not joined a session.")
+        if connection.role != "participant":
+            raise DomainError("forbidden", "Only participants answer.")
+        app = environ["flask.app"]
+        guards = _guards(app)
+        with guards.lock:
+            allowed = guards.answers.allow(connection.participant_id, time.monotonic())
+        if not allowed:
+            raise DomainError("rate_limited", ANSWERING_TOO_FAST)
+        runtime = app.extensions["live"].runtime
+        return runtime.submit_answer(connection.code, connection.participant_id, payloads.answer_input(data))
+
+    server.on("answer", answer, namespace="/")
 
     @socketio.on("open")
     @acknowledged
