@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_socketio import SocketIO
 from flask_wtf.csrf import CSRFProtect
@@ -11,3 +13,8 @@ socketio = SocketIO()
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+# HTTP rate limits, configured and bound in live.web.limits. Each limit picks its
+# key (address, email tried, API token); the default is the client address, which
+# ProxyFix rewrites from X-Forwarded-For only when LIVE_TRUSTED_PROXIES says so.
+# swallow_errors: a Redis outage lifts the limits rather than failing the request.
+limiter = Limiter(key_func=get_remote_address, key_prefix="live", headers_enabled=False, swallow_errors=True)

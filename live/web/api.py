@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 
 from live.app import public_base_url, services
+from live.archive.document import looks_like_archive_code
 from live.domain.errors import DomainError
-from live.services import accounts, planning, summary
+from live.services import accounts, archives, planning, summary
+from live.web import limits
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -42,6 +44,7 @@ def session_links(code: str) -> dict:
 
 
 @bp.post("/sessions")
+@limits.api_calls
 def create_session():
     """Create a session from a title and a list of activities."""
     facilitator = _facilitator()
@@ -56,9 +59,17 @@ def create_session():
 
 
 @bp.get("/sessions/<code>/summary")
+@limits.api_calls
 def session_summary(code: str):
     """The summary document of one of the caller's sessions (the archived summary.json)."""
     facilitator = _facilitator()
-    planning.owned_session(services().sessions, facilitator.id, code)
-    document, _rows = summary.collect(services().sessions, code, services().runtime.server_filter)
+    if not looks_like_archive_code(code):  # junk never reaches the database
+        raise DomainError("not_found", "There is no such session.")
+    row = planning.owned_session(services().sessions, facilitator.id, code)
+    live = services()
+    if row.imported:
+        # Copied from another server: its answers are in its folder, not in our tables.
+        document = archives.document_of(live.sessions, row, live.settings.archive_dir, live.runtime.server_filter)
+    else:
+        document, _rows = summary.collect(live.sessions, code, live.runtime.server_filter)
     return jsonify(document)

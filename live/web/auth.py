@@ -11,6 +11,7 @@ from flask_login import UserMixin, current_user, login_required, login_user, log
 from live.app import services
 from live.extensions import login_manager
 from live.services import accounts
+from live.web import limits
 from live.web.forms import ConfirmForm, LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -44,6 +45,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limits.login_attempts
 def login():
     """The facilitator login form."""
     if current_user.is_authenticated:

@@ -7,7 +7,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from live.domain.errors import DomainError
 
@@ -45,6 +45,23 @@ def register(app: Flask) -> None:
     def csrf_error(error: CSRFError):
         message = _("Your form expired. Please reload the page and try again.")
         return render_template("error.html", status=400, message=message), 400
+
+    @app.errorhandler(TooManyRequests)
+    def rate_limited(error: TooManyRequests):
+        from live.web.limits import retry_after
+
+        seconds = retry_after()
+        if _wants_json():
+            response, status = json_error(
+                "rate_limited", f"Too many requests: try again in {seconds} seconds.", 429
+            )
+        else:
+            message = _("Too many attempts from your network. Please wait %(seconds)s seconds and try again.",
+                        seconds=seconds)
+            response = app.make_response((render_template("error.html", status=429, message=message), 429))
+            status = 429
+        response.headers["Retry-After"] = str(seconds)
+        return response, status
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

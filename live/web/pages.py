@@ -1,48 +1,38 @@
-"""HTML pages: landing and join, QR code, host screen, dashboard, session editor, archives."""
+"""HTML pages: landing and join, QR code, host screen, dashboard, session editor
+(archive pages are in live/web/archives.py)."""
 
 from __future__ import annotations
 
 import io
-import re
-from pathlib import Path
 
 import qrcode
 import qrcode.image.svg
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from live.app import LOCALES, public_base_url, services
 from live.domain.activities import MAX_ACTIVITIES
-from live.domain.codes import normalise_join_code
+from live.domain.codes import looks_like_join_code, normalise_join_code
 from live.domain.errors import DomainError
 from live.services import planning, quiz_import, summary
+from live.web import limits
 from live.web.forms import ImportForm, JoinForm, SessionForm
 
 bp = Blueprint("pages", __name__)
 
-ARCHIVE_FILES = {
-    "summary.json": "application/json", "answers.csv": "text/csv", "index.html": "text/html",
-    "quiz-leaderboard.csv": "text/csv", "quiz-questions.csv": "text/csv",
-}
-WORDCLOUD_CSV = re.compile(r"wordcloud-[1-9][0-9]{0,2}\.csv")
-
-
-def archive_mimetype(filename: str) -> str | None:
-    """The type of an archive file that may be downloaded, or None (anything else is a 404)."""
-    if WORDCLOUD_CSV.fullmatch(filename):
-        return "text/csv"
-    return ARCHIVE_FILES.get(filename)
-
 
 def _session_or_404(code: str):
-    row = summary.session_row(services().sessions, code) if len(code) <= 16 else None
+    # Junk never reaches the database (PostgreSQL refuses a NUL in text with an error).
+    row = summary.session_row(services().sessions, code) if looks_like_join_code(code) else None
     if row is None:
         abort(404)
     return row
 
 
 def _owned_or_404(code: str):
+    if not looks_like_join_code(code):
+        abort(404)
     try:
         return planning.owned_session(services().sessions, current_user.id, code)
     except DomainError:
@@ -68,18 +58,20 @@ def index():
 
 
 @bp.get("/join")
+@limits.join_attempts
 def join_by_code():
     """The typed-code form of the landing page."""
     form = JoinForm(request.args)
     code = normalise_join_code(form.code.data or "")
     if not code:
         return render_template("index.html", form=form)
-    if len(code) <= 16 and summary.session_row(services().sessions, code):
+    if looks_like_join_code(code) and summary.session_row(services().sessions, code):
         return redirect(url_for("pages.join_page", code=code))
     return render_template("index.html", form=form, not_found=True), 404
 
 
 @bp.get("/j/<code>")
+@limits.join_attempts
 def join_page(code: str):
     """The participant page, opened from the QR code."""
     normalised = normalise_join_code(code)
@@ -90,6 +82,7 @@ def join_page(code: str):
 
 
 @bp.get("/qr/<code>.svg")
+@limits.join_attempts
 def qr_code(code: str):
     """The QR code of a session's join address, as SVG."""
     _session_or_404(code)
@@ -111,7 +104,8 @@ def switch_language(locale: str):
         target = "/"
     response = redirect(target)
     if locale in LOCALES:
-        response.set_cookie("lang", locale, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        response.set_cookie("lang", locale, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
 
 
@@ -315,31 +309,3 @@ def moderate(code: str):
     """The facilitator's own screen (laptop or phone, never the projector): word-cloud
     moderation, entries held by the filter, and remote controls."""
     return render_template("moderate.html", **_host_context(code))
-
-
-@bp.get("/archives")
-@login_required
-def archives():
-    """The facilitator's ended sessions and their summaries."""
-    sessions = [s for s in planning.sessions_of(services().sessions, current_user.id) if s.ended_at]
-    return render_template("archives.html", sessions=sessions)
-
-
-@bp.get("/archives/<code>", defaults={"filename": "index.html"})
-@bp.get("/archives/<code>/<filename>")
-@login_required
-def archive_file(code: str, filename: str):
-    """One file of an archived session: the summary page, summary.json or answers.csv."""
-    session = _owned_or_404(code)
-    mimetype = archive_mimetype(filename)
-    if mimetype is None or not session.archive_path:
-        abort(404)
-    path = Path(session.archive_path) / filename
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=mimetype, as_attachment=filename != "index.html",
-                         download_name=f"{code}-{filename}")
-    if filename == "index.html":
-        # The archived page holds inline CSS only (no script): allow that, nothing else.
-        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-    return response

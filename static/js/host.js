@@ -1373,6 +1373,12 @@
 
   socket.on("connect_error", function (err) {
     var data = err && err.data;
+    if (data && data.code === "rate_limited") {
+      // Refused for now, not for good: socket.io does not retry that by itself.
+      setOffline(true);
+      setTimeout(function () { if (!socket.connected) socket.connect(); }, 3000 + Math.random() * 4000);
+      return;
+    }
     if (data && data.code) {
       showFatal(S["error_" + data.code] ? str("error_" + data.code) : (data.message || err.message));
       return;

@@ -1110,6 +1110,13 @@
 
     socket.on("connect_error", function (err) {
       var data = err && err.data;
+      if (data && data.code === "rate_limited") {
+        // A refusal in the connect handler is not retried by socket.io: try again
+        // later ourselves (with jitter, so a crowd does not come back at once).
+        if (!wasOffline) { wasOffline = true; showConnection("offline"); }
+        setTimeout(function () { if (!socket.connected && !fatal) socket.connect(); }, 3000 + Math.random() * 4000);
+        return;
+      }
       if (data && data.code) {
         if (data.code === "removed") return showRemoved();
         if (data.code === "too_long" || data.code === "invalid_type" || data.code === "blank" || data.code === "name_not_allowed") {
