@@ -25,12 +25,18 @@ def push_loop(app) -> None:
     """Push coalesced results and presence to host screens, at most ten times a second.
 
     One loop per process: whatever arrived during the last 100 ms goes out as
-    one ``results`` per changed activity, and nothing goes out when nothing changed."""
+    one ``results`` per changed activity, and nothing goes out when nothing changed.
+    With several processes, each session is pushed by the one process holding
+    its lease (live/realtime/cluster.py), which this loop also keeps."""
     runtime = app.extensions["live"].runtime
+    cluster = app.extensions.get("live_cluster")
+    pushes_for = cluster.pushes if cluster else None
     while True:
         socketio.sleep(0.1)
         try:
-            deliver(runtime.expire_questions())
-            deliver(runtime.pending_pushes())
+            if cluster:
+                cluster.tick()
+            deliver(runtime.expire_questions(pushes_for))
+            deliver(runtime.pending_pushes(pushes_for))
         except Exception:  # the loop must outlive any one bad push
             log.exception("results push failed")

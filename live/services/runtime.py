@@ -4,22 +4,34 @@ The database is the truth; ``SessionState`` is a cache of it, rebuilt from the
 database the first time a process touches a session (so a restarted server
 carries on where it stopped). Answers are checked against the cache, committed
 through the group committer, and only then counted and acknowledged.
+
+With several processes (``LIVE_REDIS_URL``), each keeps its own cache of the
+sessions it serves. After every commit the runtime announces what changed to
+its ``peers`` (live/realtime/cluster.py); the others apply the notice to their
+cache (answers idempotently by ``(participant_id, answer_id)``) or reload that
+part from the database, and a periodic count check against the database
+repairs whatever a lost notice left out.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from live.domain import activities as activity_rules
 from live.domain import quiz, wordcloud
 from live.domain.activities import Activity
+from live.domain.codes import looks_like_join_code
 from live.domain.errors import DomainError
 from live.domain.session import ACTIVITY, ENDED, OPEN, REVEALED, Lifecycle
 from live.domain.profanity import default_filter
@@ -32,11 +44,27 @@ from live.store import repository
 from live.store.committer import GroupCommitter
 from live.store.db import utcnow
 from live.store.models import Activity as ActivityRow
-from live.store.models import LiveSession, Participant
+from live.store.models import Answer, LiveSession, Participant
 
 MAX_NAME = 40
 # The projector draws at most this many words; the summary keeps them all.
 MAX_CLOUD_WORDS = 150
+# Another process's count of connected participants is trusted this long
+# (it re-announces it every couple of seconds while alive).
+PRESENCE_TTL = 6.0
+SESSION_FULL = "This session is full: no more participants can join."
+# Refusals that another process's host action may have made stale.
+LIFECYCLE_REFUSALS = ("not_open", "closed", "unknown_activity", "session_ended")
+# A state loaded this recently needs no reload when this process takes over a session.
+FRESH_SECONDS = 1.0
+
+
+class Peers(Protocol):
+    """The other processes serving the same sessions (see live/realtime/cluster.py)."""
+
+    def announce(self, code: str, notice: dict, urgent: bool = False) -> None:
+        """Tell every other process that ``notice`` happened in session ``code``,
+        after it was committed; ``urgent`` ones leave before the caller goes on."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +106,12 @@ class SessionState:
     dirty_results: set[str] = field(default_factory=set)
     dirty_presence: bool = False
     lock: threading.RLock = field(default_factory=threading.RLock)
+    # Several processes: connected participants on the others (process -> (count, when heard)),
+    # when this cache was loaded, and the database's counts at the last check.
+    remote_connected: dict[str, tuple[int, float]] = field(default_factory=dict)
+    loaded_at: float = field(default_factory=time.monotonic)
+    checked_counts: tuple[int, int] | None = None
+    refusal_checked_at: float = 0.0
 
 
 class Runtime:
@@ -85,9 +119,13 @@ class Runtime:
 
     def __init__(
         self, sessions: sessionmaker, committer: GroupCommitter, secret_key: str, archive_dir: Path,
-        profanity_file: Path | None = None,
+        profanity_file: Path | None = None, max_participants: int = 0,
     ) -> None:
         self._sessions = sessions
+        # 0: no limit. Counted in the database, so it holds across processes.
+        self._max_participants = max_participants
+        # Set by the cluster when LIVE_REDIS_URL is configured; None for one process.
+        self.peers: Peers | None = None
         # The server's word lists, read once: the shipped French and English ones
         # plus LIVE_PROFANITY_FILE. Sessions add their own words on top.
         self.server_filter = default_filter()
@@ -143,19 +181,36 @@ class Runtime:
         return state
 
     def reload_plan(self, code: str) -> list[Outbound]:
-        """Forget a cached session whose plan was edited; tells its screens the new state."""
+        """Reload a session whose plan was edited; tells its screens the new state."""
+        self._announce(code, {"t": "reload"}, urgent=True)
         cached = self._states.get(code)
         if cached is None:
             return []
-        with self._load_lock:
-            fresh = self._load(code)
-            fresh.connections = cached.connections
-            self._states[code] = fresh
+        self._refresh(cached)
         # Host screens get the whole new plan: their activity ids are stale.
         return [
-            Outbound("state", self.public_state(fresh), session_room(code)),
-            Outbound("host_state", self.host_view(fresh), hosts_room(code)),
+            Outbound("state", self.public_state(cached), session_room(code)),
+            Outbound("host_state", self.host_view(cached), hosts_room(code)),
         ]
+
+    def _refresh(self, state: SessionState) -> None:
+        """Rebuild ``state`` from the database in place (handlers and waiting
+        answers hold this very object), keeping this process's connections."""
+        with self._load_lock:
+            fresh = self._load(state.code)
+        with state.lock:
+            for name in (
+                "title", "lifecycle", "activities", "opened_at", "tallies", "names", "archive_path", "given",
+                "entry_keys", "timings", "extra_ms", "removed", "values", "acked", "loaded_at",
+            ):
+                setattr(state, name, getattr(fresh, name))
+            # Answers still being committed here keep the slot _accept reserved for them.
+            for (participant_id, _answer_id), ticket in state.inflight.items():
+                if (participant_id, _answer_id) not in state.acked:
+                    self._reserve(state, participant_id, ticket.row["activity_id"], ticket.row["value"])
+            if state.lifecycle.current_activity_id:
+                state.dirty_results.add(state.lifecycle.current_activity_id)
+            state.dirty_presence = True
 
     # -- views ---------------------------------------------------------------------
 
@@ -227,9 +282,18 @@ class Runtime:
         }
 
     def presence(self, state: SessionState) -> dict:
-        """The ``presence`` event: participants joined, and connected now."""
-        connected = sum(1 for count in state.connections.values() if count > 0)
+        """The ``presence`` event: participants joined, and connected now (here
+        and, with several processes, on the others)."""
+        connected = self.local_connected(state)
+        if state.remote_connected:
+            oldest = time.monotonic() - PRESENCE_TTL
+            connected += sum(count for count, heard in list(state.remote_connected.values()) if heard >= oldest)
         return {"n_participants": len(state.names), "n_connected": connected}
+
+    @staticmethod
+    def local_connected(state: SessionState) -> int:
+        """Participants connected to this process."""
+        return sum(1 for count in list(state.connections.values()) if count > 0)
 
     def host_view(self, state: SessionState) -> dict:
         """Everything a host screen needs when it (re)connects."""
@@ -242,14 +306,20 @@ class Runtime:
             ],
         }
 
-    def pending_pushes(self) -> list[Outbound]:
+    def pending_pushes(self, pushes_for: Callable[[str], bool] | None = None) -> list[Outbound]:
         """Results and presence changed since the last call, for the host screens.
 
         Called about ten times a second by one loop: this is the coalescing that
-        keeps a vote burst from turning into one emit per vote."""
+        keeps a vote burst from turning into one emit per vote. With several
+        processes, ``pushes_for(code)`` says whether this one pushes that session
+        (it holds its lease); the others just forget what changed."""
         messages = []
         for state in list(self._states.values()):
             if not state.dirty_results and not state.dirty_presence:
+                continue
+            if pushes_for is not None and not pushes_for(state.code):
+                state.dirty_results.clear()
+                state.dirty_presence = False
                 continue
             with state.lock:
                 # One results event per session per tick (the contract's "at most
@@ -285,6 +355,8 @@ class Runtime:
         if clean_name and self.server_filter.is_profane(wordcloud.normalise_word(clean_name)):
             raise DomainError("name_not_allowed", "Please choose another nickname.", "name")
         participant_id = tokens.participant_from_token(self._secret_key, state.code, token)
+        if participant_id and self.peers is not None:
+            self._catch_up(state, participant_id)
         if participant_id in state.removed:
             raise DomainError("removed", "The host removed you from this session.")
         with state.lock:
@@ -325,22 +397,70 @@ class Runtime:
             state.connections[participant_id] = max(0, state.connections[participant_id] - 1)
             state.dirty_presence = True
 
+    def forget(self, code: str) -> None:
+        """Drop session ``code`` from this process's cache: it was deleted, and a
+        phone or host screen must not find it here any more."""
+        with self._load_lock:
+            self._states.pop(code, None)
+
     def _known_state(self, code: object) -> SessionState:
-        if not isinstance(code, str) or not 1 <= len(code) <= 16:
+        # Junk (a NUL, say) never reaches the database: PostgreSQL would raise on it.
+        if not isinstance(code, str) or not looks_like_join_code(code.strip().upper()):
             raise DomainError("unknown_session", "There is no session with this code.")
         return self.state(code.strip().upper())
 
     def _add_participant(self, state: SessionState, name: str | None) -> str:
+        limit = self._max_participants
+        if limit and len(state.names) - len(state.removed) >= limit:
+            raise DomainError("session_full", SESSION_FULL)
         participant_id = uuid.uuid4().hex
         with self._sessions.begin() as db:
+            if limit:
+                self._check_room(db, state.session_id, limit)
             db.add(Participant(id=participant_id, session_id=state.session_id, name=name, created_at=utcnow()))
         state.names[participant_id] = name
+        self._announce(state.code, {"t": "participant", "participant_id": participant_id, "name": name})
         return participant_id
+
+    @staticmethod
+    def _check_room(db, session_id: int, limit: int) -> None:
+        """Refuse a new participant once ``limit`` are in, counting in the database
+        (every process adds to the same rows). The session row is locked first, so
+        two processes admitting the last seat at once cannot both succeed
+        (PostgreSQL; SQLite serialises writers and serves one process anyway)."""
+        db.execute(select(LiveSession.id).where(LiveSession.id == session_id).with_for_update())
+        joined = db.scalar(
+            select(func.count()).select_from(Participant)
+            .where(Participant.session_id == session_id, Participant.removed.is_(False))
+        )
+        if joined >= limit:
+            raise DomainError("session_full", SESSION_FULL)
 
     def _rename(self, state: SessionState, participant_id: str, name: str) -> None:
         with self._sessions.begin() as db:
             db.get(Participant, participant_id).name = name
         state.names[participant_id] = name
+        self._announce(state.code, {"t": "participant", "participant_id": participant_id, "name": name})
+
+    def _catch_up(self, state: SessionState, participant_id: str) -> None:
+        """Several processes: a participant coming back here may have joined, been
+        removed or answered on another process a moment ago; take what the
+        database holds of them, so the welcome and the answer limits are exact."""
+        with self._sessions() as db:
+            row = db.get(Participant, participant_id)
+            if row is None or row.session_id != state.session_id:
+                return
+            name, removed = row.name, row.removed
+            query = select(Answer).where(Answer.participant_id == participant_id).order_by(Answer.id)
+            answers = [_answer_notice(_columns(answer)) for answer in db.scalars(query)]
+        with state.lock:
+            if participant_id not in state.names:
+                state.names[participant_id] = name
+                state.dirty_presence = True
+            if removed:
+                state.removed.add(participant_id)
+            for answer in answers:
+                self._record(state, answer, reserve=True)
 
     # -- answers -------------------------------------------------------------------
 
@@ -356,7 +476,7 @@ class Runtime:
             ticket = state.inflight.get(key)
             owner = ticket is None
             if owner:
-                activity, value = self._accept(state, participant_id, answer)
+                activity, value = self._accept_current(state, participant_id, answer)
                 ticket = self._committer.submit(self._answer_row(state, participant_id, answer, activity, value))
                 state.inflight[key] = ticket
         durable = ticket.wait()
@@ -364,16 +484,58 @@ class Runtime:
             with state.lock:
                 state.inflight.pop(key, None)
                 if durable:
-                    state.acked.add(key)
-                    state.timings[(participant_id, answer.activity_id)] = ticket.row["ms_since_open"] or 0
-                    self._count(state, participant_id, answer.activity_id, ticket.row["value"])
-                    state.dirty_results.add(answer.activity_id)
+                    self._record(state, ticket.row, reserve=False)
                 else:
                     state.given[(participant_id, answer.activity_id)] -= 1
                     state.entry_keys[(participant_id, answer.activity_id)].discard(_entry_key(ticket.row["value"]))
         if not durable:
             raise DomainError("unavailable", "Your answer could not be saved. Please send it again.")
+        if owner and self.peers is not None:
+            self._announce(state.code, _answer_notice(ticket.row))
         return self._ack(state, participant_id, answer.activity_id)
+
+    def _accept_current(self, state: SessionState, participant_id: str, answer: AnswerInput):
+        """``_accept``; with several processes, a refusal because the activity is
+        not open (yet, or any more) is checked again against the database: the
+        host may have just opened it on another process."""
+        try:
+            return self._accept(state, participant_id, answer)
+        except DomainError as error:
+            if self.peers is None or error.code not in LIFECYCLE_REFUSALS:
+                raise
+            # At most a few reads a second however many late answers pour in.
+            now = time.monotonic()
+            if now - state.refusal_checked_at < 0.25:
+                raise
+            state.refusal_checked_at = now
+            self._refresh_lifecycle(state)
+        return self._accept(state, participant_id, answer)
+
+    @staticmethod
+    def _reserve(state: SessionState, participant_id: str, activity_id: str, value) -> None:
+        """Take one of the participant's answer slots for ``value`` (as ``_accept`` does)."""
+        slot = (participant_id, activity_id)
+        state.given[slot] += 1
+        if state.activities[activity_id].type == wordcloud.TYPE:
+            state.entry_keys[slot].add(_entry_key(value))
+
+    def _record(self, state: SessionState, row: dict, reserve: bool) -> bool:
+        """Count a committed answer (the columns of its row) once, whichever
+        process committed it; ``reserve`` takes its slot too (an answer that did
+        not go through ``_accept`` here). False when it was already counted."""
+        key = (row["participant_id"], row["answer_id"])
+        activity_id = row["activity_id"]
+        if key in state.acked or activity_id not in state.activities:
+            return False
+        if reserve:
+            if key in state.inflight:
+                return False  # committed here too: counted when its own commit returns
+            self._reserve(state, row["participant_id"], activity_id, row["value"])
+        state.acked.add(key)
+        state.timings[(row["participant_id"], activity_id)] = row["ms_since_open"] or 0
+        self._count(state, row["participant_id"], activity_id, row["value"])
+        state.dirty_results.add(activity_id)
+        return True
 
     @staticmethod
     def _ack(state: SessionState, participant_id: str, activity_id: str) -> dict:
@@ -471,6 +633,7 @@ class Runtime:
             state.extra_ms[activity_id] = state.extra_ms.get(activity_id, 0) + seconds * 1000
             with self._sessions.begin() as db:
                 db.get(ActivityRow, activity_id).extra_ms = state.extra_ms[activity_id]
+            self._announce(state.code, {"t": "lifecycle"}, urgent=True)
             state.dirty_results.add(activity_id)
             return [Outbound("state", self.public_state(state), session_room(state.code))]
 
@@ -493,6 +656,7 @@ class Runtime:
         with state.lock:
             with self._sessions.begin() as db:
                 db.get(Participant, participant_id).removed = True
+            self._announce(state.code, {"t": "removed", "participant_id": participant_id}, urgent=True)
             state.removed.add(participant_id)
             state.dirty_presence = True
             state.dirty_results.update(a.id for a in quizzes.revealed_questions(state))
@@ -501,11 +665,14 @@ class Runtime:
                 state.dirty_results.add(current)
             return [Outbound("removed", {"participant_id": participant_id}, participant_room(participant_id))]
 
-    def expire_questions(self) -> list[Outbound]:
+    def expire_questions(self, pushes_for: Callable[[str], bool] | None = None) -> list[Outbound]:
         """Close every quiz question whose time (and grace) is over: the server keeps
-        the clock. Called by the push loop about ten times a second."""
+        the clock. Called by the push loop about ten times a second; with several
+        processes, only by the one that pushes the session (``pushes_for``)."""
         messages = []
         for state in list(self._states.values()):
+            if pushes_for is not None and not pushes_for(state.code):
+                continue
             current = state.lifecycle.current_activity_id
             if not current or state.lifecycle.statuses.get(current) != OPEN:
                 continue
@@ -536,6 +703,7 @@ class Runtime:
                 row.closed_at = utcnow()
             session = db.get(LiveSession, state.session_id)
             session.phase, session.current_activity_id = state.lifecycle.phase, state.lifecycle.current_activity_id
+        self._announce(state.code, {"t": "lifecycle"}, urgent=True)
 
     def end_session(self, state: SessionState, public_url: str, locale: str = "en") -> tuple[dict, list[Outbound]]:
         """End the session and write its archive; the ack carries where the summary is.
@@ -554,6 +722,7 @@ class Runtime:
             if state.archive_path is None:
                 path = summaries.archive_session(self._sessions, state.code, self._archive_dir, self.server_filter, locale)
                 state.archive_path = str(path)
+                self._announce(state.code, {"t": "lifecycle"}, urgent=True)
             ack = {
                 "ok": True,
                 "summary_url": f"{public_url}/api/sessions/{state.code}/summary",
@@ -596,6 +765,8 @@ class Runtime:
             on_failure()  # memory must not run ahead of the database
             raise DomainError("unavailable", "The change could not be saved. Please try again.") from None
         state.dirty_results.add(activity_id)
+        notice = {"t": "moderation", "activity_id": activity_id, "actions": tally.moderation.as_list()}
+        self._announce(state.code, notice, urgent=True)
 
     def _save_lifecycle(self, state, opened=None, closed=None, closed_many=(), ended=False) -> None:
         """Persist the lifecycle before anyone is told about it."""
@@ -613,6 +784,158 @@ class Runtime:
                 row.status, row.closed_at = state.lifecycle.statuses[activity_id], now
             if ended:
                 session.ended_at = now
+        self._announce(state.code, {"t": "lifecycle"}, urgent=True)
+
+    # -- several processes ---------------------------------------------------------
+
+    def _announce(self, code: str, notice: dict, urgent: bool = False) -> None:
+        """Tell the other processes (if any) what was just committed."""
+        if self.peers is not None:
+            self.peers.announce(code, notice, urgent)
+
+    def cached_codes(self) -> list[str]:
+        """The sessions this process has loaded."""
+        return list(self._states)
+
+    def apply_notice(self, code: str, notice: dict, sender: str) -> None:
+        """Another process (``sender``) committed ``notice`` in session ``code``:
+        bring this cache up to date. A session this process has not loaded is
+        skipped: it will come from the database, which already holds the change."""
+        with self._load_lock:  # a session being loaded right now gets the notice once it is in
+            state = self._states.get(code)
+        if state is None or not isinstance(notice, dict):
+            return
+        kind = notice.get("t")
+        if kind == "answer":
+            with state.lock:
+                self._record(state, notice, reserve=True)
+        elif kind == "participant":
+            with state.lock:
+                state.names[notice["participant_id"]] = notice.get("name")
+                state.dirty_presence = True
+        elif kind == "presence":
+            state.remote_connected[sender] = (int(notice["n"]), time.monotonic())
+            state.dirty_presence = True
+        elif kind == "lifecycle":
+            self._refresh_lifecycle(state)
+        elif kind == "moderation":
+            self._apply_moderation(state, notice["activity_id"], notice["actions"])
+        elif kind == "removed":
+            self._apply_removal(state, notice["participant_id"])
+        elif kind == "reload":
+            self._refresh(state)
+
+    def _apply_moderation(self, state: SessionState, activity_id: str, actions: list) -> None:
+        with state.lock:
+            tally = state.tallies.get(activity_id)
+            if tally is None or state.activities[activity_id].type != wordcloud.TYPE:
+                return
+            tally.moderation.actions = wordcloud.Moderation.from_list(actions).actions
+            state.dirty_results.add(activity_id)
+
+    def _apply_removal(self, state: SessionState, participant_id: str) -> None:
+        with state.lock:
+            state.removed.add(participant_id)
+            state.dirty_presence = True
+            state.dirty_results.update(a.id for a in quizzes.revealed_questions(state))
+            if state.lifecycle.current_activity_id:
+                state.dirty_results.add(state.lifecycle.current_activity_id)
+
+    def _refresh_lifecycle(self, state: SessionState) -> None:
+        """Read the session's phase, activity statuses and clocks from the database
+        (cheap: no answers)."""
+        with self._sessions() as db:
+            row = db.get(LiveSession, state.session_id)
+            activity_rows = repository.activity_rows(db, state.session_id)
+            lifecycle = repository.lifecycle_of(row, activity_rows)
+            archive_path = row.archive_path
+        if {a.id for a in activity_rows} != set(state.activities):
+            self._refresh(state)  # the plan itself changed
+            return
+        with state.lock:
+            before = (dict(state.lifecycle.statuses), dict(state.extra_ms), state.lifecycle.current_activity_id)
+            state.lifecycle = lifecycle
+            state.opened_at = {a.id: a.opened_at for a in activity_rows}
+            state.extra_ms = {a.id: a.extra_ms or 0 for a in activity_rows}
+            state.archive_path = state.archive_path or archive_path
+            changed = {
+                a.id for a in activity_rows
+                if before[0].get(a.id) != lifecycle.statuses[a.id] or before[1].get(a.id) != state.extra_ms[a.id]
+            }
+            if lifecycle.current_activity_id != before[2] and lifecycle.current_activity_id:
+                changed.add(lifecycle.current_activity_id)
+            state.dirty_results.update(changed)
+
+    def reload(self, code: str) -> None:
+        """Rebuild a cached session from the database (notices may have been lost)."""
+        state = self._states.get(code)
+        if state is not None:
+            self._refresh(state)
+
+    def take_over(self, code: str) -> None:
+        """This process now pushes session ``code``: make its cache exact (it may
+        have missed notices while another process pushed) and push once."""
+        state = self._states.get(code)
+        if state is None:
+            return
+        if time.monotonic() - state.loaded_at > FRESH_SECONDS:
+            self._refresh(state)
+        with state.lock:
+            if state.lifecycle.current_activity_id:
+                state.dirty_results.add(state.lifecycle.current_activity_id)
+            state.dirty_presence = True
+
+    def check_against_database(self, code: str) -> bool:
+        """The safety net under lost notices: compare this cache with the database.
+
+        Called every couple of seconds. Every answer and participant the database
+        held at the previous check must be known by now (notices take
+        milliseconds); if not, reload. The lifecycle is read again too. True when
+        the cache had to be reloaded."""
+        state = self._states.get(code)
+        if state is None:
+            return False
+        with self._sessions() as db:
+            answers = db.scalar(select(func.count()).select_from(Answer).where(Answer.session_id == state.session_id))
+            joined = db.scalar(
+                select(func.count()).select_from(Participant).where(Participant.session_id == state.session_id)
+            )
+        previous, state.checked_counts = state.checked_counts, (answers or 0, joined or 0)
+        if previous and (len(state.acked) < previous[0] or len(state.names) < previous[1]):
+            self._refresh(state)
+            return True
+        self._refresh_lifecycle(state)
+        return False
+
+    def local_presence(self) -> dict[str, int]:
+        """Participants connected to this process, per session (announced to the others)."""
+        return {code: self.local_connected(state) for code, state in list(self._states.items())}
+
+    def forget_silent_processes(self) -> None:
+        """Stop counting the connections of a process not heard of for a while
+        (it died): the host screens hear the new ``presence``."""
+        oldest = time.monotonic() - PRESENCE_TTL
+        for state in list(self._states.values()):
+            for process, (_count, heard) in list(state.remote_connected.items()):
+                if heard < oldest:
+                    state.remote_connected.pop(process, None)
+                    state.dirty_presence = True
+
+
+def _answer_notice(row: dict) -> dict:
+    """The notice other processes count a committed answer from."""
+    return {
+        "t": "answer", "participant_id": row["participant_id"], "answer_id": row["answer_id"],
+        "activity_id": row["activity_id"], "value": row["value"], "ms_since_open": row["ms_since_open"],
+    }
+
+
+def _columns(answer: Answer) -> dict:
+    """A stored answer as the row dict the committer writes."""
+    return {
+        "participant_id": answer.participant_id, "answer_id": answer.answer_id, "activity_id": answer.activity_id,
+        "value": answer.value, "ms_since_open": answer.ms_since_open,
+    }
 
 
 def _entry_key(value) -> str | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -57,10 +57,19 @@ def make_sessionmaker(engine: Engine) -> sessionmaker:
     return sessionmaker(engine, expire_on_commit=False)
 
 
+# Any fixed number: the PostgreSQL advisory lock that serialises migrations.
+MIGRATION_LOCK = 0x6C697665  # "live"
+
+
 def migrate(engine: Engine) -> None:
     """Bring the database schema to the newest Alembic revision."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several processes starting at once on a fresh database (scripts/cluster,
+            # gunicorn): one migrates while the others wait, then find nothing to do.
+            # The lock is released when this transaction ends.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

@@ -1,0 +1,27 @@
+"""The WSGI entry point for production servers:
+
+    gunicorn -k gevent -w 1 --bind 127.0.0.1:8001 live.wsgi:app
+
+One worker per process (Socket.IO keeps each connection's state in the worker
+that holds it); several processes behind HAProxy share Redis and PostgreSQL
+(docs/DEPLOYMENT.md). Do not use ``--preload``: the app starts background
+greenlets that must live in the worker, not in the master.
+
+Monkey-patching comes first, before anything imports sockets or threads, as
+``live serve`` does; gunicorn's gevent worker has patched already, and patching
+again is harmless.
+"""
+
+from __future__ import annotations
+
+from gevent import monkey
+
+monkey.patch_all()
+
+from live.app import create_app  # noqa: E402 - after patching, on purpose
+from live.config import Settings  # noqa: E402
+
+settings = Settings.from_env()
+if settings.async_mode != "gevent":
+    raise SystemExit("live.wsgi runs under gunicorn's gevent worker: leave LIVE_ASYNC_MODE unset or set it to gevent.")
+app = create_app(settings)
