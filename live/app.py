@@ -86,26 +86,40 @@ def create_app(settings: Settings | None = None) -> Flask:
         message_queue=settings.redis_url,
         cors_allowed_origins=[settings.public_url] if settings.public_url else None,
         max_http_buffer_size=MAX_SOCKET_FRAME,
+        # Each cluster sharing a Redis gets its own channel.
+        channel=f"{settings.redis_prefix}-socketio",
         ping_interval=10,
         ping_timeout=20,
     )
     committer = GroupCommitter(sessions, spawn=socketio.start_background_task)
-    runtime = Runtime(sessions, committer, settings.secret_key, settings.archive_dir, settings.profanity_file)
+    runtime = Runtime(
+        sessions, committer, settings.secret_key, settings.archive_dir, settings.profanity_file,
+        max_participants=settings.max_participants,
+    )
     app.extensions["live"] = Services(settings, engine, sessions, committer, runtime)
+    if settings.redis_url:
+        # Several processes: notices and leases over Redis (live/realtime/cluster.py).
+        from live.realtime.cluster import Cluster
+
+        cluster = Cluster(settings.redis_url, settings.redis_prefix, runtime, spawn=socketio.start_background_task)
+        cluster.start()
+        app.extensions["live_cluster"] = cluster
 
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
 
     from live.realtime import handlers
-    from live.web import api, auth, errors, pages, security
+    from live.web import api, archives, auth, errors, limits, pages, security
 
     handlers.register(socketio)
-    for blueprint in (pages.bp, auth.bp, api.bp):
+    for blueprint in (pages.bp, auth.bp, api.bp, archives.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
     errors.register(app)
     security.register(app)
+    limits.init_app(app, settings)
+    security.trust_proxies(app, settings.trusted_proxies)
 
     @app.context_processor
     def interface_language():
@@ -115,3 +129,17 @@ def create_app(settings: Settings | None = None) -> Flask:
         return {"current_locale": current, "other_locales": [code for code in LOCALES if code != current]}
 
     return app
+
+
+def start_retention(app: Flask) -> None:
+    """With LIVE_RETENTION_DAYS, delete sessions that ended too long ago now and then
+    every hour, in a background task of this process (``live serve`` and live.wsgi)."""
+    settings = app.extensions["live"].settings
+    if not settings.retention_days:
+        return
+    from live.services import archives
+
+    socketio.start_background_task(
+        archives.retention_loop, app.extensions["live"].sessions, settings.archive_dir, settings.retention_days,
+        socketio.sleep,
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import signal
 import socket
 import sys
 
@@ -94,7 +95,7 @@ def lan_address() -> str | None:
 def serve(settings: Settings, host: str, port: int) -> None:
     """Run the server until interrupted."""
     _patch(settings.async_mode)
-    from live.app import create_app
+    from live.app import create_app, start_retention
     from live.extensions import socketio
     from live.services import accounts
 
@@ -116,14 +117,16 @@ def serve(settings: Settings, host: str, port: int) -> None:
             flush=True,
         )
     if settings.retention_days:
-        from live.services import archives
-
         print(f"  retention: sessions are deleted {settings.retention_days} days after they end", flush=True)
-        socketio.start_background_task(
-            archives.retention_loop, app.extensions["live"].sessions, settings.archive_dir, settings.retention_days,
-            socketio.sleep,
-        )
-    socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+        start_retention(app)
+    # A service manager stops us with SIGTERM: leave as on Ctrl-C, so that exit
+    # handlers run (with several processes, this one's results leases are handed
+    # back at once instead of expiring seconds later).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+    except KeyboardInterrupt:
+        pass
 
 
 def add_facilitator(settings: Settings, email: str, password_stdin: bool) -> None:

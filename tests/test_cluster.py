@@ -449,3 +449,43 @@ def test_processes_starting_together_on_a_fresh_database_all_come_up(postgres_ur
     finally:
         for engine in engines:
             engine.dispose()
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_a_server_stopped_with_sigterm_hands_its_leases_back_at_once(tmp_path, postgres_url, redis_url):
+    """Service managers stop processes with SIGTERM: the leases must go with it, so
+    another process pushes that session's results at once, not seconds later."""
+    import asyncio
+
+    import redis
+
+    from tests.conftest import POLLS, LiveServer, free_port, server_env
+    from tests.sockets import host
+
+    prefix = f"live-test-{uuid.uuid4().hex[:8]}"
+    env = server_env(tmp_path, postgres_url, LIVE_REDIS_URL=redis_url, LIVE_REDIS_PREFIX=prefix)
+    server = LiveServer(env=env, port=free_port(), archive_dir=tmp_path / "sessions", log_path=tmp_path / "server.log")
+    server.start()
+    store = redis.Redis.from_url(redis_url)
+    try:
+        created = server.create_session(POLLS)
+        lease = f"{prefix}:lease:{created['code']}"
+
+        async def hold_the_screen_until_leased() -> None:
+            screen = await host(server.url, created["code"], created["host_token"])
+            for _ in range(300):
+                if store.exists(lease):
+                    break
+                await asyncio.sleep(0.05)
+            await screen.disconnect()
+
+        asyncio.run(hold_the_screen_until_leased())
+        assert store.exists(lease)
+        server.process.terminate()  # SIGTERM
+        assert server.process.wait(15) == 0
+        assert not store.exists(lease)
+    finally:
+        server.stop()
+        for key in store.scan_iter(f"{prefix}:*"):
+            store.delete(key)
