@@ -10,6 +10,18 @@
 | LIVE_PUBLIC_URL | the address the request came in on |
 | LIVE_DATA_DIR | ``data/`` |
 | LIVE_PROFANITY_FILE | none: more words for the word-cloud filter, one per line (``!word`` lifts one) |
+| LIVE_ANSWER_RATE | ``2``: answers a second one participant may send, on average |
+| LIVE_ANSWER_BURST | ``30``: answers one participant may send at once |
+| LIVE_JOIN_GUESSES | ``30``: unknown join codes one client address may try a minute |
+| LIVE_RATE_LIMITS | ``on``; ``off`` lifts every HTTP rate limit (load tests) |
+| LIVE_RATE_LOGIN | ``10/minute``: login attempts per client address, and per email tried |
+| LIVE_RATE_JOIN | ``300/minute``: join pages, typed codes and QR codes per client address |
+| LIVE_RATE_API | ``60/minute``: calls per API token, per route |
+| LIVE_RATE_API_ANONYMOUS | ``20/minute``: API calls without a valid token per client address |
+| LIVE_TRUSTED_PROXIES | ``0``: reverse proxies in front whose ``X-Forwarded-*`` headers are believed |
+| LIVE_MAX_PARTICIPANTS | ``5000``: participants one session admits (``0``: no limit), counted in the database |
+| LIVE_REDIS_PREFIX | ``live``: prefix of the Redis keys and channels (one per cluster sharing a Redis) |
+| LIVE_RETENTION_DAYS | none (keep archives forever); N: sessions that ended more than N days ago are deleted |
 """
 
 from __future__ import annotations
@@ -20,6 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ASYNC_MODES = ("gevent", "eventlet", "threading")
+# One process holds about this many participants with room to spare (docs/DEPLOYMENT.md):
+# a join code leaked to a crowd fills a session, it does not sink the server.
+DEFAULT_MAX_PARTICIPANTS = 5000
 
 
 @dataclass(frozen=True)
@@ -35,6 +50,18 @@ class Settings:
     data_dir: Path = Path("data")
     profanity_file: Path | None = None
     testing: bool = False
+    answer_rate: float = 2.0
+    answer_burst: int = 30
+    join_guesses_per_minute: int = 30
+    rate_limits: bool = True
+    rate_login: str = "10/minute"
+    rate_join: str = "300/minute"
+    rate_api: str = "60/minute"
+    rate_api_anonymous: str = "20/minute"
+    trusted_proxies: int = 0
+    max_participants: int = DEFAULT_MAX_PARTICIPANTS
+    redis_prefix: str = "live"
+    retention_days: int | None = None
 
     @classmethod
     def from_env(cls, environ: dict | None = None) -> "Settings":
@@ -58,7 +85,76 @@ class Settings:
             public_url=public_url,
             data_dir=data_dir,
             profanity_file=Path(environ["LIVE_PROFANITY_FILE"]).resolve() if environ.get("LIVE_PROFANITY_FILE") else None,
+            answer_rate=_positive(environ, "LIVE_ANSWER_RATE", 2.0),
+            answer_burst=int(_positive(environ, "LIVE_ANSWER_BURST", 30, whole=True)),
+            join_guesses_per_minute=int(_positive(environ, "LIVE_JOIN_GUESSES", 30, whole=True)),
+            rate_limits=_switch(environ, "LIVE_RATE_LIMITS", True),
+            rate_login=_rate(environ, "LIVE_RATE_LOGIN", "10/minute"),
+            rate_join=_rate(environ, "LIVE_RATE_JOIN", "300/minute"),
+            rate_api=_rate(environ, "LIVE_RATE_API", "60/minute"),
+            rate_api_anonymous=_rate(environ, "LIVE_RATE_API_ANONYMOUS", "20/minute"),
+            trusted_proxies=_count(environ, "LIVE_TRUSTED_PROXIES"),
+            max_participants=(
+                _count(environ, "LIVE_MAX_PARTICIPANTS")
+                if (environ.get("LIVE_MAX_PARTICIPANTS") or "").strip() else DEFAULT_MAX_PARTICIPANTS
+            ),
+            redis_prefix=(environ.get("LIVE_REDIS_PREFIX") or "").strip() or "live",
+            retention_days=(
+                int(_positive(environ, "LIVE_RETENTION_DAYS", 1, whole=True))
+                if (environ.get("LIVE_RETENTION_DAYS") or "").strip() else None
+            ),
         )
+
+
+def _positive(environ: dict, name: str, default: float, whole: bool = False) -> float:
+    """A positive number (a whole one with ``whole``) from ``name``, else ``default``."""
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw) if whole else float(raw)
+    except ValueError:
+        value = 0
+    if not value > 0 or value == float("inf"):
+        raise SystemExit(f"{name} must be a positive {'whole ' if whole else ''}number, not {raw!r}.")
+    return value
+
+
+def _switch(environ: dict, name: str, default: bool) -> bool:
+    """``on``/``off`` (or true/false, 1/0, yes/no) from ``name``, else ``default``."""
+    raw = (environ.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("on", "true", "1", "yes"):
+        return True
+    if raw in ("off", "false", "0", "no"):
+        return False
+    raise SystemExit(f"{name} must be on or off, not {raw!r}.")
+
+
+def _rate(environ: dict, name: str, default: str) -> str:
+    """A rate limit such as ``10/minute`` or ``100 per hour; 5/second`` from ``name``, checked now
+    so a typo stops the server at start rather than at the first request."""
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return default
+    from limits import parse_many
+
+    try:
+        parse_many(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a rate such as 10/minute, not {raw!r}.") from None
+    return raw
+
+
+def _count(environ: dict, name: str) -> int:
+    """A whole number, zero or more, from ``name`` (0 when unset)."""
+    raw = (environ.get(name) or "").strip()
+    if not raw:
+        return 0
+    if not raw.isdigit():
+        raise SystemExit(f"{name} must be a whole number (0 or more), not {raw!r}.")
+    return int(raw)
 
 
 def _stored_secret_key(data_dir: Path) -> str:
