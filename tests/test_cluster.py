@@ -95,6 +95,21 @@ def test_answers_committed_on_either_process_count_once_on_both(cluster):
     assert a.presence(a.state(code))["n_participants"] == b.presence(b.state(code))["n_participants"] == 9
 
 
+def test_an_ended_session_drops_out_of_every_process_upkeep(cluster, tmp_path):
+    """Leases, presence and database checks cover running sessions only: a process
+    up for weeks must not keep checking every session it ever served."""
+    process, created, _bus = cluster
+    a, b = process("a"), process("b")
+    code = created.code
+    b.state(code)
+    host = a.connect_host(code, created.host_token)
+    assert a.cached_codes() == b.cached_codes() == [code]
+    assert set(b.local_presence()) == {code}
+    a.end_session(host, "http://localhost")
+    assert a.cached_codes() == b.cached_codes() == []  # b heard of the end through its notice
+    assert a.local_presence() == b.local_presence() == {}
+
+
 def test_an_answer_resent_to_another_process_after_a_reconnect_counts_once(cluster):
     process, created, bus = cluster
     a, b = process("a"), process("b")

@@ -794,8 +794,11 @@ class Runtime:
             self.peers.announce(code, notice, urgent)
 
     def cached_codes(self) -> list[str]:
-        """The sessions this process has loaded."""
-        return list(self._states)
+        """The sessions this process has loaded and that have not ended: the ones
+        whose leases, presence and database checks the cluster keeps up. An ended
+        session takes no answers and needs no pusher, so a long-running process
+        does not keep checking every session it ever served."""
+        return [code for code, state in list(self._states.items()) if state.lifecycle.phase != ENDED]
 
     def apply_notice(self, code: str, notice: dict, sender: str) -> None:
         """Another process (``sender``) committed ``notice`` in session ``code``:
@@ -909,7 +912,10 @@ class Runtime:
 
     def local_presence(self) -> dict[str, int]:
         """Participants connected to this process, per session (announced to the others)."""
-        return {code: self.local_connected(state) for code, state in list(self._states.items())}
+        return {
+            code: self.local_connected(state)
+            for code, state in list(self._states.items()) if state.lifecycle.phase != ENDED
+        }
 
     def forget_silent_processes(self) -> None:
         """Stop counting the connections of a process not heard of for a while
