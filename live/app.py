@@ -139,7 +139,8 @@ def start_retention(app: Flask) -> None:
         return
     from live.services import archives
 
+    live = app.extensions["live"]
     socketio.start_background_task(
-        archives.retention_loop, app.extensions["live"].sessions, settings.archive_dir, settings.retention_days,
-        socketio.sleep,
+        archives.retention_loop, live.sessions, settings.archive_dir, settings.retention_days, socketio.sleep,
+        live.runtime.forget,
     )

@@ -415,6 +415,25 @@ def test_retention_deletes_sessions_that_ended_too_long_ago(app, tmp_path):
     assert archives.purge_expired(live.sessions, live.settings.archive_dir, days=30) == []
 
 
+def test_the_retention_task_purges_then_sleeps_an_hour_and_forgets_what_it_deleted(app, tmp_path):
+    live = app.extensions["live"]
+    old = add_archive(app, tmp_path, workshop("OLDTWO01", ended="2020-01-01T10:00:00Z"))
+    forgotten, naps = [], []
+
+    class Stop(Exception):
+        pass
+
+    def sleep(seconds):
+        naps.append(seconds)
+        raise Stop  # one round is enough to see what the task does
+
+    with pytest.raises(Stop):
+        archives.retention_loop(live.sessions, live.settings.archive_dir, 30, sleep, forgotten.append)
+    assert forgotten == [old] and naps == [3600]
+    with live.sessions() as db:
+        assert db.scalar(select(func.count()).select_from(LiveSession).where(LiveSession.code == old)) == 0
+
+
 def test_compare_lines_up_the_same_activities_and_lists_the_others(app, client, tmp_path):
     sign_in(client, app)
     first = add_archive(app, tmp_path, workshop("GROUPA01", title="Groupe A", counts=(10, 15, 5)))

@@ -339,12 +339,16 @@ def purge_expired(sessions: sessionmaker, archive_dir: Path, days: int, now: dat
     return deleted
 
 
-def retention_loop(sessions: sessionmaker, archive_dir: Path, days: int, sleep) -> None:
-    """Purge now, then every hour, for as long as the server runs (a background task)."""
+def retention_loop(sessions: sessionmaker, archive_dir: Path, days: int, sleep, forget=None) -> None:
+    """Purge now, then every hour, for as long as the server runs (a background task);
+    ``forget(code)`` drops each deleted session from the running server's cache."""
     while True:
         deleted = purge_expired(sessions, archive_dir, days)
         if deleted:
             log.warning("retention: deleted %d archived session(s) older than %d days", len(deleted), days)
+        for code in deleted:
+            if forget is not None:
+                forget(code)
         sleep(RETENTION_INTERVAL_SECONDS)
 
 
@@ -356,7 +360,7 @@ def export_archive(
 ) -> Path:
     """The archive folder of ended session ``code``, written again from the database
     when missing; with ``to``, a copy in that folder (never over an existing one)."""
-    code = code.strip().upper()
+    code = code.strip()
     with sessions() as db:
         row = repository.session_by_code(db, code) if looks_like_archive_code(code) else None
     if row is None or row.ended_at is None:
