@@ -207,6 +207,10 @@ def test_a_short_quiz_on_two_phones_to_the_podium(browser, server):
     expect(ada.page.get_by_test_id("quiz-result")).to_have_attribute("data-correct", "true")
     expect(bob.page.get_by_test_id("quiz-result")).to_have_attribute("data-correct", "false")
     shot(ada.page, "phone-quiz-result")
+    ada.page.reload()  # a reload after the reveal: her result and rank come back at once
+    expect(ada.page.get_by_test_id("quiz-result")).to_have_attribute("data-correct", "true")
+    expect(ada.page.get_by_test_id("rank")).to_be_visible()  # "1st of 2": only the server's result holds the rank
+    expect(ada.page.get_by_test_id("rank")).to_contain_text("2")
     expect(host.page.get_by_test_id("leader-0")).to_contain_text("Ada")
     shot(host.page, "host-quiz-leaderboard")
 
@@ -228,6 +232,8 @@ def test_a_short_quiz_on_two_phones_to_the_podium(browser, server):
     expect(host.page.get_by_test_id("podium")).to_contain_text("Bob")
     shot(host.page, "host-podium")
     expect(ada.page.get_by_test_id("final-rank")).to_contain_text("1")
+    expect(bob.page.get_by_test_id("final-rank")).to_contain_text("2")
+    bob.page.reload()  # and while the podium is up, so does the final rank
     expect(bob.page.get_by_test_id("final-rank")).to_contain_text("2")
     assert host.problems == [] and ada.problems == [] and bob.problems == []
     for context, _phone in phones:

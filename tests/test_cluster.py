@@ -504,3 +504,31 @@ def test_a_server_stopped_with_sigterm_hands_its_leases_back_at_once(tmp_path, p
         server.stop()
         for key in store.scan_iter(f"{prefix}:*"):
             store.delete(key)
+
+
+def test_a_phone_back_on_another_process_gets_its_quiz_result_and_final_rank(tmp_path, database_url):
+    engine = make_engine(database_url)
+    migrate(engine)
+    sessions = make_sessionmaker(engine)
+    facilitator = accounts.add_facilitator(sessions, "host@example.org", "password123")
+    quiz = {"type": "quiz", "prompt": "Qui a écrit Germinal ?", "options": ["Hugo", "Zola"], "correct": [1], "seconds": 30}
+    created = planning.create_session(sessions, "key", facilitator.id, "Quiz", [quiz])
+    bus = Bus()
+    a, b = (bus.join(name, Runtime(sessions, GroupCommitter(sessions), "key", tmp_path / "sessions")) for name in "ab")
+    code, question = created.code, created.activities[0]["id"]
+    try:
+        b.state(code)
+        host = a.connect_host(code, created.host_token)
+        a.open_activity(host, question)
+        zoe = a.join(code, None, "Zoé")[1]
+        assert answer(a, code, zoe["participant_id"], question, 1)["ok"]
+        a.reveal_answer(host, question)
+        back = b.join(code, zoe["token"], None)[1]  # her process died; she reconnects to b
+        assert back["quiz_result"]["correct"] is True and back["quiz_result"]["rank"] == 1
+        assert "final_rank" not in back
+        a.podium(host)
+        back = b.join(code, zoe["token"], None)[1]
+        assert back["final_rank"] == dict(back["final_rank"], rank=1, n_players=1)
+        assert back["final_rank"]["podium"][0]["name"] == "Zoé"
+    finally:
+        engine.dispose()

@@ -127,6 +127,13 @@ def test_a_quiz_from_first_question_to_podium(live_server):
         assert zoe_result["correct"] is True and zoe_result["score"] == scores["Zoé"] + zoe_result["points"] + 100  # streak bonus
         slow_result = await slow.wait_for("quiz_result", lambda r: r["activity_id"] == second)
         assert slow_result["score"] == scores["Slow"]  # kept across the restart, nothing added
+        # A phone reloaded after the reveal gets its result back in its welcome, not at the next reveal.
+        reloaded = await participant(live_server.url, code, token=tokens["Slow"])
+        assert reloaded.last("welcome")["quiz_result"] == slow_result
+        await reloaded.disconnect()
+        # Late joined while question 1 was still revealed on screen: it was told it had not answered it.
+        assert late.last("welcome")["quiz_result"] == dict(late.last("welcome")["quiz_result"], activity_id=first,
+                                                           answered=False, points=0, score=0)
 
         board = (await screen.wait_for("results", lambda r: r["activity_id"] == second and "correct" in r))["leaderboard"]
         assert board[0]["name"] == "Zoé" and len(board) == 5  # the removed player is out
@@ -134,7 +141,12 @@ def test_a_quiz_from_first_question_to_podium(live_server):
         podium = await screen.wait_for("podium")
         assert podium["podium"] == board[:3] and podium["n_players"] == 5
         late_rank = [row["name"] for row in board].index("Late") + 1
-        assert (await late.wait_for("final_rank"))["rank"] == late_rank
+        final = await late.wait_for("final_rank")
+        assert final["rank"] == late_rank and final["podium"] == board[:3]
+        # ... and while the podium is up, a reloaded phone gets its final rank again.
+        reloaded = await participant(live_server.url, code, token=late.last("welcome")["token"])
+        assert reloaded.last("welcome")["final_rank"] == final
+        await reloaded.disconnect()
         ended = await screen.call("end", {})
         for recorder in (screen, zoe, slow, late):
             await recorder.disconnect()

@@ -112,6 +112,12 @@ class SessionState:
     loaded_at: float = field(default_factory=time.monotonic)
     checked_counts: tuple[int, int] | None = None
     refusal_checked_at: float = 0.0
+    # Quizzes: the screen the podium was shown on (phase, activity, status), so a
+    # phone coming back while it is still up gets its final rank again.
+    podium_shown_on: tuple | None = None
+    # The standings and what they were computed from (a room reconnecting at once
+    # after a reveal must not recompute them for every phone).
+    standings_cache: tuple[tuple, list] | None = None
 
 
 class Runtime:
@@ -373,8 +379,41 @@ class Runtime:
                 "name": state.names[participant_id],
                 "state": self.public_state(state),
                 "answers": {aid: list(vals) for aid, vals in state.values.get(participant_id, {}).items()},
+                **self._missed_while_away(state, participant_id),
             }
         return state, welcome
+
+    def _missed_while_away(self, state: SessionState, participant_id: str) -> dict:
+        """What a phone coming back (a reload, a dead battery, a restart) would
+        otherwise miss until the next reveal: its ``quiz_result`` for the revealed
+        question on screen, and its ``final_rank`` while the podium is up."""
+        current = state.lifecycle.current_activity_id
+        revealed = (
+            current is not None and state.activities[current].type == quiz.TYPE
+            and state.lifecycle.statuses[current] == REVEALED
+        )
+        podium_up = state.podium_shown_on is not None and state.podium_shown_on == _screen_of(state)
+        if not revealed and not podium_up:
+            return {}
+        rows = self._standings(state)
+        row = next((r for r in rows if r["participant_id"] == participant_id), None)
+        missed = {}
+        if revealed:
+            missed["quiz_result"] = quizzes.personal_result(state, state.activities[current], row, len(rows))
+        if podium_up and row is not None:
+            missed["final_rank"] = _final_rank(row, rows)
+        return missed
+
+    @staticmethod
+    def _standings(state: SessionState) -> list[dict]:
+        """``quizzes.standings``, computed again only when something it depends on changed."""
+        basis = (
+            tuple(state.names.values()), len(state.removed), len(state.acked), sum(state.extra_ms.values()),
+            tuple(state.lifecycle.statuses.items()),
+        )
+        if state.standings_cache is None or state.standings_cache[0] != basis:
+            state.standings_cache = (basis, quizzes.standings(state))
+        return state.standings_cache[1]
 
     @staticmethod
     def _unique_name(state: SessionState, name: str | None, participant_id: str | None) -> str | None:
@@ -642,10 +681,11 @@ class Runtime:
         with state.lock:
             rows = quizzes.standings(state)
             top = quizzes.public_rows(rows[:3])
+            state.podium_shown_on = _screen_of(state)
+            self._announce(state.code, {"t": "podium", "screen": list(state.podium_shown_on)}, urgent=True)
             messages = [Outbound("podium", {"podium": top, "n_players": len(rows)}, session_room(state.code))]
             for row in rows:
-                personal = {"rank": row["rank"], "score": row["score"], "n_players": len(rows), "podium": top}
-                messages.append(Outbound("final_rank", personal, participant_room(row["participant_id"])))
+                messages.append(Outbound("final_rank", _final_rank(row, rows), participant_room(row["participant_id"])))
             return messages
 
     def remove_participant(self, state: SessionState, participant_id: object) -> list[Outbound]:
@@ -827,6 +867,8 @@ class Runtime:
             self._apply_removal(state, notice["participant_id"])
         elif kind == "reload":
             self._refresh(state)
+        elif kind == "podium":
+            state.podium_shown_on = tuple(notice["screen"])
 
     def _apply_moderation(self, state: SessionState, activity_id: str, actions: list) -> None:
         with state.lock:
@@ -926,6 +968,17 @@ class Runtime:
                 if heard < oldest:
                     state.remote_connected.pop(process, None)
                     state.dirty_presence = True
+
+
+def _screen_of(state: SessionState) -> tuple:
+    """What the room is looking at: phase, current activity and its status."""
+    current = state.lifecycle.current_activity_id
+    return (state.lifecycle.phase, current, state.lifecycle.statuses.get(current) if current else None)
+
+
+def _final_rank(row: dict, rows: list[dict]) -> dict:
+    """One phone's ``final_rank``: its rank and score, and the podium everyone sees."""
+    return {"rank": row["rank"], "score": row["score"], "n_players": len(rows), "podium": quizzes.public_rows(rows[:3])}
 
 
 def _answer_notice(row: dict) -> dict:

@@ -1063,6 +1063,9 @@
     // Entries the server already holds need not be sent again.
     savePendingWords(pendingWords.filter(function (p) { return !hasEntry(p.activity_id, p.value); }));
     applyState(welcome.state);
+    // What this phone missed while away: its result for a revealed question, its final rank.
+    if (welcome.quiz_result) onQuizResult(welcome.quiz_result);
+    if (welcome.final_rank) onPodium(welcome.final_rank, true);
     if (pending) {
       render();
       sendPending();
