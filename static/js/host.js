@@ -3,8 +3,9 @@
    Connects with the session's host token, shows the lobby (QR code), then each
    activity: a poll with a live bar chart, a word cloud drawn as SVG text with the
    vendored d3-cloud layout (and the same words as a ranked list). Drives the
-   session with buttons and keys. Everything people typed (title, prompts,
-   options, words) goes in with textContent. */
+   session with buttons and keys (the buttons' logic is in controls.js, shared
+   with the moderation console; small helpers are in common.js). Everything
+   people typed (title, prompts, options, words) goes in with textContent. */
 (function () {
   "use strict";
 
@@ -14,13 +15,13 @@
   var code = root.getAttribute("data-code");
   var hostToken = root.getAttribute("data-host-token");
   var lang = root.getAttribute("data-lang") || document.documentElement.lang || "en";
-  var archiveUrl = root.getAttribute("data-archive-url");
   var moderateUrl = root.getAttribute("data-moderate-url");
 
-  var S = readJson("live-strings", {});
-  var activities = normaliseActivities(readJson("live-activities", []));
+  var C = window.LiveCommon;
+  var S = C.readJson("live-strings", {});
+  var T = C.texts(S, lang);
+  var activities = C.normaliseActivities(C.readJson("live-activities", []));
 
-  var LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
   var ANNOUNCE_PRESENCE_EVERY = 15000;
 
   var view = {
@@ -40,87 +41,26 @@
   var chartFor = null;    // id of the activity the chart rows were built for
   var bars = [];          // [{row, fill, count, percent, votes}]
 
-  /* ---- small helpers ------------------------------------------------------ */
+  /* ---- small helpers (most in common.js) ------------------------------- */
 
-  function readJson(id, fallback) {
-    var node = document.getElementById(id);
-    if (!node) return fallback;
-    try { return JSON.parse(node.textContent); } catch (e) { return fallback; }
-  }
-
+  var str = T.str, plural = T.plural, formatNumber = T.formatNumber;
+  var el = C.el, isWordCloud = C.isWordCloud, isQuiz = C.isQuiz, LETTERS = C.LETTERS;
   function $(selector) { return root.querySelector(selector); }
   function $all(selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
+  function activityById(id) { return C.activityById(activities, id); }
+  function indexOfActivity(id) { return C.indexOfActivity(activities, id); }
 
-  function str(key, values) {
-    var text = S[key] || key;
-    if (values) {
-      Object.keys(values).forEach(function (name) {
-        text = text.split("{" + name + "}").join(String(values[name]));
-      });
-    }
-    return text;
-  }
-
-  var pluralRules = null;
-  try { pluralRules = new Intl.PluralRules(lang); } catch (e) { pluralRules = null; }
-  function plural(base, n) {
-    var form = pluralRules ? pluralRules.select(n) : (n === 1 ? "one" : "other");
-    return S[base + "_" + form] || S[base + "_other"] || "";
-  }
-
-  var numberFormat = null, percentFormat = null;
+  var percentFormat = null;
   try {
-    numberFormat = new Intl.NumberFormat(lang);
     percentFormat = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 0 });
   } catch (e) { /* old browser: plain numbers */ }
-  function formatNumber(n) { return numberFormat ? numberFormat.format(n) : String(n); }
   function formatPercent(ratio) {
     return percentFormat ? percentFormat.format(ratio) : Math.round(ratio * 100) + "%";
   }
 
-  /* Fill a translated template ("{connected} connected · {joined} joined") with
-     nodes, keeping the translator's word order. */
-  function fillTemplate(container, template, nodes) {
-    while (container.firstChild) container.removeChild(container.firstChild);
-    var parts = template.split(/(\{[a-z_]+\})/);
-    parts.forEach(function (part) {
-      var match = /^\{([a-z_]+)\}$/.exec(part);
-      if (match && nodes[match[1]]) container.appendChild(nodes[match[1]]);
-      else if (part) container.appendChild(document.createTextNode(part));
-    });
-  }
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
-
-  function normaliseActivities(list) {
-    return (list || []).slice().sort(function (a, b) { return a.position - b.position; });
-  }
-
-  function activityById(id) {
-    for (var i = 0; i < activities.length; i++) if (activities[i].id === id) return activities[i];
-    return null;
-  }
-
-  function indexOfActivity(id) {
-    for (var i = 0; i < activities.length; i++) if (activities[i].id === id) return i;
-    return -1;
-  }
-
   /* ---- announcements (polite, not chatty) -------------------------------- */
 
-  var announcer = $("[data-announcer]");
-  var announceTimer = null;
-  function announce(message) {
-    if (!announcer || !message) return;
-    announcer.textContent = "";
-    clearTimeout(announceTimer);
-    announceTimer = setTimeout(function () { announcer.textContent = message; }, 60);
-  }
+  var announce = C.announcer($("[data-announcer]"), 60);
 
   var lastPresenceAnnounced = null;
   var presenceTimer = null;
@@ -165,7 +105,7 @@
     connected.setAttribute("data-testid", "n-connected");
     var joined = el("span", null, formatNumber(p.n_participants));
     joined.setAttribute("data-testid", "n-joined");
-    fillTemplate($("[data-presence-text]"), str("presence"), { connected: connected, joined: joined });
+    C.fillTemplate($("[data-presence-text]"), str("presence"), { connected: connected, joined: joined });
     var lobbyCount = $("[data-lobby-count]");
     if (lobbyCount) lobbyCount.textContent = formatNumber(p.n_connected);
     var lobbyLabel = $("[data-lobby-count-label]");
@@ -206,9 +146,6 @@
     });
     chartFor = activity.id;
   }
-
-  function isWordCloud(activity) { return !!activity && activity.type === "wordcloud"; }
-  function isQuiz(activity) { return !!activity && activity.type === "quiz"; }
 
   function renderResults() {
     var activity = view.activity;
@@ -303,40 +240,8 @@
      distribution would hint the answer). Once revealed: the distribution with the
      correct options marked, and the top 5. Then, on K, the podium. */
 
-  var SVG = "http://www.w3.org/2000/svg";
-  // ▲ ◆ ● ■ ★ ⬟, drawn (fonts differ too much from one projector to another).
-  var SHAPES = [
-    { name: "triangle", d: "M12 2.5 22.5 21h-21z" },
-    { name: "diamond", d: "M12 1.5 22.5 12 12 22.5 1.5 12z" },
-    { name: "circle", d: "M12 2a10 10 0 1 0 0 20 10 10 0 1 0 0-20z" },
-    { name: "square", d: "M3 3h18v18H3z" },
-    { name: "star", d: "M12 1.8l3 6.6 7.2.8-5.4 4.9 1.5 7.1L12 17.6l-6.3 3.6 1.5-7.1L1.8 9.2l7.2-.8z" },
-    { name: "pentagon", d: "M12 1.8 22.4 9.4 18.4 21.6H5.6L1.6 9.4z" }
-  ];
   var LEADERS = 5;
-
-  function shapeIcon(index) {
-    var shape = SHAPES[index % SHAPES.length];
-    var svg = document.createElementNS(SVG, "svg");
-    svg.setAttribute("viewBox", "0 0 24 24");
-    svg.setAttribute("aria-hidden", "true");
-    svg.setAttribute("focusable", "false");
-    svg.setAttribute("class", "shape shape--" + shape.name);
-    var path = document.createElementNS(SVG, "path");
-    path.setAttribute("d", shape.d);
-    path.setAttribute("fill", "currentColor");
-    svg.appendChild(path);
-    return svg;
-  }
-
-  /* The badge of an option: its shape and its letter, on its colour. */
-  function optionBadge(index) {
-    var badge = el("span", "opt-badge");
-    badge.setAttribute("aria-hidden", "true");
-    badge.appendChild(shapeIcon(index));
-    badge.appendChild(el("span", "opt-badge__letter", LETTERS.charAt(index)));
-    return badge;
-  }
+  var optionBadge = C.optionBadge;
 
   var quizView = { tiles: [], rows: [] };
 
@@ -1088,154 +993,52 @@
     renderControls();
   }
 
-  /* ---- controls ------------------------------------------------------------ */
+  /* ---- controls (controls.js) ---------------------------------------------- */
 
-  function targets() {
-    var current = view.activity;
-    var index = current ? indexOfActivity(current.id) : -1;
-    var live = view.connected && !view.ended && view.phase !== "ended" && !view.busy && !view.fatal;
-    var t = {};
-    var quiz = isQuiz(current);
-    if (current && index >= 0) {
-      // A revealed question cannot be asked again (the server refuses it).
-      t.open = current.status !== "open" && current.status !== "revealed" ? current : null;
-      t.close = current.status === "open" ? current : null;
-      t.next = activities[index + 1] || null;
-      t.previous = index > 0 ? activities[index - 1] : null;
-    } else {
-      t.open = activities[0] || null;
-      t.close = null;
-      t.next = activities[0] || null;
-      t.previous = null;
-    }
-    t.add_time = quiz && current.status === "open" ? current : null;
-    t.reveal = quiz && (current.status === "open" || current.status === "closed") ? current : null;
-    t.podium = anyRevealed() || null;
-    t.end = true;
-    Object.keys(t).forEach(function (k) { if (!live) t[k] = null; });
-    return t;
-  }
-
-  function anyRevealed() {
-    if (view.activity && isQuiz(view.activity) && view.activity.status === "revealed") return true;
-    return activities.some(function (a) { return isQuiz(a) && a.status === "revealed"; });
-  }
-
-  function renderControls() {
-    var t = targets();
-    $all("[data-action]").forEach(function (button) {
-      var action = button.getAttribute("data-action");
-      if (!(action in t)) return;
-      button.setAttribute("aria-disabled", t[action] ? "false" : "true");
-    });
-    var nextLabel = $("[data-next-label]");
-    if (nextLabel) nextLabel.textContent = view.activity ? str("next") : str("start");
-    var subject = view.activity || t.open || activities[0];
-    var kind = isWordCloud(subject) ? "wordcloud" : isQuiz(subject) ? "quiz" : "poll";
-    $("[data-open-label]").textContent = str("open_" + kind);
-    $("[data-close-label]").textContent = str("close_" + kind);
-    // Quiz controls show only where they mean something.
-    // Quiz controls show only where they mean something (not after the reveal).
-    var asking = isQuiz(view.activity) && view.phase === "activity" && view.activity.status !== "revealed" && !view.showPodium;
-    var focused = document.activeElement;
-    $("[data-action='add_time']").hidden = !asking;
-    $("[data-action='reveal']").hidden = !asking;
-    var podiumButton = $("[data-action='podium']");
-    podiumButton.hidden = !anyRevealed();
-    podiumButton.setAttribute("aria-pressed", view.showPodium ? "true" : "false");
-    // A button that just went away (Show answer after the reveal) hands the focus on.
-    if (focused && focused.hidden && focused.hasAttribute("data-action")) {
-      var onward = !podiumButton.hidden ? podiumButton : $("[data-action='next']");
-      onward.focus();
-    }
-  }
-
-  function errorText(error) {
-    var codeName = error && error.code;
-    if (codeName && S["error_" + codeName]) return str("error_" + codeName);
-    return str("error_generic", { message: (error && error.message) || "?" });
-  }
-
-  function command(event, payload, timeout, done) {
-    view.busy = true;
-    renderControls();
-    socket.timeout(timeout).emit(event, payload, function (err, ack) {
-      view.busy = false;
-      if (err) {
-        showMessage(str("no_answer"));
-      } else if (!ack || !ack.ok) {
-        showMessage(errorText(ack && ack.error));
-      } else {
-        showMessage("");
-        if (done) done(ack);
-      }
-      renderControls();
-    });
-  }
-
-  function run(action) {
-    var t = targets();
-    if (action === "qr") return toggleQr();
-    if (action === "fullscreen") return toggleFullscreen();
-    if (action === "help") return toggleDialog(helpDialog);
-    if (action === "list") return toggleList();
-    if (action === "moderate") return openModeration();
-    if (!t[action]) return;
-    if (action === "end") return openDialog(endDialog);
-    if (action === "close") return command("close", { activity_id: t.close.id }, 10000);
-    if (action === "add_time") {
-      return command("add_time", { activity_id: t.add_time.id, seconds: 10 }, 10000, function () {
-        announce(str("announce_time_added"));
-      });
-    }
-    if (action === "reveal") return command("reveal", { activity_id: t.reveal.id }, 10000);
-    if (action === "podium") {
-      if (view.showPodium) {
-        view.showPodium = false;
-        render();
-        return;
-      }
-      return command("podium", {}, 10000);
-    }
-    command("open", { activity_id: t[action].id }, 10000);
-  }
-
-  function endSession() {
-    showMessage(str("ending"), true);
-    command("end", {}, 60000, function (ack) {
-      view.ended = true;
-      if (ack.archive_url) {
-        // Same origin on purpose: the facilitator is signed in here, maybe not
-        // on the public address the server printed.
-        try {
-          var url = new URL(ack.archive_url, window.location.href);
-          archiveUrl = url.pathname + url.search;
-        } catch (e) { /* keep the page's own link */ }
-      }
-      $all("[data-archive-link]").forEach(function (a) { a.setAttribute("href", archiveUrl); });
-      announce(str("announce_ended"));
+  var controls = window.LiveControls.create({
+    root: root,
+    view: view,
+    activities: function () { return activities; },
+    texts: T,
+    announce: announce,
+    renderPage: render,
+    socket: function () { return socket; },
+    failed: function (text) { showMessage(text); },
+    succeeded: function () { showMessage(""); },
+    local: {
+      qr: toggleQr,
+      fullscreen: toggleFullscreen,
+      help: function () { toggleDialog(helpDialog); },
+      list: toggleList,
+      moderate: openModeration
+    },
+    podiumOnScreen: function () { return view.showPodium; },
+    hidePodium: function () {
+      if (!view.showPodium) return false;
+      view.showPodium = false;
       render();
+      return true;
+    },
+    timeAdded: function () { announce(str("announce_time_added")); },
+    ending: function () { showMessage(str("ending"), true); },
+    ended: function () {
       var link = $("[data-archive-link]");
       if (link) link.focus();
-    });
-  }
+    },
+    rendered: function () {
+      $("[data-action='podium']").setAttribute("aria-pressed", view.showPodium ? "true" : "false");
+    }
+  });
+  var renderControls = controls.render;
+  var run = controls.run;
 
   /* ---- dialogs, QR, fullscreen -------------------------------------------- */
 
-  var endDialog = $("[data-end-dialog]");
+  var endDialog = controls.endDialog;
   var helpDialog = $("[data-help-dialog]");
   var qrDialog = $("[data-qr-dialog]");
+  var openDialog = C.openDialog, closeDialog = C.closeDialog;
 
-  function openDialog(dialog) {
-    if (!dialog || dialog.open) return;
-    if (typeof dialog.showModal === "function") dialog.showModal();
-    else dialog.setAttribute("open", "");
-  }
-  function closeDialog(dialog) {
-    if (!dialog || !dialog.open) return;
-    if (typeof dialog.close === "function") dialog.close();
-    else dialog.removeAttribute("open");
-  }
   function toggleDialog(dialog) {
     if (dialog.open) closeDialog(dialog); else openDialog(dialog);
   }
@@ -1261,12 +1064,6 @@
     } catch (e) { /* not allowed here: ignore */ }
   }
 
-  if (endDialog) {
-    endDialog.addEventListener("close", function () {
-      if (endDialog.returnValue === "end") endSession();
-      endDialog.returnValue = "";
-    });
-  }
   $all("[data-close-dialog]").forEach(function (button) {
     button.addEventListener("click", function () {
       var dialog = button.closest("dialog");
@@ -1278,13 +1075,6 @@
     // A click on the dimmed backdrop closes the window.
     dialog.addEventListener("click", function (event) {
       if (event.target === dialog) closeDialog(dialog);
-    });
-  });
-
-  $all("[data-action]").forEach(function (button) {
-    button.addEventListener("click", function () {
-      if (button.getAttribute("aria-disabled") === "true") return;
-      run(button.getAttribute("data-action"));
     });
   });
 
@@ -1387,7 +1177,7 @@
   });
 
   socket.on("host_state", function (payload) {
-    if (payload.activities) activities = normaliseActivities(payload.activities);
+    if (payload.activities) activities = C.normaliseActivities(payload.activities);
     if (payload.presence) view.presence = payload.presence;
     renderPresence();
     if (payload.state) applyState(payload.state, true);

@@ -4,7 +4,8 @@
    gets, plus "moderation" events for the current word cloud: every group of
    entries with its status, what the profanity filter holds, what is hidden.
    Sends "moderate" (hide, show, release, merge) and "undo", and drives the
-   session like the host screen (previous, open, close, next, end).
+   session like the host screen (previous, open, close, next, end) with the
+   same controls (controls.js; small helpers are in common.js).
    Words typed by participants go into the page with textContent only. */
 (function () {
   "use strict";
@@ -15,11 +16,11 @@
   var code = root.getAttribute("data-code");
   var hostToken = root.getAttribute("data-host-token");
   var lang = root.getAttribute("data-lang") || document.documentElement.lang || "en";
-  var archiveUrl = root.getAttribute("data-archive-url");
 
-  var S = readJson("live-strings", {});
-  var activities = normaliseActivities(readJson("live-activities", []));
-  var LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  var C = window.LiveCommon;
+  var S = C.readJson("live-strings", {});
+  var T = C.texts(S, lang);
+  var activities = C.normaliseActivities(C.readJson("live-activities", []));
 
   var view = {
     phase: "lobby",
@@ -37,74 +38,17 @@
     removing: null       // the player the remove dialog asks about
   };
 
-  /* ---- helpers --------------------------------------------------------------- */
+  /* ---- helpers (common.js) ------------------------------------------------------- */
 
-  function readJson(id, fallback) {
-    var node = document.getElementById(id);
-    if (!node) return fallback;
-    try { return JSON.parse(node.textContent); } catch (e) { return fallback; }
-  }
+  var str = T.str, plural = T.plural, formatNumber = T.formatNumber;
+  var el = C.el, clear = C.clear, isWordCloud = C.isWordCloud, isQuiz = C.isQuiz, LETTERS = C.LETTERS;
   function $(selector) { return root.querySelector(selector); }
   function $all(selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
-  function str(key, values) {
-    var text = S[key] || key;
-    if (values) {
-      Object.keys(values).forEach(function (name) {
-        text = text.split("{" + name + "}").join(String(values[name]));
-      });
-    }
-    return text;
-  }
-  var pluralRules = null;
-  try { pluralRules = new Intl.PluralRules(lang); } catch (e) { pluralRules = null; }
-  function plural(base, n) {
-    var form = pluralRules ? pluralRules.select(n) : (n === 1 ? "one" : "other");
-    return S[base + "_" + form] || S[base + "_other"] || "";
-  }
-  var numberFormat = null;
-  try { numberFormat = new Intl.NumberFormat(lang); } catch (e) { numberFormat = null; }
-  function formatNumber(n) { return numberFormat ? numberFormat.format(n) : String(n); }
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-
-  function fillTemplate(container, template, nodes) {
-    clear(container);
-    template.split(/(\{[a-z_]+\})/).forEach(function (part) {
-      var match = /^\{([a-z_]+)\}$/.exec(part);
-      if (match && nodes[match[1]]) container.appendChild(nodes[match[1]]);
-      else if (part) container.appendChild(document.createTextNode(part));
-    });
-  }
-
-  function normaliseActivities(list) {
-    return (list || []).slice().sort(function (a, b) { return a.position - b.position; });
-  }
-  function activityById(id) {
-    for (var i = 0; i < activities.length; i++) if (activities[i].id === id) return activities[i];
-    return null;
-  }
-  function indexOfActivity(id) {
-    for (var i = 0; i < activities.length; i++) if (activities[i].id === id) return i;
-    return -1;
-  }
-  function isWordCloud(activity) { return !!activity && activity.type === "wordcloud"; }
-  function isQuiz(activity) { return !!activity && activity.type === "quiz"; }
+  function activityById(id) { return C.activityById(activities, id); }
+  function indexOfActivity(id) { return C.indexOfActivity(activities, id); }
   function hasQuiz() { return activities.some(isQuiz); }
 
-  var announcer = $("[data-announcer]");
-  var announceTimer = null;
-  function announce(message) {
-    if (!announcer || !message) return;
-    announcer.textContent = "";
-    clearTimeout(announceTimer);
-    announceTimer = setTimeout(function () { announcer.textContent = message; }, 60);
-  }
+  var announce = C.announcer($("[data-announcer]"), 60);
 
   var messageNode = $("[data-message]");
   var messageTimer = null;
@@ -113,12 +57,6 @@
     messageNode.setAttribute("data-kind", kind || "info");
     clearTimeout(messageTimer);
     if (text) messageTimer = setTimeout(function () { messageNode.textContent = ""; }, 10000);
-  }
-
-  function errorText(error) {
-    var codeName = error && error.code;
-    if (codeName && S["error_" + codeName]) return str("error_" + codeName);
-    return str("error_generic", { message: (error && error.message) || "?" });
   }
 
   /* ---- what is on --------------------------------------------------------------- */
@@ -136,7 +74,7 @@
     connected.setAttribute("data-testid", "n-connected");
     var joined = el("strong", null, formatNumber(p.n_participants));
     joined.setAttribute("data-testid", "n-joined");
-    fillTemplate($("[data-presence-text]"), str("presence"), { connected: connected, joined: joined });
+    C.fillTemplate($("[data-presence-text]"), str("presence"), { connected: connected, joined: joined });
   }
 
   function renderNow() {
@@ -300,8 +238,7 @@
     if (!row) return;
     view.removing = { id: id, name: playerName(row, rows), from: button.getAttribute("data-testid") };
     $("[data-remove-title]").textContent = str("remove_title", { name: view.removing.name });
-    if (typeof removeDialog.showModal === "function") removeDialog.showModal();
-    else removeDialog.setAttribute("open", "");
+    C.openDialog(removeDialog);
   });
 
   removeDialog.addEventListener("close", function () {
@@ -551,7 +488,7 @@
     socket.timeout(10000).emit(payload.action ? "moderate" : "undo", payload, function (err, ack) {
       view.acting = false;
       if (err) showMessage(str("no_answer"), "error");
-      else if (!ack || !ack.ok) showMessage(errorText(ack && ack.error), "error");
+      else if (!ack || !ack.ok) showMessage(T.errorText(ack && ack.error), "error");
       else {
         showMessage(doneMessage, "done");
         announce(doneMessage);
@@ -588,121 +525,25 @@
     moderate({ action: "merge", from: from, into: into }, message);
   });
 
-  /* ---- remote control ------------------------------------------------------------ */
+  /* ---- remote control (controls.js) ------------------------------------------------ */
 
-  function targets() {
-    var current = view.activity;
-    var index = current ? indexOfActivity(current.id) : -1;
-    var live = view.connected && !view.ended && view.phase !== "ended" && !view.busy && !view.fatal;
-    var t = {};
-    var quiz = isQuiz(current);
-    if (current && index >= 0) {
-      t.open = current.status !== "open" && current.status !== "revealed" ? current : null;
-      t.close = current.status === "open" ? current : null;
-      t.next = activities[index + 1] || null;
-      t.previous = index > 0 ? activities[index - 1] : null;
-    } else {
-      t.open = activities[0] || null;
-      t.close = null;
-      t.next = activities[0] || null;
-      t.previous = null;
-    }
-    t.add_time = quiz && current.status === "open" ? current : null;
-    t.reveal = quiz && (current.status === "open" || current.status === "closed") ? current : null;
-    t.podium = anyRevealed() || null;
-    t.end = true;
-    Object.keys(t).forEach(function (k) { if (!live) t[k] = null; });
-    return t;
-  }
-
-  function anyRevealed() {
-    if (isQuiz(view.activity) && view.activity.status === "revealed") return true;
-    return activities.some(function (a) { return isQuiz(a) && a.status === "revealed"; });
-  }
-
-  function renderControls() {
-    var t = targets();
-    $all("[data-action]").forEach(function (button) {
-      var action = button.getAttribute("data-action");
-      button.setAttribute("aria-disabled", t[action] ? "false" : "true");
-    });
-    $("[data-next-label]").textContent = view.activity ? str("next") : str("start");
-    var subject = view.activity || t.open || activities[0];
-    var kind = isWordCloud(subject) ? "wordcloud" : isQuiz(subject) ? "quiz" : "poll";
-    $("[data-open-label]").textContent = str("open_" + kind);
-    $("[data-close-label]").textContent = str("close_" + kind);
-    var asking = isQuiz(view.activity) && view.phase === "activity" && view.activity.status !== "revealed";
-    var focused = document.activeElement;
-    $("[data-action='add_time']").hidden = !asking;
-    $("[data-action='reveal']").hidden = !asking;
-    $("[data-action='podium']").hidden = !anyRevealed();
-    if (focused && focused.hidden && focused.hasAttribute("data-action")) {
-      $(anyRevealed() ? "[data-action='podium']" : "[data-action='next']").focus();
-    }
-    root.classList.toggle("is-ended", view.ended || view.phase === "ended");
-  }
-
-  function command(event, payload, timeout, done) {
-    view.busy = true;
-    renderControls();
-    socket.timeout(timeout).emit(event, payload, function (err, ack) {
-      view.busy = false;
-      if (err) showMessage(str("no_answer"), "error");
-      else if (!ack || !ack.ok) showMessage(errorText(ack && ack.error), "error");
-      else if (done) done(ack);
-      renderControls();
-    });
-  }
-
-  var endDialog = $("[data-end-dialog]");
-
-  function run(action) {
-    var t = targets();
-    if (!t[action]) return;
-    if (action === "end") {
-      if (typeof endDialog.showModal === "function") endDialog.showModal();
-      else endDialog.setAttribute("open", "");
-      return;
-    }
-    if (action === "close") return command("close", { activity_id: t.close.id }, 10000);
-    if (action === "add_time") {
-      return command("add_time", { activity_id: t.add_time.id, seconds: 10 }, 10000, function () {
-        showMessage(str("time_added"), "done");
-      });
-    }
-    if (action === "reveal") return command("reveal", { activity_id: t.reveal.id }, 10000);
-    if (action === "podium") {
-      return command("podium", {}, 10000, function () { showMessage(str("podium_shown"), "done"); });
-    }
-    command("open", { activity_id: t[action].id }, 10000);
-  }
-
-  $all("[data-action]").forEach(function (button) {
-    button.addEventListener("click", function () {
-      if (button.getAttribute("aria-disabled") === "true") return;
-      run(button.getAttribute("data-action"));
-    });
+  var controls = window.LiveControls.create({
+    root: root,
+    view: view,
+    activities: function () { return activities; },
+    texts: T,
+    announce: announce,
+    renderPage: render,
+    socket: function () { return socket; },
+    failed: function (text) { showMessage(text, "error"); },
+    timeAdded: function () { showMessage(str("time_added"), "done"); },
+    podiumShown: function () { showMessage(str("podium_shown"), "done"); },
+    ending: function () { showMessage(str("ending")); },
+    ended: function () { showMessage(""); },
+    rendered: function () { root.classList.toggle("is-ended", view.ended || view.phase === "ended"); }
   });
-
-  endDialog.addEventListener("close", function () {
-    if (endDialog.returnValue === "end") {
-      showMessage(str("ending"));
-      command("end", {}, 60000, function (ack) {
-        view.ended = true;
-        if (ack.archive_url) {
-          try {
-            var url = new URL(ack.archive_url, window.location.href);
-            archiveUrl = url.pathname + url.search;
-          } catch (e) { /* keep the page's own link */ }
-        }
-        $all("[data-archive-link]").forEach(function (a) { a.setAttribute("href", archiveUrl); });
-        showMessage("");
-        announce(str("announce_ended"));
-        render();
-      });
-    }
-    endDialog.returnValue = "";
-  });
+  var renderControls = controls.render;
+  var command = controls.command;
 
   /* ---- connection --------------------------------------------------------------- */
 
@@ -752,7 +593,7 @@
   });
 
   socket.on("host_state", function (payload) {
-    if (payload.activities) activities = normaliseActivities(payload.activities);
+    if (payload.activities) activities = C.normaliseActivities(payload.activities);
     if (payload.presence) view.presence = payload.presence;
     renderPresence();
     if (payload.state) applyState(payload.state);

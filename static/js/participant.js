@@ -18,9 +18,11 @@
   var PENDING_KEY = "live:pending:" + code;
   var PENDING_WORDS_KEY = "live:pending-words:" + code;
   var ACK_TIMEOUT = 10000;
-  var LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  var C = window.LiveCommon;
+  var LETTERS = C.LETTERS;
 
-  var S = readJson("live-strings", {});
+  var S = C.readJson("live-strings", {});
+  var T = C.texts(S, lang);
 
   /* ---- storage that never throws (private mode, storage disabled) -------- */
 
@@ -105,37 +107,14 @@
     return id.slice(0, 64);
   }
 
-  /* ---- helpers ------------------------------------------------------------- */
+  /* ---- helpers (most in common.js) ----------------------------------------- */
 
-  function readJson(id, fallback) {
-    var node = document.getElementById(id);
-    if (!node) return fallback;
-    try { return JSON.parse(node.textContent); } catch (e) { return fallback; }
-  }
+  var str = T.str, plural = T.plural, formatNumber = T.formatNumber;
+  var el = C.el, isQuiz = C.isQuiz, optionBadge = C.optionBadge;
   function $(selector) { return root.querySelector(selector); }
   function $all(selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
-  function str(key, values) {
-    var text = S[key] || key;
-    if (values) {
-      Object.keys(values).forEach(function (k) { text = text.split("{" + k + "}").join(String(values[k])); });
-    }
-    return text;
-  }
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
 
-  var announcer = $("[data-announcer]");
-  var announceTimer = null;
-  function announce(message) {
-    if (!announcer || !message) return;
-    announcer.textContent = "";
-    clearTimeout(announceTimer);
-    announceTimer = setTimeout(function () { announcer.textContent = message; }, 80);
-  }
+  var announce = C.announcer($("[data-announcer]"), 80);
 
   function showScreen(nameOfScreen) {
     root.setAttribute("data-screen", nameOfScreen);
@@ -561,52 +540,12 @@
      option: one tap answers and locks. Several: tick them, then Submit. The
      countdown starts from the server's remaining_ms when the state arrives. */
 
-  var SVG_NS = "http://www.w3.org/2000/svg";
-  var SHAPES = [
-    { name: "triangle", d: "M12 2.5 22.5 21h-21z" },
-    { name: "diamond", d: "M12 1.5 22.5 12 12 22.5 1.5 12z" },
-    { name: "circle", d: "M12 2a10 10 0 1 0 0 20 10 10 0 1 0 0-20z" },
-    { name: "square", d: "M3 3h18v18H3z" },
-    { name: "star", d: "M12 1.8l3 6.6 7.2.8-5.4 4.9 1.5 7.1L12 17.6l-6.3 3.6 1.5-7.1L1.8 9.2l7.2-.8z" },
-    { name: "pentagon", d: "M12 1.8 22.4 9.4 18.4 21.6H5.6L1.6 9.4z" }
-  ];
   var reducedMotion = !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
 
-  function isQuiz(activity) { return !!activity && activity.type === "quiz"; }
   function answered(activityId) { return Object.prototype.hasOwnProperty.call(answers, activityId); }
   function stateKey() { return phase + "|" + (current ? current.id + "|" + current.status : ""); }
   function asList(value) { return Array.isArray(value) ? value.slice() : (value === undefined || value === null ? [] : [value]); }
 
-  var numberFormat = null;
-  try { numberFormat = new Intl.NumberFormat(lang); } catch (e) { numberFormat = null; }
-  function formatNumber(n) { return numberFormat ? numberFormat.format(n) : String(n); }
-  var pluralRules = null;
-  try { pluralRules = new Intl.PluralRules(lang); } catch (e) { pluralRules = null; }
-  function plural(base, n) {
-    var form = pluralRules ? pluralRules.select(n) : (n === 1 ? "one" : "other");
-    return S[base + "_" + form] || S[base + "_other"] || S[base] || "";
-  }
-
-  function shapeIcon(index) {
-    var shape = SHAPES[index % SHAPES.length];
-    var svg = document.createElementNS(SVG_NS, "svg");
-    svg.setAttribute("viewBox", "0 0 24 24");
-    svg.setAttribute("aria-hidden", "true");
-    svg.setAttribute("focusable", "false");
-    svg.setAttribute("class", "shape shape--" + shape.name);
-    var path = document.createElementNS(SVG_NS, "path");
-    path.setAttribute("d", shape.d);
-    path.setAttribute("fill", "currentColor");
-    svg.appendChild(path);
-    return svg;
-  }
-  function optionBadge(index) {
-    var badge = el("span", "opt-badge");
-    badge.setAttribute("aria-hidden", "true");
-    badge.appendChild(shapeIcon(index));
-    badge.appendChild(el("span", "opt-badge__letter", LETTERS.charAt(index)));
-    return badge;
-  }
   /* A small coloured chip for an option: shape, letter and text. */
   function optionChip(activity, index) {
     var chip = el("li", "qchip tile--c" + index);

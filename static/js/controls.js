@@ -1,0 +1,171 @@
+/* live: the session's remote control, shared by the host screen (host.js) and
+   the moderation console (moderate.js).
+
+   The buttons carry data-action (previous, open, close, add_time, reveal,
+   next, podium, end); which ones are usable follows the current activity.
+   Each page passes what differs (how it shows messages, what it does once time
+   is added or the session ended) as hooks. A plain script loaded after
+   common.js: it defines window.LiveControls. */
+(function () {
+  "use strict";
+
+  var C = window.LiveCommon;
+
+  /* The controls of one page. `page` holds:
+       root, view (phase, activity, connected, ended, busy, fatal; busy and ended are
+       set here), activities() the current programme, texts (LiveCommon.texts),
+       announce, renderPage(), socket() (the page's Socket.IO client), failed(text)
+       to show an error, and optional hooks: succeeded(), local (action -> function: page-only
+       actions such as the QR code), podiumOnScreen(), hidePodium() (true when the
+       podium button only had to take it off the screen), podiumShown(), timeAdded(),
+       ending(), ended(), rendered(). */
+  function create(page) {
+    var root = page.root;
+    var view = page.view;
+    var str = page.texts.str;
+    var endDialog = root.querySelector("[data-end-dialog]");
+    var archiveUrl = root.getAttribute("data-archive-url");
+
+    function $(selector) { return root.querySelector(selector); }
+    function $all(selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
+    function hook(name) {
+      if (typeof page[name] !== "function") return undefined;
+      return page[name].apply(null, Array.prototype.slice.call(arguments, 1));
+    }
+
+    function anyRevealed() {
+      if (C.isQuiz(view.activity) && view.activity.status === "revealed") return true;
+      return page.activities().some(function (a) { return C.isQuiz(a) && a.status === "revealed"; });
+    }
+
+    /* What each action would act on now (an activity, true), or null when it cannot. */
+    function targets() {
+      var activities = page.activities();
+      var current = view.activity;
+      var index = current ? C.indexOfActivity(activities, current.id) : -1;
+      var live = view.connected && !view.ended && view.phase !== "ended" && !view.busy && !view.fatal;
+      var t = {};
+      var quiz = C.isQuiz(current);
+      if (current && index >= 0) {
+        // A revealed question cannot be asked again (the server refuses it).
+        t.open = current.status !== "open" && current.status !== "revealed" ? current : null;
+        t.close = current.status === "open" ? current : null;
+        t.next = activities[index + 1] || null;
+        t.previous = index > 0 ? activities[index - 1] : null;
+      } else {
+        t.open = activities[0] || null;
+        t.close = null;
+        t.next = activities[0] || null;
+        t.previous = null;
+      }
+      t.add_time = quiz && current.status === "open" ? current : null;
+      t.reveal = quiz && (current.status === "open" || current.status === "closed") ? current : null;
+      t.podium = anyRevealed() || null;
+      t.end = true;
+      Object.keys(t).forEach(function (k) { if (!live) t[k] = null; });
+      return t;
+    }
+
+    /* The buttons as the state allows: disabled, labelled, shown or not. */
+    function render() {
+      var t = targets();
+      $all("[data-action]").forEach(function (button) {
+        var action = button.getAttribute("data-action");
+        if (!(action in t)) return;
+        button.setAttribute("aria-disabled", t[action] ? "false" : "true");
+      });
+      var nextLabel = $("[data-next-label]");
+      if (nextLabel) nextLabel.textContent = view.activity ? str("next") : str("start");
+      var subject = view.activity || t.open || page.activities()[0];
+      var kind = C.isWordCloud(subject) ? "wordcloud" : C.isQuiz(subject) ? "quiz" : "poll";
+      $("[data-open-label]").textContent = str("open_" + kind);
+      $("[data-close-label]").textContent = str("close_" + kind);
+      // Quiz controls show only where they mean something (not after the reveal).
+      var asking = C.isQuiz(view.activity) && view.phase === "activity" && view.activity.status !== "revealed" &&
+        !hook("podiumOnScreen");
+      var focused = document.activeElement;
+      $("[data-action='add_time']").hidden = !asking;
+      $("[data-action='reveal']").hidden = !asking;
+      var podiumButton = $("[data-action='podium']");
+      podiumButton.hidden = !anyRevealed();
+      hook("rendered");
+      // A button that just went away (Show answer after the reveal) hands the focus on.
+      if (focused && focused.hidden && focused.hasAttribute("data-action")) {
+        var onward = !podiumButton.hidden ? podiumButton : $("[data-action='next']");
+        onward.focus();
+      }
+    }
+
+    /* Send a host command; the controls wait (busy) until the server answers. */
+    function command(event, payload, timeout, done) {
+      view.busy = true;
+      render();
+      page.socket().timeout(timeout).emit(event, payload, function (err, ack) {
+        view.busy = false;
+        if (err) {
+          page.failed(str("no_answer"));
+        } else if (!ack || !ack.ok) {
+          page.failed(page.texts.errorText(ack && ack.error));
+        } else {
+          hook("succeeded");
+          if (done) done(ack);
+        }
+        render();
+      });
+    }
+
+    function run(action) {
+      if (page.local && page.local[action]) return page.local[action]();
+      var t = targets();
+      if (!t[action]) return;
+      if (action === "end") return C.openDialog(endDialog);
+      if (action === "close") return command("close", { activity_id: t.close.id }, 10000);
+      if (action === "add_time") {
+        return command("add_time", { activity_id: t.add_time.id, seconds: 10 }, 10000, function () { hook("timeAdded"); });
+      }
+      if (action === "reveal") return command("reveal", { activity_id: t.reveal.id }, 10000);
+      if (action === "podium") {
+        if (hook("hidePodium")) return;
+        return command("podium", {}, 10000, function () { hook("podiumShown"); });
+      }
+      command("open", { activity_id: t[action].id }, 10000);
+    }
+
+    /* End the session (once confirmed); the summary links then point to its archive. */
+    function endSession() {
+      hook("ending");
+      command("end", {}, 60000, function (ack) {
+        view.ended = true;
+        if (ack.archive_url) {
+          // Same origin on purpose: the facilitator is signed in here, maybe not
+          // on the public address the server printed.
+          try {
+            var url = new URL(ack.archive_url, window.location.href);
+            archiveUrl = url.pathname + url.search;
+          } catch (e) { /* keep the page's own link */ }
+        }
+        $all("[data-archive-link]").forEach(function (a) { a.setAttribute("href", archiveUrl); });
+        page.announce(str("announce_ended"));
+        page.renderPage();
+        hook("ended");
+      });
+    }
+
+    if (endDialog) {
+      endDialog.addEventListener("close", function () {
+        if (endDialog.returnValue === "end") endSession();
+        endDialog.returnValue = "";
+      });
+    }
+    $all("[data-action]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        if (button.getAttribute("aria-disabled") === "true") return;
+        run(button.getAttribute("data-action"));
+      });
+    });
+
+    return { targets: targets, anyRevealed: anyRevealed, render: render, command: command, run: run, endDialog: endDialog };
+  }
+
+  window.LiveControls = { create: create };
+})();
