@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         BABEL_TRANSLATION_DIRECTORIES=str(paths.TRANSLATIONS),
         BABEL_DEFAULT_LOCALE="en",
+        BABEL_DEFAULT_TIMEZONE=settings.timezone,  # templates' dateformat, and archives written (writer)
     )
     engine = make_engine(settings.database_url)
     migrate(engine)
@@ -94,7 +95,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     committer = GroupCommitter(sessions, spawn=socketio.start_background_task)
     runtime = Runtime(
         sessions, committer, settings.secret_key, settings.archive_dir, settings.profanity_file,
-        max_participants=settings.max_participants,
+        max_participants=settings.max_participants, timezone_name=settings.timezone,
     )
     app.extensions["live"] = Services(settings, engine, sessions, committer, runtime)
     if settings.redis_url:

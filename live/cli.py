@@ -175,6 +175,7 @@ def export_archive(settings: Settings, args) -> None:
     try:
         folder = archives.export_archive(
             _database(settings), args.code, settings.archive_dir, server_filter, Path(args.to).resolve() if args.to else None,
+            timezone_name=settings.timezone,
         )
     except DomainError as error:
         sys.exit(f"error: {error.message}")

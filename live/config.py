@@ -22,6 +22,7 @@
 | LIVE_MAX_PARTICIPANTS | ``5000``: participants one session admits (``0``: no limit), counted in the database |
 | LIVE_REDIS_PREFIX | ``live``: prefix of the Redis keys and channels (one per cluster sharing a Redis) |
 | LIVE_RETENTION_DAYS | none (keep archives forever); N: sessions that ended more than N days ago are deleted |
+| LIVE_TIMEZONE | the server's own zone when it has an IANA name (``TZ``, ``/etc/timezone``, ``/etc/localtime``), else ``UTC``: the zone dates and times are shown in |
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ class Settings:
     max_participants: int = DEFAULT_MAX_PARTICIPANTS
     redis_prefix: str = "live"
     retention_days: int | None = None
+    # Built directly (tests), a server shows UTC; from_env defaults to the machine's zone.
+    timezone: str = "UTC"
 
     @classmethod
     def from_env(cls, environ: dict | None = None) -> "Settings":
@@ -103,6 +106,7 @@ class Settings:
                 int(_positive(environ, "LIVE_RETENTION_DAYS", 1, whole=True))
                 if (environ.get("LIVE_RETENTION_DAYS") or "").strip() else None
             ),
+            timezone=_timezone(environ),
         )
 
 
@@ -155,6 +159,46 @@ def _count(environ: dict, name: str) -> int:
     if not raw.isdigit():
         raise SystemExit(f"{name} must be a whole number (0 or more), not {raw!r}.")
     return int(raw)
+
+
+def _timezone(environ: dict) -> str:
+    """The IANA zone dates are shown in: LIVE_TIMEZONE, checked now so a typo stops the
+    server at start, else the machine's own zone when it has such a name, else UTC."""
+    raw = (environ.get("LIVE_TIMEZONE") or "").strip()
+    if not raw:
+        return _local_timezone(environ) or "UTC"
+    if raw != "UTC" and not _known_timezone(raw):  # UTC needs no time zone database
+        raise SystemExit(f"LIVE_TIMEZONE must be a time zone name such as Europe/Paris or UTC, not {raw!r}.")
+    return raw
+
+
+def _known_timezone(name: str) -> bool:
+    """True when both zoneinfo (our own conversions) and pytz (Flask-Babel's) know ``name``."""
+    import zoneinfo
+
+    import pytz
+
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return name in pytz.all_timezones_set
+
+
+def _local_timezone(environ: dict) -> str | None:
+    """The machine's zone as an IANA name (from ``TZ``, Debian's ``/etc/timezone`` or the
+    ``/etc/localtime`` link), or None: a bare offset would show wrong dates half the year."""
+    candidates = [(environ.get("TZ") or "").strip().lstrip(":")]
+    try:
+        candidates.append(Path("/etc/timezone").read_text().strip())
+    except OSError:
+        pass
+    localtime = Path("/etc/localtime")
+    if localtime.is_symlink():
+        target = str(localtime.resolve())
+        if "/zoneinfo/" in target:
+            candidates.append(target.split("/zoneinfo/", 1)[1])
+    return next((name for name in candidates if name and _known_timezone(name)), None)
 
 
 def _stored_secret_key(data_dir: Path) -> str:

@@ -139,6 +139,8 @@ def server_env(tmp_path: Path, database_url: str, **extra: str) -> dict:
         LIVE_DATA_DIR=str(tmp_path / "data"),
         LIVE_ARCHIVE_DIR=str(tmp_path / "sessions"),
         LIVE_SECRET_KEY="test-secret-" + uuid.uuid4().hex,
+        # Dates the same on every machine, whatever its own zone (tests that need another say so).
+        LIVE_TIMEZONE="UTC",
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)
@@ -169,9 +171,14 @@ POLLS = {
 @pytest.fixture
 def app(tmp_path, database_url):
     """An app in this process (threading mode) on the parametrised database, for the test client."""
+    return make_app(tmp_path, database_url)
+
+
+def make_app(tmp_path: Path, database_url: str, **overrides):
+    """An app in this process (threading mode) on ``database_url``; ``overrides`` change its settings."""
     settings = Settings(
         database_url=database_url, archive_dir=tmp_path / "sessions", secret_key="test-key",
-        async_mode="threading", testing=True, data_dir=tmp_path,
+        async_mode="threading", testing=True, data_dir=tmp_path, **overrides,
     )
     return create_app(settings)
 

@@ -172,7 +172,7 @@ def test_summary_json_round_trips_and_keeps_accents_readable(tmp_path):
     folder = write_archive(tmp_path, summary, [])
 
     text = (folder / "summary.json").read_text(encoding="utf-8")
-    assert json.loads(text) == summary
+    assert json.loads(text) == {**summary, "timezone": "UTC"}  # the zone index.html shows
     assert "Misérables" in text  # not \u00e9
 
 
@@ -301,7 +301,7 @@ def test_hostile_text_is_escaped_in_the_page_and_intact_in_the_json(tmp_path):
     assert "<img" not in page.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
-    assert json.loads((folder / "summary.json").read_text(encoding="utf-8")) == summary
+    assert json.loads((folder / "summary.json").read_text(encoding="utf-8")) == {**summary, "timezone": "UTC"}
     assert read_csv_rows(folder)[1][5] == hostile  # the CSV keeps the raw text; it is data
 
 
@@ -526,7 +526,7 @@ def test_a_word_cloud_summary_round_trips_through_summary_json(tmp_path):
     folder = write_archive(tmp_path, summary, [])
 
     text = (folder / "summary.json").read_text(encoding="utf-8")
-    assert json.loads(text) == summary
+    assert json.loads(text) == {**summary, "timezone": "UTC"}
     document = json.loads(text)["activities"][1]
     assert document["moderation"] == [{"action": "hide", "key": "nul"}]  # the archive records the moderation
     assert {row["status"] for row in document["table"]} == {"shown", "hidden", "held"}
@@ -551,7 +551,7 @@ def test_hostile_words_are_escaped_in_the_page_and_intact_in_the_json_and_csv(tm
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in svg
     assert {text for text, *_ in placed_words(svg)} == {HOSTILE_SCRIPT, HOSTILE_IMG, "=HYPERLINK(\"http://x\")", "-2+3"}
-    assert json.loads((folder / "summary.json").read_text(encoding="utf-8")) == summary
+    assert json.loads((folder / "summary.json").read_text(encoding="utf-8")) == {**summary, "timezone": "UTC"}
     rows = read_csv_rows(folder, "wordcloud-1.csv")[1:]
     assert rows == [
         [HOSTILE_SCRIPT, "5", "shown", f"{HOSTILE_SCRIPT} (5)"],
@@ -794,7 +794,7 @@ def test_hostile_names_are_escaped_in_the_page_intact_in_the_json_and_defused_in
     assert section.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2  # podium and table
     assert section.count("&#34;&gt;&lt;img src=x onerror=alert(1)&gt;") == 2
     ET.fromstring(re.search(r'<svg class="chart".*?</svg>', page, re.S).group(0))  # still well-formed
-    assert json.loads((folder / "summary.json").read_text(encoding="utf-8")) == summary
+    assert json.loads((folder / "summary.json").read_text(encoding="utf-8")) == {**summary, "timezone": "UTC"}
     names = [row[1] for row in read_csv_rows(folder, "quiz-leaderboard.csv")[1:]]
     assert names == [HOSTILE_SCRIPT, HOSTILE_IMG, "'=HYPERLINK(\"http://x\")", "'-2+3"]
     (question,) = read_csv_rows(folder, "quiz-questions.csv")[1:]

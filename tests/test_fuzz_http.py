@@ -20,9 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from live.app import create_app
-from live.config import Settings
 from live.services import accounts
+from tests.conftest import make_app
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
 PASSWORD = "password123"
@@ -56,11 +55,7 @@ session_bodies = st.one_of(
 
 @pytest.fixture
 def app(tmp_path, database_url):
-    settings_ = Settings(
-        database_url=database_url, archive_dir=tmp_path / "sessions", secret_key="test-key",
-        async_mode="threading", testing=True, data_dir=tmp_path, rate_limits=False,
-    )
-    return create_app(settings_)
+    return make_app(tmp_path, database_url, rate_limits=False)
 
 
 @pytest.fixture

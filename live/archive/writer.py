@@ -24,6 +24,11 @@ quiz-leaderboard.csv) and, per question, the answers as a bar chart with the cor
 options marked in words, not by colour alone. A player without a nickname is
 "Participant 1", "Participant 2"... on the page, numbered in rank order among the
 unnamed; in the CSV their name is empty and ``participant_id`` tells them apart.
+
+Times: summary.json and the CSVs keep ISO 8601 UTC timestamps (machine-readable, the
+same everywhere); the pages show them in the server's display zone (LIVE_TIMEZONE,
+of the app writing them), named in summary.json's ``timezone`` and on the page, so
+an evening session is not filed under the next day by its own readers.
 """
 
 from __future__ import annotations
@@ -35,7 +40,8 @@ import math
 import os
 import re
 import tempfile
-from datetime import datetime, timezone
+import zoneinfo
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
 from babel.dates import format_date, format_datetime, format_time
@@ -114,16 +120,25 @@ PODIUM_PLACES = 3
 CORRECT_LABEL_MAX_CHARS = LABEL_MAX_CHARS - 14
 
 
-def write_archive(archive_root: Path, summary: dict, answer_rows: list[dict], locale: str = "en") -> Path:
+# The zone times are shown in when the caller names none (the server passes LIVE_TIMEZONE).
+DEFAULT_TIMEZONE = "UTC"
+
+
+def write_archive(
+    archive_root: Path, summary: dict, answer_rows: list[dict], locale: str = "en", timezone_name: str | None = None,
+) -> Path:
     """Write the archive of an ended session and return its folder.
 
-    The folder is ``archive_root / "<YYYY-MM-DD>-<code>"`` (UTC date of ``ended_at``).
+    The folder is ``archive_root / "<YYYY-MM-DD>-<code>"`` (UTC date of ``ended_at``:
+    folder names are a public contract). index.html shows times in ``timezone_name``
+    (default: UTC), which summary.json names as ``timezone``.
     Writing again replaces the files; each file is replaced atomically, so a reader
     never sees half a file, and a ``wordcloud-<N>.csv`` left by an earlier run for a
     word cloud that is no longer in the summary is removed, as are the quiz CSVs
     when the summary has no quiz any more.
     """
     folder = Path(archive_root) / folder_name(summary)
+    summary = {**summary, "timezone": timezone_name or DEFAULT_TIMEZONE}
     # Build everything before touching the disk: a rendering error must not leave
     # a new summary.json next to an old index.html.
     files = {
@@ -329,19 +344,26 @@ def leaderboard_rows(summary: dict) -> list[dict]:
 
 
 def render_summary_page(summary: dict, locale: str = "en") -> str:
-    """The self-contained HTML summary page, its fixed text in ``locale``."""
-    return _environment(locale).get_template(TEMPLATE).render(**_summary_context(summary, locale), show_files=True)
+    """The self-contained HTML summary page, its fixed text in ``locale``, its times in
+    the zone summary.json names (``timezone``), else in UTC."""
+    zone = zone_named(summary.get("timezone"))
+    context = _summary_context(summary, locale, zone)
+    return _environment(locale).get_template(TEMPLATE).render(**context, show_files=True)
 
 
-def render_summary_fragment(summary: dict, locale: str = "en", pseudonymise: bool = False) -> str:
+def render_summary_fragment(
+    summary: dict, locale: str = "en", pseudonymise: bool = False, timezone_name: str | None = None,
+) -> str:
     """The summary's content (``<div class="summary summary--embedded">``) for a page
-    of the app, styled by summary.css. With ``pseudonymise`` every player's name is
-    replaced by "Participant <n>" (see ``pseudonymised``).
+    of the app, styled by summary.css, its times in ``timezone_name`` (default:
+    UTC). With ``pseudonymise`` every player's name is replaced by
+    "Participant <n>" (see ``pseudonymised``).
 
     The result is autoescaped HTML: the caller may insert it as is."""
     if pseudonymise:
         summary = pseudonymised(summary)
-    body = _environment(locale).get_template(FRAGMENT).render(**_summary_context(summary, locale), show_files=False)
+    context = _summary_context(summary, locale, zone_named(timezone_name))
+    body = _environment(locale).get_template(FRAGMENT).render(**context, show_files=False)
     return f'<div class="summary summary--embedded">\n{body}</div>\n'
 
 
@@ -363,18 +385,20 @@ def pseudonymised(summary: dict) -> dict:
     return copy
 
 
-def render_comparison(comparison: dict, locale: str = "en") -> str:
-    """The side-by-side comparison of archived sessions, as a fragment for the app.
+def render_comparison(comparison: dict, locale: str = "en", timezone_name: str | None = None) -> str:
+    """The side-by-side comparison of archived sessions, as a fragment for the app,
+    dates and times in ``timezone_name`` (default: UTC).
 
     ``comparison`` is ``live.archive.compare.compare(summaries)``: ``sessions`` (the
     summaries, in column order), ``matched`` (``{"type", "prompt", "activities": [one
     activity or None per session]}``) and ``unmatched`` (``{"session", "activity"}``)."""
     sessions = comparison["sessions"]
+    zone = zone_named(timezone_name)
     columns = [
         {
             "title": s.get("title") or "",
             "code": s.get("code", ""),
-            "ended": _format_date(s.get("ended_at"), locale),
+            "ended": _format_date(s.get("ended_at"), locale, zone),
             "n_participants": _count(s.get("n_participants")),
         }
         for s in sessions
@@ -382,7 +406,7 @@ def render_comparison(comparison: dict, locale: str = "en") -> str:
     matched = []
     for item in comparison["matched"]:
         views = [
-            _activity_view(a, _position(a) + 1, locale) if a is not None else None for a in item["activities"]
+            _activity_view(a, _position(a) + 1, locale, zone) if a is not None else None for a in item["activities"]
         ]
         first = next(v for v in views if v is not None)
         matched.append({"type": item["type"], "prompt": first["prompt"], "views": views,
@@ -416,8 +440,8 @@ def _position(activity: dict) -> int:
     return position if _is_int(position) and position >= 0 else 0
 
 
-def _summary_context(summary: dict, locale: str) -> dict:
-    """What body.html needs to show ``summary`` in ``locale``."""
+def _summary_context(summary: dict, locale: str, zone: tzinfo) -> dict:
+    """What body.html needs to show ``summary`` in ``locale``, times in ``zone``."""
     activities = _sorted_activities(summary)
     csv_files = list(wordcloud_files(summary))
     option_csvs = list(option_files(summary))
@@ -425,10 +449,12 @@ def _summary_context(summary: dict, locale: str) -> dict:
         lang=locale.replace("_", "-"),  # HTML wants BCP 47 ("fr-CA"), Babel says "fr_CA"
         title=summary.get("title") or "",
         code=summary.get("code", ""),
-        started=_format_datetime(summary.get("started_at"), locale),
-        ended=_format_datetime(summary.get("ended_at"), locale),
+        started=_format_datetime(summary.get("started_at"), locale, zone),
+        ended=_format_datetime(summary.get("ended_at"), locale, zone),
+        ended_iso=_local_iso(summary.get("ended_at"), zone),
+        timezone=_zone_name(zone),
         n_participants=summary.get("n_participants") or 0,
-        activities=[_activity_view(a, number, locale) for number, a in enumerate(activities, start=1)],
+        activities=[_activity_view(a, number, locale, zone) for number, a in enumerate(activities, start=1)],
         chart_width=CHART_WIDTH,
         bar_max_width=BAR_MAX_WIDTH,
         cloud_width=cloud.WIDTH,
@@ -469,7 +495,7 @@ def _translations(locale: str) -> Translations:
     return Translations.load(dirname=str(TRANSLATIONS_DIR), locales=[locale], domain="messages")
 
 
-def _activity_view(activity: dict, number: int, locale: str) -> dict:
+def _activity_view(activity: dict, number: int, locale: str, zone: tzinfo) -> dict:
     """What the template needs to show one activity: a bar chart for a poll, a
     cloud for a word cloud, a bar chart with the correct options marked and the
     figures of the question for a quiz, the prompt alone for other types."""
@@ -491,8 +517,8 @@ def _activity_view(activity: dict, number: int, locale: str) -> dict:
         "multiple": len(correct) > 1 if is_quiz else bool(activity.get("multiple")),
         "prompt": activity.get("prompt") or "",
         "n_answers": n_answers,
-        "opened": _format_clock(activity.get("opened_at"), locale),
-        "closed": _format_clock(activity.get("closed_at"), locale),
+        "opened": _format_clock(activity.get("opened_at"), locale, zone),
+        "closed": _format_clock(activity.get("closed_at"), locale, zone),
         "bars": bars,
         "chart_height": len(bars) * ROW_HEIGHT,
     }
@@ -738,22 +764,49 @@ def _parse_time(value: object) -> datetime | None:
     return parsed.astimezone(timezone.utc)
 
 
-def _format_datetime(value: object, locale: str) -> str | None:
-    """A timestamp as a readable date and time in ``locale`` (UTC), or None."""
+def zone_named(name: object) -> tzinfo:
+    """The zone named ``name`` (UTC for None), and UTC for a name this
+    machine does not know (an imported summary may name anything). UTC works even on a
+    machine without any time zone database."""
+    try:
+        return zoneinfo.ZoneInfo(str(name or DEFAULT_TIMEZONE))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+def _zone_name(zone: tzinfo) -> str:
+    """The IANA name pages print for ``zone``."""
+    return getattr(zone, "key", None) or "UTC"
+
+
+def _local_time(value: object, zone: tzinfo) -> datetime | None:
+    """A timestamp as an aware datetime in ``zone``; None for null or bad input."""
     parsed = _parse_time(value)
-    return format_datetime(parsed, format="medium", locale=locale) if parsed else None
+    return parsed.astimezone(zone) if parsed else None
 
 
-def _format_date(value: object, locale: str) -> str | None:
-    """A timestamp as a readable date in ``locale`` (UTC), or None."""
-    parsed = _parse_time(value)
-    return format_date(parsed, format="medium", locale=locale) if parsed else None
+def _local_iso(value: object, zone: tzinfo) -> str | None:
+    """A timestamp's date in ``zone`` as ``YYYY-MM-DD`` (for ``<time datetime>``), or None."""
+    local = _local_time(value, zone)
+    return local.date().isoformat() if local else None
 
 
-def _format_clock(value: object, locale: str) -> str | None:
-    """A timestamp as a short time of day in ``locale`` (UTC), or None."""
-    parsed = _parse_time(value)
-    return format_time(parsed, format="short", locale=locale) if parsed else None
+def _format_datetime(value: object, locale: str, zone: tzinfo) -> str | None:
+    """A timestamp as a readable date and time in ``locale`` and ``zone``, or None."""
+    local = _local_time(value, zone)
+    return format_datetime(local, format="medium", tzinfo=zone, locale=locale) if local else None
+
+
+def _format_date(value: object, locale: str, zone: tzinfo) -> str | None:
+    """A timestamp as a readable date in ``locale`` and ``zone``, or None."""
+    local = _local_time(value, zone)
+    return format_date(local, format="medium", locale=locale) if local else None
+
+
+def _format_clock(value: object, locale: str, zone: tzinfo) -> str | None:
+    """A timestamp as a short time of day in ``locale`` and ``zone``, or None."""
+    local = _local_time(value, zone)
+    return format_time(local, format="short", tzinfo=zone, locale=locale) if local else None
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

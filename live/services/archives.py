@@ -18,7 +18,7 @@ import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from sqlalchemy import delete, select
@@ -27,7 +27,7 @@ from sqlalchemy.orm import sessionmaker
 
 from live.archive import compare as matching
 from live.archive.document import BadSummary, archive_meta, looks_like_archive_code, read_summary
-from live.archive.writer import folder_name, render_summary_fragment, _parse_time
+from live.archive.writer import folder_name, render_summary_fragment, zone_named, _parse_time
 from live.domain import activities as activity_rules
 from live.domain.errors import DomainError
 from live.domain.profanity import ProfanityFilter
@@ -125,11 +125,13 @@ def document_of(sessions: sessionmaker, row: LiveSession, archive_dir: Path, ser
 
 def list_archives(
     sessions: sessionmaker, facilitator_id: int, archive_dir: Path, query: str = "",
-    since: date | None = None, until: date | None = None,
+    since: date | None = None, until: date | None = None, timezone_name: str = "UTC",
 ) -> list[ArchiveEntry]:
     """A facilitator's archived sessions, newest first, whose title holds every word
     of ``query`` (case and accents ignored) or whose end date starts with it
-    (``2026-11``), ended between ``since`` and ``until`` (UTC days, both included)."""
+    (``2026-11``), ended between ``since`` and ``until`` (both included). Days are
+    those of ``timezone_name``, the zone the list shows, so a search finds what is seen."""
+    zone = zone_named(timezone_name)
     with sessions() as db:
         rows = list(db.scalars(
             select(LiveSession)
@@ -139,7 +141,7 @@ def list_archives(
     words = _folded(query).split()
     entries = []
     for row in rows:
-        day = row.ended_at.date()
+        day = local_day(row.ended_at, zone)
         if (since and day < since) or (until and day > until):
             continue
         title = _folded(row.title)
@@ -212,24 +214,45 @@ def zip_archive(folder: Path, spool) -> None:
                 archive.write(path, f"{folder.name}/{path.name}")
 
 
+# -- days in the display zone ------------------------------------------------------
+
+
+def local_day(moment: datetime, zone: tzinfo) -> date:
+    """The day in ``zone`` of ``moment``, a naive UTC time as the database holds it."""
+    return moment.replace(tzinfo=timezone.utc).astimezone(zone).date()
+
+
+def local_today(timezone_name: str, now: datetime | None = None) -> date:
+    """Today in IANA zone ``timezone_name`` (``now``: naive UTC, default the clock)."""
+    return local_day(now or utcnow(), zone_named(timezone_name))
+
+
+def end_of_local_day(day: date, zone: tzinfo) -> datetime:
+    """The naive UTC instant ``day`` ends in ``zone`` (the next day's midnight there)."""
+    midnight = datetime.combine(day + timedelta(days=1), time(), tzinfo=zone)
+    return midnight.astimezone(timezone.utc).replace(tzinfo=None)
+
+
 # -- share links --------------------------------------------------------------------
 
 
 def create_share_link(
     sessions: sessionmaker, facilitator_id: int, code: str, expires_on: date | None, show_names: bool,
-    today: date | None = None,
+    today: date | None = None, timezone_name: str = "UTC",
 ) -> tuple[str, ShareLink]:
     """A new share link for an archived session: its token (shown once, stored only as
-    its SHA-256) and the stored link. It expires at the end of ``expires_on`` (UTC)."""
+    its SHA-256) and the stored link. It expires at the end of day ``expires_on`` in
+    ``timezone_name`` (the facilitator's day, not UTC's)."""
     row = archived_session(sessions, facilitator_id, code)
-    today = today or utcnow().date()
+    zone = zone_named(timezone_name)
+    today = today or local_day(utcnow(), zone)
     if expires_on is not None and not today <= expires_on <= today + timedelta(days=MAX_SHARE_DAYS):
         raise DomainError("invalid_expiry", "The expiry date must be between today and five years from now.", "expires_on")
     token = secrets.token_urlsafe(SHARE_TOKEN_BYTES)
     link = ShareLink(
         session_id=row.id, token_hash=tokens.hash_api_token(token), token_hint=token[:6],
         show_names=bool(show_names), created_at=utcnow(),
-        expires_at=datetime.combine(expires_on + timedelta(days=1), time()) if expires_on else None,
+        expires_at=end_of_local_day(expires_on, zone) if expires_on else None,
     )
     with sessions.begin() as db:
         db.add(link)
@@ -252,6 +275,14 @@ def revoke_share_link(sessions: sessionmaker, facilitator_id: int, code: str, li
         if link is None or link.session_id != row.id:
             raise DomainError("not_found", "There is no such share link.")
         link.revoked_at = link.revoked_at or utcnow()
+
+
+def last_day(link: ShareLink, timezone_name: str = "UTC") -> date | None:
+    """The last day (in ``timezone_name``) a link works, as the facilitator chose it; None
+    for a link without expiry. ``expires_at`` is the instant just after that day."""
+    if link.expires_at is None:
+        return None
+    return local_day(link.expires_at - timedelta(microseconds=1), zone_named(timezone_name))
 
 
 def is_active(link: ShareLink, now: datetime | None = None) -> bool:
@@ -357,9 +388,11 @@ def retention_loop(sessions: sessionmaker, archive_dir: Path, days: int, sleep, 
 
 def export_archive(
     sessions: sessionmaker, code: str, archive_dir: Path, server_filter: ProfanityFilter, to: Path | None = None,
+    timezone_name: str | None = None,
 ) -> Path:
     """The archive folder of ended session ``code``, written again from the database
-    when missing; with ``to``, a copy in that folder (never over an existing one)."""
+    when missing (its times shown in ``timezone_name``); with ``to``, a copy in that
+    folder (never over an existing one)."""
     code = code.strip()
     with sessions() as db:
         row = repository.session_by_code(db, code) if looks_like_archive_code(code) else None
@@ -369,7 +402,7 @@ def export_archive(
     if folder is None:
         if row.imported:
             raise DomainError("not_found", f"The files of imported session {code} are missing; nothing to rebuild them from.")
-        folder = summary.archive_session(sessions, code, archive_dir, server_filter)
+        folder = summary.archive_session(sessions, code, archive_dir, server_filter, timezone_name=timezone_name)
     if to is None:
         return folder
     target = Path(to) / folder.name

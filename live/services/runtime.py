@@ -125,9 +125,11 @@ class Runtime:
 
     def __init__(
         self, sessions: sessionmaker, committer: GroupCommitter, secret_key: str, archive_dir: Path,
-        profanity_file: Path | None = None, max_participants: int = 0,
+        profanity_file: Path | None = None, max_participants: int = 0, timezone_name: str | None = None,
     ) -> None:
         self._sessions = sessions
+        # LIVE_TIMEZONE: the zone the archived summary page shows times in.
+        self._timezone = timezone_name
         # 0: no limit. Counted in the database, so it holds across processes.
         self._max_participants = max_participants
         # Set by the cluster when LIVE_REDIS_URL is configured; None for one process.
@@ -760,7 +762,9 @@ class Runtime:
         self._committer.flush()
         with state.lock:
             if state.archive_path is None:
-                path = summaries.archive_session(self._sessions, state.code, self._archive_dir, self.server_filter, locale)
+                path = summaries.archive_session(
+                    self._sessions, state.code, self._archive_dir, self.server_filter, locale, self._timezone
+                )
                 state.archive_path = str(path)
                 self._announce(state.code, {"t": "lifecycle"}, urgent=True)
             ack = {

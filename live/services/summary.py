@@ -126,15 +126,17 @@ def _final_leaderboard(session, activity_rows, rules, participants, answers) -> 
 
 
 def archive_session(
-    sessions: sessionmaker, code: str, archive_dir: Path, server_filter: ProfanityFilter, locale: str = "en"
+    sessions: sessionmaker, code: str, archive_dir: Path, server_filter: ProfanityFilter, locale: str = "en",
+    timezone_name: str | None = None,
 ) -> Path:
-    """Write the archive folder of an ended session and remember where it is."""
+    """Write the archive folder of an ended session and remember where it is; its page
+    shows times in ``timezone_name`` (LIVE_TIMEZONE)."""
     from live.archive.writer import write_archive
 
     from live.archive.document import archive_meta
 
     document, rows = collect(sessions, code, server_filter)
-    path = write_archive(archive_dir, document, rows, locale=locale)
+    path = write_archive(archive_dir, document, rows, locale=locale, timezone_name=timezone_name)
     with sessions.begin() as db:
         row = repository.session_by_code(db, code)
         row.archive_path, row.archive_meta = str(path), archive_meta(document)

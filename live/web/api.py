@@ -72,4 +72,6 @@ def session_summary(code: str):
         document = archives.document_of(live.sessions, row, live.settings.archive_dir, live.runtime.server_filter)
     else:
         document, _rows = summary.collect(live.sessions, code, live.runtime.server_filter)
+        # As in its summary.json: the zone this server shows times in (the times stay UTC).
+        document = {**document, "timezone": live.settings.timezone}
     return jsonify(document)

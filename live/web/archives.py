@@ -53,6 +53,11 @@ def _archived_or_404(code: str):
         abort(404)
 
 
+def _zone() -> str:
+    """LIVE_TIMEZONE: the zone every date and time of these pages is shown in."""
+    return services().settings.timezone
+
+
 def _document(row) -> dict:
     live = services()
     return archives.document_of(live.sessions, row, live.settings.archive_dir, live.runtime.server_filter)
@@ -81,7 +86,8 @@ def index():
     live = services()
     query = request.args.get("q", "")[:200]
     since, until = _day("from"), _day("to")
-    entries = archives.list_archives(live.sessions, current_user.id, live.settings.archive_dir, query, since, until)
+    entries = archives.list_archives(live.sessions, current_user.id, live.settings.archive_dir, query, since, until,
+                                     timezone_name=_zone())
     searching = bool(query.strip() or since or until)
     return render_template("archives.html", entries=entries, query=query, since=since, until=until, searching=searching)
 
@@ -92,14 +98,14 @@ def compare():
     """Two or more archived sessions side by side: the picker, and the comparison once chosen."""
     live = services()
     codes = [code for code in request.args.getlist("code") if code][: archives.MAX_COMPARED + 1]
-    entries = archives.list_archives(live.sessions, current_user.id, live.settings.archive_dir)
+    entries = archives.list_archives(live.sessions, current_user.id, live.settings.archive_dir, timezone_name=_zone())
     fragment, error = None, None
     if codes:
         try:
             result = archives.comparison(live.sessions, current_user.id, codes, live.settings.archive_dir,
                                          live.runtime.server_filter)
             # Autoescaped by the archive's Jinja environment: safe to insert as is.
-            fragment = Markup(render_comparison(result, _locale()))
+            fragment = Markup(render_comparison(result, _locale(), timezone_name=_zone()))
         except DomainError as failure:
             if failure.code == "not_found":
                 abort(404)
@@ -116,13 +122,14 @@ def _session_page(code: str, new_link: str | None = None, error: str | None = No
     document = _document(row)
     folder = archives.archive_folder(row, live.settings.archive_dir)
     files = sorted(p.name for p in folder.iterdir() if archive_mimetype(p.name) and p.is_file()) if folder else []
-    entries = archives.list_archives(live.sessions, current_user.id, live.settings.archive_dir)
+    entries = archives.list_archives(live.sessions, current_user.id, live.settings.archive_dir, timezone_name=_zone())
     return render_template(
         "archive_session.html", session=row, document=document, files=files, new_link=new_link, error=error,
         # Autoescaped by the archive's Jinja environment: safe to insert as is.
-        summary=Markup(render_summary_fragment(document, _locale())),
+        summary=Markup(render_summary_fragment(document, _locale(), timezone_name=_zone())),
         links=archives.share_links_of(live.sessions, current_user.id, code), is_active=archives.is_active,
-        similar=archives.sessions_sharing_activities(entries, code), today=date.today().isoformat(),
+        last_day=lambda link: archives.last_day(link, _zone()), timezone=_zone(),
+        similar=archives.sessions_sharing_activities(entries, code), today=archives.local_today(_zone()).isoformat(),
     ), status
 
 
@@ -177,7 +184,7 @@ def create_share(code: str):
             return _session_page(code, error=_("Give the expiry date as a date, or leave it empty."), status=400)
     try:
         token, _link = archives.create_share_link(services().sessions, current_user.id, code, expires_on,
-                                                  request.form.get("show_names") == "y")
+                                                  request.form.get("show_names") == "y", timezone_name=_zone())
     except DomainError:
         return _session_page(code, error=_("The expiry date must be between today and five years from now."), status=400)
     return _session_page(code, new_link=url_for("archives.shared_summary", token=token, _external=True), status=201)
@@ -230,7 +237,8 @@ def shared_summary(token: str):
     if found is None:
         abort(404)
     row, link = found
-    fragment = render_summary_fragment(_document(row), _locale(), pseudonymise=not link.show_names)
+    fragment = render_summary_fragment(_document(row), _locale(), pseudonymise=not link.show_names,
+                                       timezone_name=_zone())
     return render_template("share.html", title=row.title, summary=Markup(fragment))
 
 
