@@ -191,7 +191,13 @@ def test_a_short_quiz_on_two_phones_to_the_podium(browser, server):
         phone.page.get_by_test_id("join").click()
         phones.append((context, phone))
     (_, ada), (_, bob) = phones
-    expect(host.page.get_by_test_id("n-connected")).to_contain_text("2")
+    # A third phone joins without a nickname and never answers: "Player 3" (third to join) on every screen.
+    shy_context = browser.new_context(viewport={"width": 360, "height": 740}, locale="en-GB", is_mobile=True, has_touch=True)
+    shy = Watched(shy_context)
+    shy.page.goto(f"{server.url}/j/{created['code']}")
+    shy.page.get_by_test_id("join").click()
+    phones.append((shy_context, shy))
+    expect(host.page.get_by_test_id("n-connected")).to_contain_text("3")
 
     # Question 1: Ada answers right first, Bob wrong.
     host.page.get_by_test_id("next").click()
@@ -209,8 +215,8 @@ def test_a_short_quiz_on_two_phones_to_the_podium(browser, server):
     shot(ada.page, "phone-quiz-result")
     ada.page.reload()  # a reload after the reveal: her result and rank come back at once
     expect(ada.page.get_by_test_id("quiz-result")).to_have_attribute("data-correct", "true")
-    expect(ada.page.get_by_test_id("rank")).to_be_visible()  # "1st of 2": only the server's result holds the rank
-    expect(ada.page.get_by_test_id("rank")).to_contain_text("2")
+    expect(ada.page.get_by_test_id("rank")).to_be_visible()  # only the server's result holds the rank
+    expect(ada.page.get_by_test_id("rank")).to_contain_text("1 of 3")
     expect(host.page.get_by_test_id("leader-0")).to_contain_text("Ada")
     shot(host.page, "host-quiz-leaderboard")
 
@@ -230,12 +236,13 @@ def test_a_short_quiz_on_two_phones_to_the_podium(browser, server):
     host.page.get_by_test_id("podium-button").click()
     expect(host.page.get_by_test_id("podium")).to_contain_text("Ada")
     expect(host.page.get_by_test_id("podium")).to_contain_text("Bob")
+    expect(host.page.get_by_test_id("podium")).to_contain_text("Player 3")
     shot(host.page, "host-podium")
     expect(ada.page.get_by_test_id("final-rank")).to_contain_text("1")
     expect(bob.page.get_by_test_id("final-rank")).to_contain_text("2")
     bob.page.reload()  # and while the podium is up, so does the final rank
     expect(bob.page.get_by_test_id("final-rank")).to_contain_text("2")
-    assert host.problems == [] and ada.problems == [] and bob.problems == []
+    assert host.problems == [] and ada.problems == [] and bob.problems == [] and shy.problems == []
     for context, _phone in phones:
         context.close()
     host_context.close()

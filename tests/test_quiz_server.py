@@ -82,6 +82,8 @@ def test_a_quiz_from_first_question_to_podium(live_server):
         assert mine["Silent"]["answered"] is False and mine["Silent"]["points"] == 0
         assert [mine[n]["rank"] for n in ("Zoé", "zoé 2", "Slow")] == [1, 2, 3]
         board = (await screen.wait_for("results", lambda r: r["activity_id"] == first and "correct" in r))["leaderboard"]
+        # Each player's number is their place in join order, whatever their rank ("Player N" when unnamed).
+        assert {row["name"]: row["number"] for row in board} == {"Zoé": 1, "zoé 2": 2, "Slow": 3, "Wrong": 4, "Silent": 5}
         assert [row["name"] for row in board[:3]] == ["Zoé", "zoé 2", "Slow"]
         assert board == sorted(board, key=lambda row: -row["score"])
         assert (await slow.answer(first, 1))["error"]["code"] == "closed"
@@ -136,6 +138,7 @@ def test_a_quiz_from_first_question_to_podium(live_server):
                                                            answered=False, points=0, score=0)
 
         board = (await screen.wait_for("results", lambda r: r["activity_id"] == second and "correct" in r))["leaderboard"]
+        assert {row["name"]: row["number"] for row in board} == {"Zoé": 1, "zoé 2": 2, "Slow": 3, "Silent": 5, "Late": 6}
         assert board[0]["name"] == "Zoé" and len(board) == 5  # the removed player is out
         assert await screen.call("podium", {}) == {"ok": True}
         podium = await screen.wait_for("podium")
@@ -155,6 +158,9 @@ def test_a_quiz_from_first_question_to_podium(live_server):
     ended, board = asyncio.run(second_half())
     summary = json.loads((Path(ended["archive_path"]) / "summary.json").read_text())
     assert [row["name"] for row in summary["leaderboard"]] == [row["name"] for row in board]
+    # The archive's "Participant N" is the screen's "Player N".
+    assert {r["participant_id"]: r["participant_number"] for r in summary["leaderboard"]} == {
+        r["participant_id"]: r["number"] for r in board}
     first_doc, second_doc = summary["activities"]
     assert first_doc["correct"] == [1] and first_doc["n_correct"] == 3 and first_doc["correct_rate"] == 0.75
     assert first_doc["average_ms"] > 0

@@ -51,6 +51,13 @@ def public_rows(rows: list[dict]) -> list[dict]:
     return [{"participant_id": r["participant_id"], "name": r["name"], "score": r["score"], "rank": r["rank"]} for r in rows]
 
 
+def live_rows(rows: list[dict]) -> list[dict]:
+    """Leaderboard rows for host screens and phones: the public rows plus ``number``,
+    the player's place in join order, so that an unnamed player stays "Player N"
+    with the same N from one question to the next (the archive's participant number)."""
+    return [dict(public, number=row["joined"] + 1) for public, row in zip(public_rows(rows), rows)]
+
+
 def personal_result(state, question, row: dict | None, n_players: int) -> dict:
     """What one phone hears when a question is revealed: right or wrong, points, rank."""
     participant_id = row["participant_id"] if row else None

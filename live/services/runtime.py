@@ -256,7 +256,7 @@ class Runtime:
             payload["words"] = payload["words"][:MAX_CLOUD_WORDS]
         if activity.type == quiz.TYPE:
             # Standings count revealed questions only, so they never leak an answer.
-            payload["leaderboard"] = quizzes.public_rows(quizzes.standings(state))
+            payload["leaderboard"] = quizzes.live_rows(quizzes.standings(state))
             payload.update(self._quiz_clock(state, activity_id))
             if state.lifecycle.statuses[activity_id] == REVEALED:
                 payload["correct"] = list(activity.spec.correct)
@@ -682,7 +682,7 @@ class Runtime:
         """The final standings: the top three for the room, each phone its own rank."""
         with state.lock:
             rows = quizzes.standings(state)
-            top = quizzes.public_rows(rows[:3])
+            top = quizzes.live_rows(rows[:3])
             state.podium_shown_on = _screen_of(state)
             self._announce(state.code, {"t": "podium", "screen": list(state.podium_shown_on)}, urgent=True)
             messages = [Outbound("podium", {"podium": top, "n_players": len(rows)}, session_room(state.code))]
@@ -982,7 +982,7 @@ def _screen_of(state: SessionState) -> tuple:
 
 def _final_rank(row: dict, rows: list[dict]) -> dict:
     """One phone's ``final_rank``: its rank and score, and the podium everyone sees."""
-    return {"rank": row["rank"], "score": row["score"], "n_players": len(rows), "podium": quizzes.public_rows(rows[:3])}
+    return {"rank": row["rank"], "score": row["score"], "n_players": len(rows), "podium": quizzes.live_rows(rows[:3])}
 
 
 def _answer_notice(row: dict) -> dict:

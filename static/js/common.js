@@ -76,7 +76,23 @@
       if (codeName && S["error_" + codeName]) return str("error_" + codeName);
       return str("error_generic", { message: (error && error.message) || "?" });
     }
-    return { str: str, plural: plural, formatNumber: formatNumber, errorText: errorText };
+    /* A player's nickname, or "Player N" without one. N is their place in join
+       order (row.number: stable from one question to the next, and the same N
+       as the archive's participant number); rows without it (an older server)
+       fall back to counting the unnamed players in `rows`. */
+    function playerName(row, rows) {
+      if (row && row.name) return row.name;
+      var n = row && row.number;
+      if (!n) {
+        n = 0;
+        for (var i = 0; i < (rows || []).length; i++) {
+          if (!rows[i].name) n++;
+          if (rows[i] === row) break;
+        }
+      }
+      return str("player_n", { n: formatNumber(Math.max(1, n)) });
+    }
+    return { str: str, plural: plural, formatNumber: formatNumber, errorText: errorText, playerName: playerName };
   }
 
   /* An announce(message) for the aria-live region `node`: emptied first, then

@@ -43,7 +43,7 @@
 
   /* ---- small helpers (most in common.js) ------------------------------- */
 
-  var str = T.str, plural = T.plural, formatNumber = T.formatNumber;
+  var str = T.str, plural = T.plural, formatNumber = T.formatNumber, playerName = T.playerName;
   var el = C.el, isWordCloud = C.isWordCloud, isQuiz = C.isQuiz, LETTERS = C.LETTERS;
   function $(selector) { return root.querySelector(selector); }
   function $all(selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
@@ -302,17 +302,6 @@
     });
   }
 
-  /* Players without a nickname are "Player N", numbered in the order of the
-     standings (as the archive does). */
-  function playerName(row, rows) {
-    if (row && row.name) return row.name;
-    var n = 0;
-    for (var i = 0; i < (rows || []).length; i++) {
-      if (!rows[i].name) n++;
-      if (rows[i] === row) break;
-    }
-    return str("player_n", { n: formatNumber(Math.max(1, n)) });
-  }
 
   function renderQuizResults() {
     var activity = view.activity;

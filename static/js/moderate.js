@@ -40,7 +40,7 @@
 
   /* ---- helpers (common.js) ------------------------------------------------------- */
 
-  var str = T.str, plural = T.plural, formatNumber = T.formatNumber;
+  var str = T.str, plural = T.plural, formatNumber = T.formatNumber, playerName = T.playerName;
   var el = C.el, clear = C.clear, isWordCloud = C.isWordCloud, isQuiz = C.isQuiz, LETTERS = C.LETTERS;
   function $(selector) { return root.querySelector(selector); }
   function $all(selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
@@ -176,15 +176,6 @@
     }
   }
 
-  function playerName(row, rows) {
-    if (row && row.name) return row.name;
-    var n = 0;
-    for (var i = 0; i < (rows || []).length; i++) {
-      if (!rows[i].name) n++;
-      if (rows[i] === row) break;
-    }
-    return str("player_n", { n: formatNumber(Math.max(1, n)) });
-  }
 
   /* The standings with a Remove button each; rows are rebuilt only when they
      changed, and the focus goes back near its place. */

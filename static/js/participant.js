@@ -109,7 +109,7 @@
 
   /* ---- helpers (most in common.js) ----------------------------------------- */
 
-  var str = T.str, plural = T.plural, formatNumber = T.formatNumber;
+  var str = T.str, plural = T.plural, formatNumber = T.formatNumber, playerName = T.playerName;
   var el = C.el, isQuiz = C.isQuiz, optionBadge = C.optionBadge;
   function $(selector) { return root.querySelector(selector); }
   function $all(selector) { return Array.prototype.slice.call(root.querySelectorAll(selector)); }
@@ -849,15 +849,6 @@
 
   /* ---- the podium --------------------------------------------------------------- */
 
-  function playerName(row, rows) {
-    if (row && row.name) return row.name;
-    var n = 0;
-    for (var i = 0; i < (rows || []).length; i++) {
-      if (!rows[i].name) n++;
-      if (rows[i] === row) break;
-    }
-    return str("player_n", { n: Math.max(1, n) });
-  }
 
   function onPodium(data, personal) {
     if (!data) return;
