@@ -174,10 +174,11 @@ def app(tmp_path, database_url):
     return make_app(tmp_path, database_url)
 
 
-def make_app(tmp_path: Path, database_url: str, **overrides):
-    """An app in this process (threading mode) on ``database_url``; ``overrides`` change its settings."""
+def make_app(tmp_path: Path, database_url: str | None = None, **overrides):
+    """An app in this process (threading mode) on ``database_url`` (default: its own
+    SQLite file in ``tmp_path``); ``overrides`` change its settings."""
     settings = Settings(
-        database_url=database_url, archive_dir=tmp_path / "sessions", secret_key="test-key",
+        database_url=database_url or f"sqlite:///{tmp_path / 'live.sqlite3'}", archive_dir=tmp_path / "sessions", secret_key="test-key",
         async_mode="threading", testing=True, data_dir=tmp_path, **overrides,
     )
     return create_app(settings)

@@ -21,14 +21,14 @@ from sqlalchemy import func, select
 from live.domain.errors import DomainError
 from live.archive import compare as matching
 from live.archive.writer import write_archive
-from live.services import accounts, archives, planning
+from live.services import archives, planning
 from live.store.models import Activity, Answer, LiveSession, Participant, ShareLink
 from tests.sockets import host, participant
 from tests.test_archive_writer import make_group, make_player, make_poll, make_quiz, make_summary, make_wordcloud
 
 HOSTILE_SCRIPT = "<script>alert(1)</script>"
 HOSTILE_IMG = '"><img src=x onerror=alert(1)>'
-PASSWORD = "password123"
+from tests.web import csrf_of, owner_id, sign_in
 
 SESSION = {
     "title": "Atelier <b>lecture</b>",
@@ -64,14 +64,10 @@ def web_login(server, email: str) -> requests.Session:
     server.facilitator(email, password)
     web = requests.Session()
     page = web.get(server.url + "/login", timeout=10).text
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    token = csrf_of(page)
     signed = web.post(server.url + "/login", data={"email": email, "password": password, "csrf_token": token}, timeout=10)
     assert signed.status_code == 200 and "/dashboard" in signed.url
     return web
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
 
 @pytest.mark.slow
@@ -157,21 +153,6 @@ def test_a_real_session_leaves_a_complete_folder_and_shareable_pages(live_server
 
 
 # -- pages, with archives built from summary.json alone ---------------------------------
-
-
-def sign_in(client, app, email="host@example.org"):
-    sessions = app.extensions["live"].sessions
-    if accounts.check_login(sessions, email, PASSWORD) is None:
-        accounts.add_facilitator(sessions, email, PASSWORD)
-    page = client.get("/login").get_data(as_text=True)
-    response = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf_of(page)})
-    assert response.status_code == 302
-
-
-def owner_id(app, email="host@example.org") -> int:
-    sessions = app.extensions["live"].sessions
-    found = accounts.check_login(sessions, email, PASSWORD)
-    return (found or accounts.add_facilitator(sessions, email, PASSWORD)).id
 
 
 def workshop(code, title="Atelier lecture", ended="2026-11-23T19:40:00Z", counts=(10, 15, 5), words=None, names=("Zoé", "Marc")):

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from live.services import accounts
 from tests.conftest import make_app
+from tests.web import csrf_of
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
 PASSWORD = "password123"
@@ -147,10 +148,10 @@ def signed_in(app, client) -> str:
     """Sign in; returns a CSRF token for the forms."""
     api_token(app)
     page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    token = csrf_of(page)
     assert client.post("/login", data={"email": "host@example.org", "password": PASSWORD, "csrf_token": token}).status_code == 302
     page = client.get("/sessions/new").get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    return csrf_of(page)
 
 
 form_keys = st.one_of(

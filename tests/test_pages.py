@@ -8,20 +8,7 @@ import re
 
 from live.services import accounts, planning
 
-PASSWORD = "password123"
-
-
-def csrf(html: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
-
-
-def sign_in(client, app, email="host@example.org"):
-    sessions = app.extensions["live"].sessions
-    if accounts.check_login(sessions, email, PASSWORD) is None:
-        accounts.add_facilitator(sessions, email, PASSWORD)
-    page = client.get("/login").get_data(as_text=True)
-    response = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": csrf(page)})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/dashboard")
+from tests.web import PASSWORD, csrf_of as csrf, sign_in
 
 
 def editor_data(page: str, title: str, polls: list[tuple[str, str, bool]], **extra) -> dict:

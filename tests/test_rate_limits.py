@@ -5,27 +5,16 @@ storage shared by several processes, the proxy setting and the off switch."""
 from __future__ import annotations
 
 import dataclasses
-import re
 import uuid
 
 import pytest
 
-from live.app import create_app
 from live.config import Settings
 from live.services import accounts, planning
 from live.web import limits
-from tests.conftest import POLLS, missing_service
+from tests.conftest import POLLS, make_app, missing_service
+from tests.web import PASSWORD, csrf_of
 
-PASSWORD = "password123"
-
-
-def make_app(tmp_path, **overrides):
-    """An app with its own database, and the limits given (small, so tests stay short)."""
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'live.sqlite3'}", archive_dir=tmp_path / "sessions",
-        secret_key="test-key", async_mode="threading", testing=True, data_dir=tmp_path, **overrides,
-    )
-    return create_app(settings)
 
 
 def from_address(address: str) -> dict:
@@ -33,8 +22,7 @@ def from_address(address: str) -> dict:
 
 
 def csrf_token(client) -> str:
-    page = client.get("/login").get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    return csrf_of(client.get("/login").get_data(as_text=True))
 
 
 def attempt_login(client, email: str, address: str, password: str = "wrong password", **headers):

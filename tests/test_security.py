@@ -14,26 +14,12 @@ import re
 
 import pytest
 
-from live.app import create_app
-from live.config import Settings
 from live.services import accounts, planning
-from tests.conftest import POLLS
+from tests.conftest import POLLS, make_app
 from tests.sockets import host, participant
+from tests.web import PASSWORD, csrf_of
 
-PASSWORD = "password123"
 HOST_EVENTS = ("open", "close", "end", "moderate", "undo", "reveal", "add_time", "podium", "remove")
-
-
-def make_app(tmp_path, **overrides):
-    settings = Settings(
-        database_url=f"sqlite:///{tmp_path / 'live.sqlite3'}", archive_dir=tmp_path / "sessions",
-        secret_key="test-key", async_mode="threading", testing=True, data_dir=tmp_path, **overrides,
-    )
-    return create_app(settings)
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
 
 
 def sign_in(app, client):

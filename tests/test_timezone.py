@@ -21,7 +21,7 @@ from live.services import archives, planning, summary
 from live.store.models import Activity, LiveSession
 from tests.conftest import ROOT, make_app, server_env
 from tests.test_archive_writer import make_summary
-from tests.test_archives import csrf_of, owner_id, sign_in
+from tests.web import csrf_of, owner_id, sign_in
 
 PARIS = "Europe/Paris"
 # 23:30 UTC on 23 November is 00:30 on 24 November in Paris (UTC+1 in winter).

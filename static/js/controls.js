@@ -164,8 +164,67 @@
       });
     });
 
-    return { targets: targets, anyRevealed: anyRevealed, render: render, command: command, run: run, endDialog: endDialog };
+    /* True for `results` computed just before a reveal that arrive after it: a
+       revealed question never goes back (fresh results follow). */
+    function staleResults(result) {
+      if (result.status === "revealed") return false;
+      var current = view.activity && view.activity.id === result.activity_id ? view.activity : null;
+      var known = C.activityById(page.activities(), result.activity_id);
+      return !!((current && current.status === "revealed") || (known && known.status === "revealed"));
+    }
+
+    return {
+      targets: targets, anyRevealed: anyRevealed, render: render, command: command, run: run, endDialog: endDialog,
+      staleResults: staleResults
+    };
   }
 
-  window.LiveControls = { create: create };
+  /* The host-side connection of a page (projector or console): Socket.IO with
+     backoff and jitter; a restart's "server disconnect" and a `rate_limited`
+     refusal are retried (socket.io retries neither by itself); any other refusal
+     is for good. `page` holds auth, view (connected, everConnected, busy are set
+     here), texts, announce, setOffline(offline), showFatal(text), render(), and
+     an optional lost() for what the page resets when the connection drops. */
+  function connect(page) {
+    var view = page.view;
+    var str = page.texts.str;
+    var socket = io({ auth: page.auth, reconnectionDelayMax: 5000, randomizationFactor: 0.5 });
+
+    socket.on("connect", function () {
+      view.connected = true;
+      page.setOffline(false);
+      if (view.everConnected) page.announce(str("online"));
+      view.everConnected = true;
+      page.render();
+    });
+
+    socket.on("disconnect", function (reason) {
+      view.connected = false;
+      view.busy = false;
+      if (typeof page.lost === "function") page.lost();
+      if (reason === "io client disconnect") return;
+      page.setOffline(true);
+      page.announce(str("offline"));
+      page.render();
+      if (reason === "io server disconnect") socket.connect();
+    });
+
+    socket.on("connect_error", function (err) {
+      var data = err && err.data;
+      if (data && data.code === "rate_limited") {
+        page.setOffline(true);
+        setTimeout(function () { if (!socket.connected) socket.connect(); }, 3000 + Math.random() * 4000);
+        return;
+      }
+      if (data && data.code) {
+        var known = str("error_" + data.code);
+        page.showFatal(known !== "error_" + data.code ? known : (data.message || err.message));
+        return;
+      }
+      page.setOffline(true);
+    });
+    return socket;
+  }
+
+  window.LiveControls = { create: create, connect: connect };
 })();

@@ -1125,44 +1125,9 @@
     fit();
   }
 
-  var socket = io({
+  var socket = window.LiveControls.connect({
     auth: { code: code, host_token: hostToken, lang: lang },
-    reconnectionDelayMax: 5000,
-    randomizationFactor: 0.5
-  });
-
-  socket.on("connect", function () {
-    view.connected = true;
-    setOffline(false);
-    if (view.everConnected) announce(str("online"));
-    view.everConnected = true;
-    renderControls();
-  });
-
-  socket.on("disconnect", function (reason) {
-    view.connected = false;
-    view.busy = false;
-    if (reason === "io client disconnect") return;
-    setOffline(true);
-    announce(str("offline"));
-    renderControls();
-    // The server closed us (restart): socket.io does not retry that by itself.
-    if (reason === "io server disconnect") socket.connect();
-  });
-
-  socket.on("connect_error", function (err) {
-    var data = err && err.data;
-    if (data && data.code === "rate_limited") {
-      // Refused for now, not for good: socket.io does not retry that by itself.
-      setOffline(true);
-      setTimeout(function () { if (!socket.connected) socket.connect(); }, 3000 + Math.random() * 4000);
-      return;
-    }
-    if (data && data.code) {
-      showFatal(S["error_" + data.code] ? str("error_" + data.code) : (data.message || err.message));
-      return;
-    }
-    setOffline(true);
+    view: view, texts: T, announce: announce, setOffline: setOffline, showFatal: showFatal, render: renderControls
   });
 
   socket.on("host_state", function (payload) {
@@ -1191,14 +1156,7 @@
   });
 
   socket.on("results", function (result) {
-    if (!result || !result.activity_id) return;
-    // Results computed just before a reveal may arrive after it: a revealed
-    // question never goes back (fresh results follow).
-    var current = view.activity && view.activity.id === result.activity_id ? view.activity : null;
-    if (result.status !== "revealed" && ((current && current.status === "revealed") ||
-        ((activityById(result.activity_id) || {}).status === "revealed"))) {
-      return;
-    }
+    if (!result || !result.activity_id || controls.staleResults(result)) return;
     view.results[result.activity_id] = result;
     var known = activityById(result.activity_id);
     if (known) {

@@ -545,42 +545,18 @@
     offlineBanner.hidden = !offline || view.fatal;
   }
 
-  var socket = io({
+  function showFatal(message) {
+    view.fatal = true;
+    offlineBanner.hidden = true;
+    fatalBanner.hidden = false;
+    $("[data-fatal-text]").textContent = message;
+    renderControls();
+  }
+
+  var socket = window.LiveControls.connect({
     auth: { code: code, host_token: hostToken, lang: lang, view: "moderator" },
-    reconnectionDelayMax: 5000,
-    randomizationFactor: 0.5
-  });
-
-  socket.on("connect", function () {
-    view.connected = true;
-    setOffline(false);
-    if (view.everConnected) announce(str("online"));
-    view.everConnected = true;
-    render();
-  });
-
-  socket.on("disconnect", function (reason) {
-    view.connected = false;
-    view.busy = false;
-    view.acting = false;
-    if (reason === "io client disconnect") return;
-    setOffline(true);
-    announce(str("offline"));
-    render();
-    if (reason === "io server disconnect") socket.connect();
-  });
-
-  socket.on("connect_error", function (err) {
-    var data = err && err.data;
-    if (data && data.code) {
-      view.fatal = true;
-      offlineBanner.hidden = true;
-      fatalBanner.hidden = false;
-      $("[data-fatal-text]").textContent = S["error_" + data.code] ? str("error_" + data.code) : (data.message || err.message);
-      renderControls();
-      return;
-    }
-    setOffline(true);
+    view: view, texts: T, announce: announce, setOffline: setOffline, showFatal: showFatal, render: render,
+    lost: function () { view.acting = false; }
   });
 
   socket.on("host_state", function (payload) {
@@ -598,12 +574,8 @@
   });
 
   socket.on("results", function (result) {
-    if (!result || !result.activity_id) return;
+    if (!result || !result.activity_id || controls.staleResults(result)) return;
     var current = view.activity && view.activity.id === result.activity_id ? view.activity : null;
-    if (result.status !== "revealed" && ((current && current.status === "revealed") ||
-        ((activityById(result.activity_id) || {}).status === "revealed"))) {
-      return;  // computed just before a reveal; fresh results follow
-    }
     if (result.leaderboard) view.leaderboard = result.leaderboard;
     if (result.correct && current && !current.correct) current.correct = result.correct;
     view.results[result.activity_id] = result;
