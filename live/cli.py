@@ -18,6 +18,7 @@ from live.config import Settings
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="live", description="Live workshop interaction server.")
+    parser.add_argument("--version", action="version", version=f"live {version()}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the server")
@@ -47,10 +48,55 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def version() -> str:
+    """The installed version of live (the checkout's when it is not installed)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("live")
+    except metadata.PackageNotFoundError:
+        from live import __version__
+
+        return __version__
+
+
+def command_prefix() -> str:
+    """How to run ``live`` again from the folder the user is in, as they started it:
+    ``live`` when it is on the PATH, ``.venv/bin/live`` from a checkout, or
+    ``python -m live``, so every command we print can be pasted as it stands."""
+    import os
+    import shlex
+    import shutil
+
+    started = sys.argv[0] if sys.argv else ""
+    if not started or started == "-c" or started.endswith(".py"):
+        return f"{shlex.quote(_relative(sys.executable))} -m live"
+    on_path = shutil.which(os.path.basename(started))
+    if on_path and os.path.realpath(on_path) == os.path.realpath(started):
+        return os.path.basename(started)
+    return shlex.quote(_relative(started))
+
+
+def _relative(path: str) -> str:
+    """``path`` relative to the working folder when it lies below it (with ``./``
+    when a shell would otherwise look it up on the PATH), else absolute. Links are
+    kept as they are: a venv's python is a link, and only the link knows the venv."""
+    import os
+
+    absolute = os.path.abspath(path)
+    inside = os.path.relpath(absolute, os.getcwd())
+    if inside.startswith(os.pardir):
+        return absolute
+    return inside if os.sep in inside else f".{os.sep}{inside}"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``live`` console script and of ``python -m live``."""
     args = _parser().parse_args(argv)
     settings = Settings.from_env()
+    from live import installation
+
+    installation.check(settings)
     if args.command == "serve":
         serve(settings, args.host, args.port)
     elif args.command == "facilitator":
@@ -111,22 +157,37 @@ def serve(settings: Settings, host: str, port: int) -> None:
     print(f"  phones join at: {phones}  (set LIVE_PUBLIC_URL to change)", flush=True)
     if not accounts.has_facilitators(app.extensions["live"].sessions):
         print(
-            "\nNo facilitator account exists yet. Create the first one in another terminal:\n"
-            "    live facilitator add you@example.org\n"
+            "\nNo facilitator account exists yet. Create the first one in another terminal, in this folder:\n"
+            f"    {command_prefix()} facilitator add you@example.org\n"
             f"then sign in at {local}/login\n",
             flush=True,
         )
     if settings.retention_days:
         print(f"  retention: sessions are deleted {settings.retention_days} days after they end", flush=True)
         start_retention(app)
-    # A service manager stops us with SIGTERM: leave as on Ctrl-C, so that exit
-    # handlers run (with several processes, this one's results leases are handed
-    # back at once instead of expiring seconds later).
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    _stop_on_signals(socketio, settings.async_mode)
     try:
         socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
     except KeyboardInterrupt:
         pass
+
+
+def _stop_on_signals(socketio, async_mode: str) -> None:
+    """Ctrl-C and SIGTERM (what service managers send) stop the server cleanly, so
+    that exit handlers run: with several processes, this one's results leases are
+    handed back at once instead of expiring seconds later.
+
+    Under gevent a Python signal handler runs in whichever greenlet happens to be
+    running (a phone's WebSocket, say), so a KeyboardInterrupt raised there is
+    printed as a traceback before it reaches the server. gevent's own handler
+    runs in a greenlet of its own and stops the server from there instead."""
+    if async_mode == "gevent":
+        import gevent
+
+        for number in (signal.SIGINT, signal.SIGTERM):
+            gevent.signal_handler(number, socketio.stop)
+    else:
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
 def add_facilitator(settings: Settings, email: str, password_stdin: bool) -> None:
@@ -137,14 +198,34 @@ def add_facilitator(settings: Settings, email: str, password_stdin: bool) -> Non
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = getpass.getpass("Password (8 characters or more): ")
-        if getpass.getpass("Same password again: ") != password:
-            sys.exit("The two passwords differ; nothing was created.")
+        password = _ask_password()
     try:
         accounts.add_facilitator(_database(settings), email, password)
     except DomainError as error:
         sys.exit(f"error: {error.message}")
     print(f"Facilitator {accounts.normalise_email(email)} created. Sign in at /login on your live server.")
+
+
+PASSWORD_ATTEMPTS = 3
+
+
+def _ask_password() -> str:
+    """Ask for a new password on the terminal: the rules first, each attempt checked
+    before it is asked again, then the confirmation."""
+    from live.services.accounts import MIN_PASSWORD, password_problem
+
+    print(f"Choose a password of at least {MIN_PASSWORD} characters (spaces are allowed; it is not shown as you type).")
+    for _attempt in range(PASSWORD_ATTEMPTS):
+        password = getpass.getpass("Password: ")
+        problem = password_problem(password)
+        if problem is None:
+            break
+        print(problem, file=sys.stderr)
+    else:
+        sys.exit("No acceptable password was given; nothing was created.")
+    if getpass.getpass("Same password again: ") != password:
+        sys.exit("The two passwords differ; nothing was created.")
+    return password
 
 
 def create_token(settings: Settings, email: str) -> None:

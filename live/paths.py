@@ -19,3 +19,5 @@ def _first_existing(*candidates: Path) -> Path:
 STATIC = _first_existing(PACKAGE.parent / "static", PACKAGE / "static")
 TEMPLATES = _first_existing(PACKAGE.parent / "templates", PACKAGE / "templates")
 TRANSLATIONS = PACKAGE / "translations"
+# The profanity word lists shipped with the server.
+WORDLISTS = PACKAGE / "domain" / "wordlists"

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import POLLS, LiveServer, free_port, server_env
+from tests.conftest import POLLS, ROOT, LiveServer, free_port, server_env
 from tests.sockets import host, participant
 
 
@@ -80,3 +80,153 @@ def test_eventlet_mode_runs_a_poll(tmp_path):
         asyncio.run(scenario())
     finally:
         server.stop()
+
+
+def test_version_prints_the_installed_version(fresh):
+    from live.cli import version
+
+    shown = fresh.cli("--version")
+    assert shown.returncode == 0
+    assert shown.stdout.strip() == f"live {version()}"
+    assert re.fullmatch(r"live \d+\.\d+\.\d+\S*", shown.stdout.strip())
+
+
+def run_in_a_terminal(args: list[str], env: dict, answers: list[str], timeout: float = 60) -> tuple[int, str]:
+    """Run ``args`` with a pseudo-terminal as its controlling terminal (getpass reads
+    from /dev/tty), typing each of ``answers`` once the previous prompt appeared.
+    Returns the exit status and everything it printed."""
+    import os
+    import pty
+    import select
+    import subprocess
+    import time
+
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        args, stdin=terminal, stdout=terminal, stderr=terminal, env=env, start_new_session=True,
+        preexec_fn=lambda: __import__("fcntl").ioctl(0, __import__("termios").TIOCSCTTY, 0),
+    )
+    os.close(terminal)
+    output, pending, deadline = b"", list(answers), time.monotonic() + timeout
+    prompts = 0
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([controller], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:
+                break  # the process closed the terminal
+            if not chunk:
+                break
+            output += chunk
+            seen = output.count(b"Password: ") + output.count(b"again: ")
+            while pending and seen > prompts:
+                os.write(controller, pending.pop(0).encode() + b"\n")
+                prompts += 1
+        elif process.poll() is not None:
+            break
+    process.wait(10)
+    os.close(controller)
+    return process.returncode, output.decode(errors="replace")
+
+
+def test_facilitator_add_says_the_password_rules_first_and_checks_before_asking_twice(fresh):
+    import sys
+
+    command = [sys.executable, "-m", "live", "facilitator", "add", "lou@example.org"]
+    status, printed = run_in_a_terminal(command, fresh.env, ["short", "long enough now", "long enough now"])
+    assert status == 0, printed
+    rules = printed.index("at least 8 characters")
+    first_prompt = printed.index("Password: ")
+    assert rules < first_prompt  # the rules come before the first question
+    refusal = printed.index("The password needs at least 8 characters.")
+    assert first_prompt < refusal < printed.index("again: ")  # checked before the confirmation is asked
+    assert printed.count("Password: ") == 2 and "Facilitator lou@example.org created" in printed
+
+    status, printed = run_in_a_terminal(command[:-1] + ["max@example.org"], fresh.env, ["a", "b", "c"])
+    assert status != 0 and "again: " not in printed
+    assert "No acceptable password was given; nothing was created." in printed
+
+    status, printed = run_in_a_terminal(command[:-1] + ["max@example.org"], fresh.env, ["long enough", "not the same"])
+    assert status != 0 and "The two passwords differ; nothing was created." in printed
+
+
+def test_the_printed_facilitator_command_runs_as_it_stands_in_that_folder(tmp_path):
+    """Started as .venv/bin/live from its folder, the server prints that path back."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "room"
+    (folder / "bin").mkdir(parents=True)
+    launcher = folder / "bin" / "live"
+    launcher.write_text(f"#!{sys.executable}\nfrom live.cli import command_prefix\nprint(command_prefix())\n")
+    launcher.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIVE_")}
+    env["PATH"] = "/usr/bin:/bin"
+    env["PYTHONPATH"] = str(ROOT)
+    printed = subprocess.run(["bin/live"], cwd=folder, env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert printed == "bin/live"
+    elsewhere = subprocess.run([str(launcher)], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert elsewhere.stdout.strip() == "room/bin/live"
+    env["PATH"] = f"{folder / 'bin'}:/usr/bin:/bin"
+    on_path = subprocess.run(["live"], cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert on_path.stdout.strip() == "live"
+    module = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.argv=['-c']; from live.cli import command_prefix; print(command_prefix())"],
+        cwd=folder, env=env, capture_output=True, text=True, check=True,
+    )
+    # The interpreter as started (a venv's python is a link: only the link knows the venv).
+    assert module.stdout.strip() == f"{os.path.abspath(sys.executable)} -m live"
+
+
+def test_a_broken_install_stops_at_start_with_one_sentence(tmp_path):
+    """A package without its word lists (the wheel that once shipped without them)
+    stops the server with one sentence, not a traceback."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    root = ROOT
+    broken = tmp_path / "site"
+    shutil.copytree(root / "live", broken / "live", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.rmtree(broken / "live" / "domain" / "wordlists")
+    for folder in ("static", "templates"):
+        shutil.copytree(root / folder, broken / folder)
+    env = server_env(tmp_path, f"sqlite:///{tmp_path / 'live.sqlite3'}")
+    env["PYTHONPATH"] = str(broken)
+    started = subprocess.run(
+        [sys.executable, "-m", "live", "serve", "--port", str(free_port())], cwd=tmp_path, env=env,
+        capture_output=True, text=True, timeout=60,
+    )
+    assert started.returncode != 0
+    assert "Traceback" not in started.stderr + started.stdout
+    (line,) = started.stderr.strip().splitlines()
+    assert line.startswith("This installation of live is incomplete: the word lists are missing")
+    assert "reinstall live" in line
+
+    # An optional dependency the configuration needs: eventlet, hidden from this Python.
+    shutil.copytree(root / "live" / "domain" / "wordlists", broken / "live" / "domain" / "wordlists")
+    blocker = tmp_path / "blocker"
+    blocker.mkdir()
+    (blocker / "sitecustomize.py").write_text(
+        "import sys\n"
+        "class Hide:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'eventlet' or name.startswith('eventlet.'):\n"
+        "            raise ModuleNotFoundError(name)\n"
+        "sys.meta_path.insert(0, Hide())\n"
+    )
+    env["PYTHONPATH"] = f"{blocker}{os.pathsep}{broken}"
+    env["LIVE_ASYNC_MODE"] = "eventlet"
+    started = subprocess.run(
+        [sys.executable, "-m", "live", "serve", "--port", str(free_port())], cwd=tmp_path, env=env,
+        capture_output=True, text=True, timeout=60,
+    )
+    assert started.returncode != 0 and "Traceback" not in started.stderr
+    (line,) = started.stderr.strip().splitlines()
+    assert line == (
+        "This configuration needs the Python package eventlet, which is not installed: "
+        "install live with pip install '.[eventlet]', or pip install eventlet."
+    )

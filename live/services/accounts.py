@@ -30,14 +30,22 @@ def add_facilitator(sessions: sessionmaker, email: str, password: str) -> Facili
     email = normalise_email(email)
     if not _EMAIL.match(email) or len(email) > 254:
         raise DomainError("invalid_email", "That is not a valid email address.", "email")
-    if len(password) < MIN_PASSWORD:
-        raise DomainError("weak_password", f"The password needs at least {MIN_PASSWORD} characters.", "password")
+    problem = password_problem(password)
+    if problem:
+        raise DomainError("weak_password", problem, "password")
     with sessions.begin() as db:
         if repository.facilitator_by_email(db, email):
             raise DomainError("exists", f"A facilitator {email} already exists.", "email")
         facilitator = Facilitator(email=email, password_hash=_hasher.hash(password), created_at=utcnow())
         db.add(facilitator)
     return facilitator
+
+
+def password_problem(password: str) -> str | None:
+    """What is wrong with ``password`` as a new facilitator password, or None."""
+    if len(password) < MIN_PASSWORD:
+        return f"The password needs at least {MIN_PASSWORD} characters."
+    return None
 
 
 def check_login(sessions: sessionmaker, email: str, password: str) -> Facilitator | None:
