@@ -22,6 +22,7 @@
 | LIVE_MAX_PARTICIPANTS | ``5000``: participants one session admits (``0``: no limit), counted in the database |
 | LIVE_REDIS_PREFIX | ``live``: prefix of the Redis keys and channels (one per cluster sharing a Redis) |
 | LIVE_RETENTION_DAYS | none (keep archives forever); N: sessions that ended more than N days ago are deleted |
+| LIVE_ACTIVITY_KINDS | none: more activity kinds, as ``package.module:KIND`` (comma-separated); see docs/ACTIVITY_KINDS.md |
 | LIVE_TIMEZONE | the server's own zone when it has an IANA name (``TZ``, ``/etc/timezone``, ``/etc/localtime``), else ``UTC``: the zone dates and times are shown in |
 """
 
@@ -33,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ASYNC_MODES = ("gevent", "eventlet", "threading")
+# The interface languages (Flask-Babel catalogues under live/translations).
+LOCALES = ("en", "fr")
 # One process holds about this many participants with room to spare (docs/DEPLOYMENT.md):
 # a join code leaked to a crowd fills a session, it does not sink the server.
 DEFAULT_MAX_PARTICIPANTS = 5000
@@ -65,6 +68,8 @@ class Settings:
     retention_days: int | None = None
     # Built directly (tests), a server shows UTC; from_env defaults to the machine's zone.
     timezone: str = "UTC"
+    # Activity kinds added from outside live (module:attribute references).
+    activity_kinds: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: dict | None = None) -> "Settings":
@@ -107,6 +112,9 @@ class Settings:
                 if (environ.get("LIVE_RETENTION_DAYS") or "").strip() else None
             ),
             timezone=_timezone(environ),
+            activity_kinds=tuple(
+                part.strip() for part in (environ.get("LIVE_ACTIVITY_KINDS") or "").split(",") if part.strip()
+            ),
         )
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from live.domain.errors import DomainError
 
 LOBBY, ACTIVITY, ENDED = "lobby", "activity", "ended"
+# Activities one session holds at most.
+MAX_ACTIVITIES = 100
 PENDING, OPEN, CLOSED, REVEALED = "pending", "open", "closed", "revealed"
 
 

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from live.domain.errors import DomainError
-from live.services.runtime import AnswerInput
+from live.services.running.state import AnswerInput
 
 MAX_ID = 64
 
 
-def _payload(data: object) -> dict:
+def object_of(data: object) -> dict:
+    """The payload, which must be an object."""
     if not isinstance(data, dict):
         raise DomainError("invalid_payload", "The payload must be an object.")
     return data
+
+
+
+def join_code(auth: dict) -> object:
+    """The join code of a connect ``auth`` object, as typed (spaces and case forgiven)."""
+    code = auth.get("code")
+    return code.strip().upper() if isinstance(code, str) else code
 
 
 def _identifier(data: dict, key: str) -> str:
@@ -27,7 +35,7 @@ def _identifier(data: dict, key: str) -> str:
 
 def answer_input(data: object) -> AnswerInput:
     """An ``answer`` payload: ``{"activity_id", "value", "answer_id"}``."""
-    data = _payload(data)
+    data = object_of(data)
     if "value" not in data:
         raise DomainError("invalid_payload", "value is missing.", "value")
     return AnswerInput(
@@ -38,5 +46,5 @@ def answer_input(data: object) -> AnswerInput:
 
 
 def activity_id(data: object) -> str:
-    """The ``activity_id`` of an ``open`` or ``close`` payload."""
-    return _identifier(_payload(data), "activity_id")
+    """The ``activity_id`` of a host command's payload (``open``, ``close``, ``reveal``...)."""
+    return _identifier(object_of(data), "activity_id")

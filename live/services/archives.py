@@ -28,11 +28,12 @@ from sqlalchemy.orm import sessionmaker
 from live.archive import compare as matching
 from live.archive.document import BadSummary, archive_meta, looks_like_archive_code, read_summary
 from live.archive.writer import folder_name, render_summary_fragment, zone_named, _parse_time
-from live.domain import activities as activity_rules
+from live.activities import registry
 from live.domain.errors import DomainError
 from live.domain.profanity import ProfanityFilter
 from live.domain.session import ENDED
 from live.services import accounts, planning, summary, tokens
+from live.services import settings as session_settings
 from live.store import repository
 from live.store.db import utcnow
 from live.store.models import Activity, Answer, Facilitator, LiveSession, Participant, ShareLink
@@ -318,14 +319,15 @@ def run_again(
     specs = []
     for activity in sorted(document.get("activities") or [], key=lambda a: a.get("position", 0)):
         try:
-            specs.append(activity_rules.parse_spec(activity).as_dict())
+            specs.append(registry.parse_spec(activity).as_dict())
         except DomainError:
             continue  # a type this server does not run, or a spec it no longer accepts
     if not specs:
         raise DomainError("nothing_to_run", "None of this session's activities can be run on this server.")
     title = (document.get("title") or row.title or "?")[: planning.MAX_TITLE]
+    settings = session_settings.settings_of(row.settings)
     return planning.create_session(
-        sessions, secret_key, facilitator_id, title, specs, bool(row.profanity_filter), row.blocked_words or [],
+        sessions, secret_key, facilitator_id, title, specs, settings["profanity_filter"], settings["blocked_words"],
     )
 
 
@@ -504,7 +506,7 @@ def _index(sessions, document: dict, folder: Path, files: list[Path], target: Pa
         code=document["code"], title=document["title"] or "?", facilitator_id=owner.id, host_salt=tokens.new_salt(),
         phase=ENDED, created_at=_naive(document.get("created_at")) or ended, started_at=_naive(document.get("started_at")),
         ended_at=ended, archive_path=str(target.resolve() if in_place else target), imported=True,
-        archive_meta=archive_meta(document), profanity_filter=True, blocked_words=[],
+        archive_meta=archive_meta(document), settings=dict(session_settings.DEFAULTS),
     )
     try:
         with sessions.begin() as db:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
-from live.app import public_base_url, services
+from live.extensions import services
+from live.urls import public_base_url
 from live.archive.document import looks_like_archive_code
 from live.domain.errors import DomainError
 from live.services import accounts, archives, planning, summary

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from live.app import services
+from live.extensions import services
 from live.archive.writer import STYLESHEET, render_comparison, render_summary_fragment
 from live.domain.errors import DomainError
 from live.services import archives

@@ -1,4 +1,4 @@
-"""Polls: a prompt, 2 to 12 options, one choice or several.
+"""The rules of a poll: a prompt, 2 to 12 options, one choice or several.
 
 A participant answers a poll once. A single-choice value is an option index; a
 multiple-choice value is a list of distinct indices (at least one), stored sorted.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from live.domain.errors import DomainError
+from live.domain.errors import Checks, DomainError
 from live.domain.fields import OptionCounts, option_choice, option_texts
 from live.domain.text import required_text
 
@@ -35,13 +35,21 @@ class PollSpec:
 
 
 def parse_spec(raw: dict, where: str = "") -> PollSpec:
-    """Validate a poll spec from untrusted input (API body, form, database)."""
-    prompt = required_text(raw.get("prompt"), f"{where}prompt", MAX_PROMPT)
-    cleaned = option_texts(raw, where, MIN_OPTIONS, MAX_OPTIONS, MAX_OPTION, "A poll")
+    """Validate a poll spec from untrusted input (API body, form, database); every
+    refusal at once (``DomainError.problems``)."""
+    checks = Checks()
+    prompt = checks.run(lambda: required_text(raw.get("prompt"), f"{where}prompt", MAX_PROMPT))
+    cleaned = checks.run(lambda: option_texts(raw, where, MIN_OPTIONS, MAX_OPTIONS, MAX_OPTION, "A poll"))
+    multiple = checks.run(lambda: _choice(raw, where))
+    checks.done()
+    return PollSpec(prompt=prompt, options=cleaned, multiple=multiple)
+
+
+def _choice(raw: dict, where: str) -> bool:
     multiple = raw.get("multiple", False)
     if not isinstance(multiple, bool):
         raise DomainError("invalid_type", "multiple must be true or false.", f"{where}multiple")
-    return PollSpec(prompt=prompt, options=cleaned, multiple=multiple)
+    return multiple
 
 
 def check_answer(spec: PollSpec, value: object) -> int | list[int]:

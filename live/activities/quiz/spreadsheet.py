@@ -45,8 +45,8 @@ from typing import Iterable, Sequence
 
 from openpyxl import load_workbook
 
-from live.domain import quiz
-from live.domain.activities import MAX_ACTIVITIES
+from live.activities.quiz import rules as quiz
+from live.domain.session import MAX_ACTIVITIES
 from live.domain.errors import DomainError
 from live.domain.text import clean_text
 
@@ -577,3 +577,8 @@ def _letter(index: int) -> str:
         index, remainder = divmod(index - 1, 26)
         letters = chr(ord("A") + remainder) + letters
     return letters
+
+
+def read(filename: str, data: bytes, max_items: int) -> "ImportResult":
+    """The editor's importer (``ActivityKind.importer``): ``read_quiz_file``."""
+    return read_quiz_file(filename, data, max_questions=max_items)

@@ -83,7 +83,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from live.domain.errors import DomainError
+from live.domain.errors import Checks, DomainError
 from live.domain.fields import OptionCounts, bounded_int, option_choice, option_texts
 from live.domain.text import required_text
 
@@ -139,11 +139,14 @@ def parse_spec(raw: dict, where: str = "") -> QuizSpec:
     to 6 options), ``invalid_correct`` (empty list, an index given twice),
     ``out_of_range`` (an index with no option, seconds or points out of bounds).
     """
-    prompt = required_text(raw.get("prompt"), f"{where}prompt", MAX_PROMPT)
-    cleaned = option_texts(raw, where, MIN_OPTIONS, MAX_OPTIONS, MAX_OPTION, "A quiz question")
-    correct = _parse_correct(raw.get("correct"), len(cleaned), where)
-    seconds = bounded_int(raw, "seconds", DEFAULT_SECONDS, MIN_SECONDS, MAX_SECONDS, where)
-    points = bounded_int(raw, "points", DEFAULT_POINTS, MIN_POINTS, MAX_POINTS, where)
+    checks = Checks()
+    prompt = checks.run(lambda: required_text(raw.get("prompt"), f"{where}prompt", MAX_PROMPT))
+    cleaned = checks.run(lambda: option_texts(raw, where, MIN_OPTIONS, MAX_OPTIONS, MAX_OPTION, "A quiz question"))
+    # Which options are correct can only be checked against valid options.
+    correct = checks.run(lambda: _parse_correct(raw.get("correct"), len(cleaned), where)) if cleaned else None
+    seconds = checks.run(lambda: bounded_int(raw, "seconds", DEFAULT_SECONDS, MIN_SECONDS, MAX_SECONDS, where))
+    points = checks.run(lambda: bounded_int(raw, "points", DEFAULT_POINTS, MIN_POINTS, MAX_POINTS, where))
+    checks.done()
     return QuizSpec(prompt=prompt, options=cleaned, correct=correct, seconds=seconds, points=points)
 
 

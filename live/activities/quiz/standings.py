@@ -8,8 +8,13 @@ count, so the standings never give away an answer that is still secret.
 
 from __future__ import annotations
 
-from live.domain import quiz
+from live.activities.quiz import rules as quiz
 from live.domain.session import CLOSED, REVEALED
+
+
+def extra_ms(state, question_id: str) -> int:
+    """Time the host added to a question, from its kind state."""
+    return (state.states.get(question_id) or {}).get("extra_ms", 0)
 
 
 def revealed_questions(state, everything_asked: bool = False) -> list:
@@ -33,7 +38,7 @@ def standings(state, everything_asked: bool = False) -> list[dict]:
         for question in questions:
             values = state.values.get(participant_id, {}).get(question.id)
             elapsed = state.timings.get((participant_id, question.id))
-            extra = state.extra_ms.get(question.id, 0)
+            extra = extra_ms(state, question.id)
             correct = bool(values) and quiz.is_correct(question.spec, values[0])
             if values:
                 total += quiz.score(question.spec, values[0], elapsed or 0, extra)
@@ -51,6 +56,13 @@ def public_rows(rows: list[dict]) -> list[dict]:
     return [{"participant_id": r["participant_id"], "name": r["name"], "score": r["score"], "rank": r["rank"]} for r in rows]
 
 
+def archived_rows(rows: list[dict]) -> list[dict]:
+    """Leaderboard rows for summary.json: the public rows, the answering time that
+    broke ties and the participant's number (join order, as in answers.csv)."""
+    return [dict(public, time_ms=row["time_ms"], participant_number=row["joined"] + 1)
+            for public, row in zip(public_rows(rows), rows)]
+
+
 def live_rows(rows: list[dict]) -> list[dict]:
     """Leaderboard rows for host screens and phones: the public rows plus ``number``,
     the player's place in join order, so that an unnamed player stays "Player N"
@@ -63,7 +75,7 @@ def personal_result(state, question, row: dict | None, n_players: int) -> dict:
     participant_id = row["participant_id"] if row else None
     values = state.values.get(participant_id, {}).get(question.id)
     elapsed = state.timings.get((participant_id, question.id), 0)
-    points = quiz.score(question.spec, values[0], elapsed, state.extra_ms.get(question.id, 0)) if values else 0
+    points = quiz.score(question.spec, values[0], elapsed, extra_ms(state, question.id)) if values else 0
     return {
         "activity_id": question.id,
         "answered": bool(values),

@@ -1,0 +1,38 @@
+"""A session's settings: one JSON document (``sessions.settings``), so a new setting
+needs no database migration.
+
+- ``profanity_filter`` (default true): entries matching the word lists are held off
+  the projector (word clouds and other moderated kinds);
+- ``blocked_words``: the session's own words to hold (``!word`` lifts a listed one).
+"""
+
+from __future__ import annotations
+
+from live.domain.errors import DomainError
+from live.domain.profanity import ProfanityFilter
+from live.domain.text import clean_text
+
+DEFAULTS = {"profanity_filter": True, "blocked_words": []}
+
+
+def parse_settings(profanity_filter: object = True, blocked_words: object = None) -> dict:
+    """Validated settings from untrusted input (API body, editor); the DomainError names the field."""
+    if not isinstance(profanity_filter, bool):
+        raise DomainError("invalid_type", "profanity_filter must be true or false.", "profanity_filter")
+    words = [] if blocked_words is None else blocked_words
+    ProfanityFilter().with_extra(words)  # raises on a bad list, naming the field
+    return {"profanity_filter": profanity_filter, "blocked_words": [clean_text(w) for w in words if clean_text(w)]}
+
+
+def settings_of(stored: dict | None) -> dict:
+    """Stored settings with the defaults filled in (older rows have fewer keys)."""
+    return {**DEFAULTS, **(stored or {})}
+
+
+def word_filter(server_filter: ProfanityFilter, settings: dict | None) -> ProfanityFilter:
+    """The filter a session's moderated activities use: the server's lists plus the
+    session's own words, or nothing at all when the facilitator switched it off."""
+    settings = settings_of(settings)
+    if not settings["profanity_filter"]:
+        return ProfanityFilter()
+    return server_filter.with_extra(settings["blocked_words"] or [])
