@@ -36,7 +36,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
     registry.register_external(list(settings.activity_kinds))
     app = Flask("live", static_folder=str(paths.STATIC), template_folder=str(paths.TEMPLATES))
-    app.jinja_loader = ChoiceLoader([FileSystemLoader(str(paths.TEMPLATES)), kind_loader()])
+    # The pages, then the archive's (the kinds' archive partials import its charts), then the kinds'.
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(paths.TEMPLATES)), FileSystemLoader(str(paths.PACKAGE / "archive")), kind_loader(),
+    ])
     secure = bool(settings.public_url and settings.public_url.startswith("https://"))
     app.config.update(
         SECRET_KEY=settings.secret_key,

@@ -29,7 +29,6 @@ from __future__ import annotations
 import math
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 WIDTH, HEIGHT = 800, 400  # the viewBox, in SVG user units
 MARGIN = 4  # no word box comes closer than this to the edge
@@ -118,12 +117,13 @@ def layout(words: list[tuple[str, int]] | list[list], width: int = WIDTH, height
     unit = [math.sqrt(count / top) for _text, count in drawable]  # 1.0 for the largest word
 
     scale = _first_scale(drawable, unit, width, height)
+    spiral = _spiral(width, height)
     for attempt in range(MAX_ATTEMPTS):
         sizes = [_size(text, u * scale, width) for (text, _count), u in zip(drawable, unit)]
         last = attempt == MAX_ATTEMPTS - 1 or all(size <= MIN_SIZE for size in sizes)
         # Before the last attempt, give up at the first word that does not fit:
         # the next attempt is smaller anyway.
-        placed, missing = _place(drawable, sizes, width, height, give_up=not last)
+        placed, missing = _place(drawable, sizes, width, height, give_up=not last, spiral=spiral)
         if not missing or last:
             break
         scale *= SHRINK
@@ -197,12 +197,13 @@ def _first_scale(drawable, unit, width: int, height: int) -> float:
     return 1.0 if area <= budget else math.sqrt(budget / area)
 
 
-def _place(drawable, sizes, width: int, height: int, give_up: bool) -> tuple[list[PlacedWord], list[tuple[str, int]]]:
+def _place(
+    drawable, sizes, width: int, height: int, give_up: bool, spiral: tuple,
+) -> tuple[list[PlacedWord], list[tuple[str, int]]]:
     """Place the words in order; with ``give_up``, stop at the first that does not fit."""
     placed: list[PlacedWord] = []
     boxes: list[tuple[float, float, float, float]] = []
     missing: list[tuple[str, int]] = []
-    spiral = _spiral(width, height)
     left, top, right, bottom = MARGIN, MARGIN, width - MARGIN, height - MARGIN
     for index, ((text, count), size) in enumerate(zip(drawable, sizes)):
         # Start with the word centred on the middle of the viewBox.
@@ -260,7 +261,6 @@ def _clamp(value: int, low: int, high: int) -> int:
     return max(low, min(value, high))
 
 
-@lru_cache(maxsize=8)
 def _spiral(width: int, height: int) -> tuple[tuple[int, int], ...]:
     """Integer offsets from the centre along an Archimedean spiral (r = b * theta),
     stretched horizontally to the viewBox's proportions, each offset once."""
@@ -282,7 +282,6 @@ def _spiral(width: int, height: int) -> tuple[tuple[int, int], ...]:
     return tuple(points)
 
 
-@lru_cache(maxsize=4096)
 def _ems(text: str) -> float:
     """The width of ``text`` in ems (see the class widths above)."""
     total = 0.0
