@@ -27,3 +27,16 @@ def option_numbers(typed: str | None) -> list:
     anything that is not a number is passed on for the kind to refuse by name."""
     tokens = (typed or "").replace(";", ",").replace(" ", ",").split(",")
     return [int(t) - 1 if t.strip().isdigit() else t.strip() for t in tokens if t.strip()]
+
+
+def results_setting(form, spec: dict) -> dict:
+    """``spec`` with ``show_results: false`` when the editor's "keep the results off
+    the phones" box is ticked (left out otherwise: the kind's default applies)."""
+    if form.get("hide_results") == "y":
+        return {**spec, "show_results": False}
+    return spec
+
+
+def results_field(spec: dict) -> dict:
+    """The editor's "keep the results off the phones" box for a stored spec."""
+    return {"hide_results": "y"} if spec.get("show_results") is False else {}

@@ -231,10 +231,9 @@ def on_end(data=None):
     """The host ends the session; the ack comes once the archive is written, and
     everyone hears ``state`` with phase ``ended``."""
     connection = _connection("host")
-    if data is not None:
-        payloads.object_of(data)
+    share = payloads.end_options(data)
     runtime = services().runtime
-    facts, messages = runtime.end_session(runtime.state(connection.code), connection.locale)
+    facts, messages = runtime.end_session(runtime.state(connection.code), connection.locale, share)
     _deliver(messages)
     return {
         "ok": True,

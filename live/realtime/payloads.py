@@ -48,3 +48,14 @@ def answer_input(data: object) -> AnswerInput:
 def activity_id(data: object) -> str:
     """The ``activity_id`` of a host command's payload (``open``, ``close``, ``reveal``...)."""
     return _identifier(object_of(data), "activity_id")
+
+
+def end_options(data: object) -> bool | None:
+    """Whether an ``end`` payload shares the summary with participants
+    (``{"share_with_participants": true}``), or None to follow the session's setting."""
+    if data is None:
+        return None
+    share = object_of(data).get("share_with_participants")
+    if share is not None and not isinstance(share, bool):
+        raise DomainError("invalid_payload", "share_with_participants must be true or false.", "share_with_participants")
+    return share

@@ -260,6 +260,28 @@ def create_share_link(
     return token, link
 
 
+def share_with_participants(sessions: sessionmaker, secret_key: str, code: str) -> str:
+    """The path of the summary page the participants of ended session ``code`` are
+    given (pseudonymous, no expiry, revocable like any share link); made once."""
+    with sessions.begin() as db:
+        row = repository.session_by_code(db, code)
+        token = tokens.participants_share_token(secret_key, row.code, row.host_salt)
+        token_hash = tokens.hash_api_token(token)
+        if db.scalar(select(ShareLink).where(ShareLink.token_hash == token_hash)) is None:
+            db.add(ShareLink(session_id=row.id, token_hash=token_hash, token_hint=token[:6], show_names=False,
+                             created_at=utcnow()))
+    return f"/s/{token}"
+
+
+def participants_summary_path(sessions: sessionmaker, secret_key: str, session: LiveSession) -> str | None:
+    """The path of the participants' summary page of an ended session, while its link
+    is active (the facilitator may have revoked it), else None."""
+    token = tokens.participants_share_token(secret_key, session.code, session.host_salt)
+    with sessions() as db:
+        link = db.scalar(select(ShareLink).where(ShareLink.token_hash == tokens.hash_api_token(token)))
+    return f"/s/{token}" if link is not None and is_active(link) else None
+
+
 def share_links_of(sessions: sessionmaker, facilitator_id: int, code: str) -> list[ShareLink]:
     """The share links of an archived session, newest first (revoked ones included)."""
     row = archived_session(sessions, facilitator_id, code)
@@ -328,6 +350,7 @@ def run_again(
     settings = session_settings.settings_of(row.settings)
     return planning.create_session(
         sessions, secret_key, facilitator_id, title, specs, settings["profanity_filter"], settings["blocked_words"],
+        settings["share_with_participants"],
     )
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import sessionmaker
 
 from live.domain.profanity import ProfanityFilter
 from live.domain.session import ENDED
+from live.services import archives
 from live.services import summary as summaries
 from live.services.messages import Message, Outbound, hosts_room, session_room
 from live.services.running import answers, controls, participants, sync, views
@@ -170,9 +171,12 @@ class Runtime:
         """Close every open timed activity whose time is over."""
         return controls.expire_timed(self.ctx, list(self.ctx.states.values()), pushes_for)
 
-    def end_session(self, state: SessionState, locale: str = "en") -> tuple[dict, list[Message]]:
+    def end_session(
+        self, state: SessionState, locale: str = "en", share_with_participants: bool | None = None,
+    ) -> tuple[dict, list[Message]]:
         """End the session and write its archive; the facts for the ack (where the
-        archive is) once it is written, and what to tell.
+        archive is) once it is written, and what to tell. ``share_with_participants``
+        (default: the session's setting) gives phones a link to the summary.
 
         Ending twice gives the same answer: a host that lost the first ack can ask again."""
         messages = controls.end(self.ctx, state)
@@ -186,6 +190,10 @@ class Runtime:
                     self.ctx.timezone,
                 )
                 state.archive_path = str(path)
+                share = state.settings.get("share_with_participants") if share_with_participants is None else share_with_participants
+                if share:
+                    state.summary_path = archives.share_with_participants(self.ctx.sessions, self.ctx.secret_key, state.code)
+                    messages.append(Outbound("state", views.public_state(state), session_room(state.code)))
                 messages += self.ctx.notice(state.code, {"t": "lifecycle"}, urgent=True)
             if not messages:  # ended before: everyone hears the ended state again
                 messages.append(Outbound("state", views.public_state(state), session_room(state.code)))

@@ -3,7 +3,9 @@ needs no database migration.
 
 - ``profanity_filter`` (default true): entries matching the word lists are held off
   the projector (word clouds and other moderated kinds);
-- ``blocked_words``: the session's own words to hold (``!word`` lifts a listed one).
+- ``blocked_words``: the session's own words to hold (``!word`` lifts a listed one);
+- ``share_with_participants`` (default false): when the session ends, phones are
+  given a link to the summary (pseudonymous: no nickname shows).
 """
 
 from __future__ import annotations
@@ -12,16 +14,23 @@ from live.domain.errors import DomainError
 from live.domain.profanity import ProfanityFilter
 from live.domain.text import clean_text
 
-DEFAULTS = {"profanity_filter": True, "blocked_words": []}
+DEFAULTS = {"profanity_filter": True, "blocked_words": [], "share_with_participants": False}
 
 
-def parse_settings(profanity_filter: object = True, blocked_words: object = None) -> dict:
+def parse_settings(
+    profanity_filter: object = True, blocked_words: object = None, share_with_participants: object = False,
+) -> dict:
     """Validated settings from untrusted input (API body, editor); the DomainError names the field."""
     if not isinstance(profanity_filter, bool):
         raise DomainError("invalid_type", "profanity_filter must be true or false.", "profanity_filter")
+    if not isinstance(share_with_participants, bool):
+        raise DomainError("invalid_type", "share_with_participants must be true or false.", "share_with_participants")
     words = [] if blocked_words is None else blocked_words
     ProfanityFilter().with_extra(words)  # raises on a bad list, naming the field
-    return {"profanity_filter": profanity_filter, "blocked_words": [clean_text(w) for w in words if clean_text(w)]}
+    return {
+        "profanity_filter": profanity_filter, "blocked_words": [clean_text(w) for w in words if clean_text(w)],
+        "share_with_participants": share_with_participants,
+    }
 
 
 def settings_of(stored: dict | None) -> dict:

@@ -19,6 +19,7 @@ class SessionForm(FlaskForm):
     title = StringField(_l("Session title"), validators=[DataRequired(), Length(max=200)])
     profanity_filter = BooleanField(_l("Hide rude words from the screen (French and English)"), default=True)
     blocked_words = TextAreaField(_l("Other words to hold, one per line"), validators=[Length(max=20000)])
+    share_with_participants = BooleanField(_l("At the end, give participants a link to the summary (no nicknames shown)"))
     # The activities are read by live/web/editor.py: each kind renders its own fields.
 
 

@@ -121,10 +121,11 @@ def dashboard():
     return render_template("dashboard.html", sessions=sessions)
 
 
-def _settings_of(form: SessionForm) -> tuple[bool, list[str]]:
-    """The word-filter settings of the editor: on or off, and the session's own words."""
+def _settings_of(form: SessionForm) -> tuple[bool, list[str], bool]:
+    """The session settings of the editor: the word filter on or off, the session's own
+    words, whether participants get the summary at the end."""
     words = [line.strip() for line in (form.blocked_words.data or "").splitlines() if line.strip()]
-    return bool(form.profanity_filter.data), words
+    return bool(form.profanity_filter.data), words, bool(form.share_with_participants.data)
 
 
 def _stored_form(session) -> SessionForm:
@@ -133,7 +134,7 @@ def _stored_form(session) -> SessionForm:
     stored = session_settings.settings_of(session.settings)
     data = {
         "title": session.title, "profanity_filter": stored["profanity_filter"],
-        "blocked_words": "\n".join(stored["blocked_words"]),
+        "blocked_words": "\n".join(stored["blocked_words"]), "share_with_participants": stored["share_with_participants"],
     }
     return SessionForm(formdata=None, data=data)
 
@@ -243,7 +244,7 @@ def import_activities(code: str):
     stored = session_settings.settings_of(session.settings)
     try:
         planning.update_plan(services().sessions, current_user.id, code, session.title, existing + result.activities,
-                             stored["profanity_filter"], stored["blocked_words"])
+                             stored["profanity_filter"], stored["blocked_words"], stored["share_with_participants"])
     except DomainError as error:
         message = _("This session has started: it can no longer be edited.") if error.code == "already_started" else error.message
         return again([message], 409 if error.code == "already_started" else 400)

@@ -45,15 +45,16 @@ class PollKind(ActivityKind):
     # -- editor
 
     def spec_from_form(self, form: Mapping[str, str]) -> dict:
-        return {
+        return forms.results_setting(form, {
             "type": self.name, "prompt": form.get("prompt", ""), "options": forms.lines(form.get("options")),
             "multiple": form.get("multiple") == "y",
-        }
+        })
 
     def form_from_spec(self, spec: dict) -> dict:
         return {
             "prompt": spec.get("prompt", ""), "options": "\n".join(spec.get("options", [])),
             "multiple": "y" if spec.get("multiple") else "",
+            **forms.results_field(spec),
         }
 
 

@@ -113,17 +113,18 @@ class WordCloudKind(ActivityKind):
     # -- editor
 
     def spec_from_form(self, form: Mapping[str, str]) -> dict:
-        return {
+        return forms.results_setting(form, {
             "type": self.name, "prompt": form.get("prompt", ""), "single_word": form.get("single_word") == "y",
             "max_entries": forms.whole(form.get("max_entries"), rules.DEFAULT_ENTRIES),
             "max_length": forms.whole(form.get("max_length"), rules.DEFAULT_LENGTH),
-        }
+        })
 
     def form_from_spec(self, spec: dict) -> dict:
         return {
             "prompt": spec.get("prompt", ""), "single_word": "y" if spec.get("single_word") else "",
             "max_entries": str(spec.get("max_entries", rules.DEFAULT_ENTRIES)),
             "max_length": str(spec.get("max_length", rules.DEFAULT_LENGTH)),
+            **forms.results_field(spec),
         }
 
 

@@ -45,13 +45,13 @@ class Context:
             return cached
         with self.load_lock:
             if code not in self.states:
-                self.states[code] = loading.load(self.sessions, code, self.server_filter)
+                self.states[code] = loading.load(self.sessions, code, self.server_filter, self.secret_key)
             return self.states[code]
 
     def refresh(self, state: SessionState) -> None:
         """Rebuild ``state`` from the database in place."""
         with self.load_lock:
-            loading.refresh(self.sessions, state, self.server_filter)
+            loading.refresh(self.sessions, state, self.server_filter, self.secret_key)
 
     def notice(self, code: str, data: dict, urgent: bool = False) -> list[Notice]:
         """``[Notice]`` for the other processes, or nothing with a single process."""

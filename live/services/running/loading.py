@@ -23,11 +23,11 @@ from live.store.models import Answer
 # What a rebuild replaces; everything else (connections, what changed, marks) stays.
 REBUILT = (
     "title", "lifecycle", "activities", "opened_at", "tallies", "names", "archive_path", "given", "answer_keys",
-    "timings", "states", "settings", "removed", "values", "acked", "loaded_at", "caches",
+    "timings", "states", "settings", "removed", "values", "acked", "loaded_at", "caches", "summary_path",
 )
 
 
-def load(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -> SessionState:
+def load(sessions: sessionmaker, code: str, server_filter: ProfanityFilter, secret_key: str = "") -> SessionState:
     """Session ``code`` as the database holds it, or ``unknown_session``."""
     with sessions() as db:
         row = repository.session_by_code(db, code) if isinstance(code, str) else None
@@ -48,6 +48,10 @@ def load(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -> S
         names={p.id: p.name for p in participants}, archive_path=row.archive_path,
         states=states, settings=settings, removed={p.id for p in participants if p.removed},
     )
+    if row.ended_at is not None and secret_key:
+        from live.services.archives import participants_summary_path
+
+        state.summary_path = participants_summary_path(sessions, secret_key, row)
     for answer in answers:
         counting.count(state, answer.participant_id, answer.activity_id, answer.value)
         counting.reserve(state, answer.participant_id, answer.activity_id, answer.value)
@@ -56,10 +60,10 @@ def load(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -> S
     return state
 
 
-def refresh(sessions: sessionmaker, state: SessionState, server_filter: ProfanityFilter) -> None:
+def refresh(sessions: sessionmaker, state: SessionState, server_filter: ProfanityFilter, secret_key: str = "") -> None:
     """Rebuild ``state`` from the database in place (handlers and waiting answers hold
     this very object), keeping this process's connections, clocks and marks."""
-    fresh = load(sessions, state.code, server_filter)
+    fresh = load(sessions, state.code, server_filter, secret_key)
     with state.lock:
         for name in REBUILT:
             setattr(state, name, getattr(fresh, name))

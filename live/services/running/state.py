@@ -56,6 +56,8 @@ class SessionState:
     settings: dict = field(default_factory=dict)
     opened_clock: dict[str, float] = field(default_factory=dict)
     archive_path: str | None = None
+    # The participants' summary page once the session ended, when the facilitator shared it.
+    summary_path: str | None = None
     # (participant, activity) -> answers given; participant -> activity -> values
     given: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     # (participant, activity) -> the answer keys it used (a word is not sent twice)

@@ -109,6 +109,10 @@ def reread_lifecycle(ctx: Context, state: SessionState) -> None:
                 state.states[activity.id] = stored
                 activity.kind.apply_state(activity, state.tallies[activity.id], stored)
         state.archive_path = state.archive_path or archive_path
+        if row.ended_at is not None and state.summary_path is None:
+            from live.services.archives import participants_summary_path
+
+            state.summary_path = participants_summary_path(ctx.sessions, ctx.secret_key, row)
         changed = {
             a.id for a in activity_rows
             if before[0].get(a.id) != lifecycle.statuses[a.id] or before[1].get(a.id) != state.states[a.id]

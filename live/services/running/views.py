@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from live.activities.registry import public_view
-from live.domain.session import ACTIVITY
+from live.domain.session import ACTIVITY, ENDED
 from live.services.messages import Outbound, hosts_room, moderators_room, participants_room
 from live.services.running.state import SessionState
 
@@ -19,12 +19,15 @@ def public_state(state: SessionState) -> dict:
     view = None
     if state.lifecycle.phase == ACTIVITY and current:
         view = activity_view(state, current)
-    return {
+    public = {
         "phase": state.lifecycle.phase,
         "activity": view,
         "title": state.title,
         "n_activities": len(state.activities),
     }
+    if state.lifecycle.phase == ENDED and state.summary_path:
+        public["summary_url"] = state.summary_path  # the group's summary, when the facilitator shared it
+    return public
 
 
 def activity_view(state: SessionState, activity_id: str) -> dict:
