@@ -44,6 +44,9 @@ def test_phones_hear_results_once_shown_and_the_shared_summary_at_the_end(live_s
         mark = await vote_then_close(poll, (1, 1))
         shown = await zoe.wait_for("results", lambda r: r["activity_id"] == poll, after=mark)
         assert shown["counts"] == [0, 2] and shown["status"] == "closed" and shown["n_answers"] == 2
+        reloaded = await participant(live_server.url, created["code"], token=zoe.last("welcome")["token"])
+        assert reloaded.last("welcome")["results"] == shown  # a phone reloaded while they are shown
+        await reloaded.disconnect()
         # The host's own results are not replaced by the phones' (they hold the same counts here).
         assert all(r["activity_id"] != poll or r["type"] == "poll" for r in screen.all("results"))
 

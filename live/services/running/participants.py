@@ -16,7 +16,7 @@ from live.services.messages import Message, Outbound, participant_room
 from live.services.running import counting, loading
 from live.services.running.context import Context, unknown_session
 from live.services.running.state import SessionState
-from live.services.running.views import public_state
+from live.services.running.views import phone_results, public_state
 from live.store.db import utcnow
 from live.store.models import Answer, LiveSession, Participant
 
@@ -77,13 +77,16 @@ def join(ctx: Context, code: object, token: object, name: object) -> tuple[Sessi
 
 def missed_while_away(state: SessionState, participant_id: str) -> dict:
     """What a phone coming back (a reload, a dead battery, a restart) would otherwise
-    miss: each kind says (a quiz result after the reveal, the final rank while the
-    podium is up)."""
+    miss: the results on screen when they are shown, and what each kind says (a quiz
+    result after the reveal, the final rank while the podium is up)."""
     missed: dict = {}
     current = state.lifecycle.current_activity_id
     if current is not None:
         activity = state.activities[current]
         missed.update(activity.kind.rejoin_fields(activity, state.lifecycle.statuses[current], state, participant_id))
+        shown = phone_results(state, current)
+        if shown is not None:
+            missed["results"] = shown  # the results on screen, as the phones heard them
     for kind in state.kinds_present():
         missed.update(kind.session_rejoin_fields(state, participant_id))
     return missed
