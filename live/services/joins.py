@@ -60,7 +60,7 @@ class JoinDesk:
         Raises ``session_ended``, ``joins_locked``, ``session_full``, or
         ``waiting_for_host`` when the phone must wait for the host."""
         # First from the cache: a flood against a locked, ended or full session costs no database work.
-        n_cached = len(state.names) - len(state.removed)
+        n_cached = len(state.names) - sum(1 for pid in list(state.removed) if pid in state.names)
         rules.refuse_new_phones(state.joins, state.lifecycle.phase == ENDED, n_cached, self._max_participants)
         participant_id = uuid.uuid4().hex
         with self._sessions.begin() as db:

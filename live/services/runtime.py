@@ -296,7 +296,7 @@ class Runtime:
             "activity_id": activity_id,
             "type": activity.type,
             "status": state.lifecycle.statuses[activity_id],
-            "n_participants": len(state.names),
+            "n_participants": n_in(state),
             "n_answers": tally.n_answers,
         }
         payload.update(tally.results())
@@ -339,13 +339,13 @@ class Runtime:
         }
 
     def presence(self, state: SessionState) -> dict:
-        """The ``presence`` event: participants joined, and connected now (here
-        and, with several processes, on the others)."""
+        """The ``presence`` event: participants in the session (joined, less those
+        removed), and connected now (here and, with several processes, on the others)."""
         connected = self.local_connected(state)
         if state.remote_connected:
             oldest = time.monotonic() - PRESENCE_TTL
             connected += sum(count for count, heard in list(state.remote_connected.values()) if heard >= oldest)
-        return {"n_participants": len(state.names), "n_connected": connected}
+        return {"n_participants": n_in(state), "n_connected": connected}
 
     @staticmethod
     def local_connected(state: SessionState) -> int:
@@ -1076,6 +1076,11 @@ class Runtime:
         if state.quiet_since is None:
             state.quiet_since = now
         return now - state.quiet_since >= ENDED_GRACE_SECONDS
+
+
+def n_in(state: SessionState) -> int:
+    """Participants in the session: everyone who joined, less those the host removed."""
+    return len(state.names) - sum(1 for participant_id in list(state.removed) if participant_id in state.names)
 
 
 def _screen_of(state: SessionState) -> tuple:
