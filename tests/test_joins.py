@@ -21,7 +21,6 @@ tests/test_browser_joins.py, the full size with scripts/bench.
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import datetime, timedelta
 
 import pytest
@@ -173,6 +172,38 @@ def test_a_lock_holds_across_processes_even_when_the_notice_is_lost(world):
     assert b.state(created.code).joins.locked is True  # and now b knows
     assert b.join(created.code, token, None)[1]["name"] == "Ada"
     assert rows(sessions, created.code) == 1
+
+
+def test_host_screens_on_every_process_hear_the_lock_and_the_waiting_phones(world):
+    """Two processes: the lock reaches the other's host screens through its notice,
+    and phones waiting on one process are counted on the other through presence."""
+    sessions, session, make_runtime = world
+    created = session(expected=1)
+    a, b = make_runtime(), make_runtime()
+
+    class Notices:  # what live/realtime/cluster.py carries between processes, JSON and all
+        def __init__(self, sender: str, other: Runtime) -> None:
+            self.sender, self.other = sender, other
+
+        def announce(self, code, notice, urgent=False):
+            self.other.apply_notice(code, json.loads(json.dumps(notice)), self.sender)
+
+    a.peers, b.peers = Notices("a", b), Notices("b", a)
+    a.join(created.code, None, "In")
+    b_state = b.state(created.code)
+    for _ in range(3):
+        b.joins.start_waiting(b_state)
+    assert b.local_waiting() == {created.code: 3}
+    a.apply_notice(created.code, {"t": "presence", "n": 0, "w": 3}, "b")  # b's presence, as the cluster sends it
+    a_state = a.state(created.code)
+    pushed = [m for m in a.pending_pushes() if m.event == "joins"]
+    assert [m.data for m in pushed] == [{"locked": False, "expected_participants": 1, "n_waiting": 3}]
+
+    a.joins.lock(a.connect_host(created.code, created.host_token), True)
+    assert b.joins.view(b_state)["locked"] is True
+    assert [m.data["locked"] for m in b.pending_pushes() if m.event == "joins"] == [True]
+    assert refusal(lambda: b.join(created.code, None, "Ghost")) == "joins_locked"
+    assert a.joins.view(a_state)["n_waiting"] == 3  # still waiting on b until they leave or are turned away
 
 
 def test_phones_beyond_the_expected_size_wait_until_the_host_lets_them_in(world):

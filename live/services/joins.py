@@ -3,7 +3,8 @@ the host's lock, "let them in" and "remove many" (the rules are in
 live/domain/joins.py).
 
 A new phone is checked twice. First against this process's cache, so a flood
-against a locked or ended session costs no database work at all. Then exactly,
+against a locked, ended or full session, or one beyond its expected size,
+costs no database work at all. Then exactly,
 in the transaction that adds the participant, with the session row locked
 (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite has one writer): the lock,
 the phase and the number of participants are read there, so several processes
@@ -59,9 +60,16 @@ class JoinDesk:
 
         Raises ``session_ended``, ``joins_locked``, ``session_full``, or
         ``waiting_for_host`` when the phone must wait for the host."""
-        # First from the cache: a flood against a locked, ended or full session costs no database work.
+        # First from the cache: a flood against a locked, ended or full session, or one
+        # beyond its expected size, costs no database work (the cache may lag another
+        # process by a notice: the exact check below decides whom it lets in).
         n_cached = len(state.names) - sum(1 for pid in list(state.removed) if pid in state.names)
-        rules.refuse_new_phones(state.joins, state.lifecycle.phase == ENDED, n_cached, self._max_participants)
+        ended = state.lifecycle.phase == ENDED
+        if waiting_since is None:
+            if rules.admission(state.joins, ended, n_cached, self._max_participants) == rules.WAIT:
+                raise DomainError("waiting_for_host", rules.WAITING)
+        else:
+            rules.refuse_new_phones(state.joins, ended, n_cached, self._max_participants)
         participant_id = uuid.uuid4().hex
         with self._sessions.begin() as db:
             settings, ended, n_in = self._door(db, state.session_id)
