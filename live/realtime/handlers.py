@@ -1,7 +1,9 @@
 """Socket.IO handlers: validate the payload at the edge, call a service, emit.
 
 Who may do what is decided at connect: a connection is a participant or a host
-of one session, and a participant never passes a host check.
+of one session, and a participant never passes a host check. A new phone beyond
+the session's expected size is a third kind until the host lets it in: a
+*waiting* connection, which may only ``enter`` (live/services/joins.py).
 """
 
 from __future__ import annotations
@@ -14,14 +16,15 @@ import time
 from dataclasses import dataclass, field
 
 from flask import current_app, request
-from flask_socketio import ConnectionRefusedError, disconnect as drop_connection, join_room
+from flask_socketio import ConnectionRefusedError, disconnect as drop_connection, join_room, leave_room
 
 from live.app import public_base_url, services
 from live.domain.errors import DomainError
+from live.domain.joins import parse_removal
 from live.domain.ratelimit import GuessThrottle, RateLimiter
 from live.realtime import payloads
 from live.realtime.outbound import deliver, push_loop, send_to
-from live.services.messages import hosts_room, moderators_room, participant_room, session_room
+from live.services.messages import hosts_room, moderators_room, participant_room, session_room, waiting_room
 from live.services.tokens import is_host_token
 
 log = logging.getLogger(__name__)
@@ -29,7 +32,9 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Connection:
-    """Who is behind a socket: a participant (with its id) or a host, of one session."""
+    """Who is behind a socket: a participant (with its id), a host, or a phone
+    waiting for the host (with the name it asked for and the admissions count it
+    waits under), of one session."""
 
     code: str
     role: str
@@ -37,6 +42,8 @@ class Connection:
     host_token: str | None = None
     locale: str = "en"
     moderator: bool = False
+    name: object = None
+    waiting_since: int = 0
 
 
 @dataclass
@@ -182,12 +189,34 @@ def register(socketio) -> None:
         return state.code
 
     def _connect_participant(auth: dict, locale: str) -> str:
-        state, welcome = services().runtime.join(auth.get("code"), auth.get("token"), auth.get("name"))
+        try:
+            state, welcome = services().runtime.join(auth.get("code"), auth.get("token"), auth.get("name"))
+        except DomainError as error:
+            if error.code != "waiting_for_host":
+                raise
+            return _wait_for_host(auth, locale)
+        _admit(state.code, welcome, locale)
+        return state.code
+
+    def _admit(code: str, welcome: dict, locale: str) -> None:
         participant_id = welcome["participant_id"]
-        _connections[request.sid] = Connection(state.code, "participant", participant_id, locale=locale)
-        join_room(session_room(state.code))
+        _connections[request.sid] = Connection(code, "participant", participant_id, locale=locale)
+        join_room(session_room(code))
         join_room(participant_room(participant_id))
         send_to(request.sid, "welcome", welcome)
+
+    def _wait_for_host(auth: dict, locale: str) -> str:
+        """A new phone beyond the expected size stays connected and hears ``waiting``;
+        it hears ``admitted`` when the host lets it in."""
+        runtime = services().runtime
+        state = runtime.state(_code_of(auth))
+        # In the room before it counts as waiting: a "let them in" in between reaches it.
+        join_room(waiting_room(state.code))
+        since = runtime.joins.start_waiting(state)
+        _connections[request.sid] = Connection(
+            state.code, "waiting", locale=locale, name=auth.get("name"), waiting_since=since
+        )
+        send_to(request.sid, "waiting", {"title": state.title})
         return state.code
 
     @socketio.on("disconnect")
@@ -200,6 +229,35 @@ def register(socketio) -> None:
         connection = _connections.pop(request.sid, None)
         if connection and connection.role == "participant":
             services().runtime.leave(connection.code, connection.participant_id)
+        elif connection and connection.role == "waiting":
+            services().runtime.stop_waiting(connection.code)
+
+    def _drop(code: str, which) -> None:
+        """Close this process's connections of session ``code`` for which ``which`` is true."""
+        for sid, other in list(_connections.items()):
+            if other.code == code and which(other):
+                drop_connection(sid=sid, namespace="/")
+
+    def _no_payload(data) -> None:
+        if data is not None and not isinstance(data, dict):
+            raise DomainError("invalid_payload", "The payload must be an object.")
+
+    @socketio.on("enter")
+    @acknowledged
+    def enter(data=None):
+        """A phone waiting for the host comes in, once it heard ``admitted``: acked
+        ``{"ok": true}``, then it hears ``welcome`` like any new participant; or
+        ``waiting_for_host`` (still waiting), ``joins_locked``, ``session_ended``."""
+        connection = _connections.get(request.sid)
+        if connection is None or connection.role != "waiting":
+            raise DomainError("forbidden", "Only a phone waiting for the host can enter.")
+        _no_payload(data)
+        runtime = services().runtime
+        state, welcome = runtime.enter(connection.code, connection.name, connection.waiting_since)
+        runtime.stop_waiting(connection.code)
+        leave_room(waiting_room(state.code))
+        _admit(state.code, welcome, connection.locale)
+        return {"ok": True}
 
     server = socketio.server
 
@@ -304,21 +362,70 @@ def register(socketio) -> None:
         runtime = services().runtime
         participant_id = data.get("participant_id") if isinstance(data, dict) else None
         deliver(runtime.remove_participant(runtime.state(connection.code), participant_id))
-        for sid, other in list(_connections.items()):
-            if other.code == connection.code and other.participant_id == participant_id:
-                drop_connection(sid=sid, namespace="/")
+        _drop(connection.code, lambda other: other.participant_id == participant_id)
         return {"ok": True}
 
     @socketio.on("end")
     @acknowledged
     def end(data=None):
         """The host ends the session; the ack comes once the archive is written,
-        and everyone hears ``state`` with phase ``ended``."""
+        and everyone hears ``state`` with phase ``ended`` (phones still waiting
+        for the host hear ``turned_away``)."""
         connection = _connection("host")
-        if data is not None and not isinstance(data, dict):
-            raise DomainError("invalid_payload", "The payload must be an object.")
+        _no_payload(data)
         runtime = services().runtime
         ack, messages = runtime.end_session(runtime.state(connection.code), public_base_url(), connection.locale)
         deliver(messages)
+        _drop(connection.code, lambda other: other.role == "waiting")
+        return ack
+
+    @socketio.on("lock_joins")
+    @acknowledged
+    def lock_joins(data=None):
+        """The host locks joins: new phones are refused (``joins_locked``), phones
+        waiting hear ``turned_away``; everyone already in stays and reconnects.
+        Host screens hear ``joins``."""
+        connection = _connection("host")
+        _no_payload(data)
+        runtime = services().runtime
+        deliver(runtime.joins.lock(runtime.state(connection.code), True))
+        _drop(connection.code, lambda other: other.role == "waiting")
+        return {"ok": True}
+
+    @socketio.on("unlock_joins")
+    @acknowledged
+    def unlock_joins(data=None):
+        """The host opens the session to new phones again; host screens hear ``joins``."""
+        connection = _connection("host")
+        _no_payload(data)
+        runtime = services().runtime
+        deliver(runtime.joins.lock(runtime.state(connection.code), False))
+        return {"ok": True}
+
+    @socketio.on("admit_waiting")
+    @acknowledged
+    def admit_waiting(data=None):
+        """The host lets in every phone waiting now: they hear ``admitted`` and
+        ``enter``; host screens hear ``joins``."""
+        connection = _connection("host")
+        _no_payload(data)
+        runtime = services().runtime
+        ack, messages = runtime.joins.let_in(runtime.state(connection.code))
+        deliver(messages)
+        return ack
+
+    @socketio.on("remove_many")
+    @acknowledged
+    def remove_many(data=None):
+        """The host removes many participants at once (who joined in the last N
+        seconds, who never answered), or first counts them (``preview``): each
+        hears ``removed`` and is disconnected, as with ``remove``."""
+        connection = _connection("host")
+        removal = parse_removal(data)
+        runtime = services().runtime
+        ack, messages = runtime.joins.remove_many(runtime.state(connection.code), removal)
+        deliver(messages)
+        removed = {message.data["participant_id"] for message in messages}
+        _drop(connection.code, lambda other: other.participant_id in removed)
         return ack
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from live.extensions import socketio
 from live.services.messages import Outbound
 
 log = logging.getLogger(__name__)
+
+# How often ended sessions nobody uses any more are dropped from memory.
+EVICT_EVERY = 5.0
 
 
 def deliver(messages: list[Outbound]) -> None:
@@ -31,6 +35,7 @@ def push_loop(app) -> None:
     runtime = app.extensions["live"].runtime
     cluster = app.extensions.get("live_cluster")
     pushes_for = cluster.pushes if cluster else None
+    next_eviction = time.monotonic() + EVICT_EVERY
     while True:
         socketio.sleep(0.1)
         try:
@@ -38,5 +43,8 @@ def push_loop(app) -> None:
                 cluster.tick()
             deliver(runtime.expire_questions(pushes_for))
             deliver(runtime.pending_pushes(pushes_for))
+            if time.monotonic() >= next_eviction:
+                next_eviction = time.monotonic() + EVICT_EVERY
+                runtime.evict_finished()
         except Exception:  # the loop must outlive any one bad push
             log.exception("results push failed")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import sessionmaker
 from live.domain import activities as activity_rules
 from live.domain.codes import new_join_code
 from live.domain.errors import DomainError
+from live.domain.joins import parse_expected_participants
 from live.domain.session import LOBBY
 from live.domain.profanity import ProfanityFilter
 from live.domain.text import clean_text, required_text
@@ -53,11 +54,14 @@ def parse_filter_settings(enabled: object = True, words: object = None) -> tuple
 
 def create_session(
     sessions: sessionmaker, secret_key: str, facilitator_id: int, title, raw_activities,
-    profanity_filter: object = True, blocked_words: object = None,
+    profanity_filter: object = True, blocked_words: object = None, expected_participants: object = None,
 ) -> CreatedSession:
-    """Create a session in the lobby with a fresh join code; returns its code and host token."""
+    """Create a session in the lobby with a fresh join code; returns its code and host token.
+    ``expected_participants``: how many the facilitator expects (None: no size);
+    phones beyond it wait for the host (live/domain/joins.py)."""
     clean_title, specs = parse_plan(title, raw_activities)
     filter_on, words = parse_filter_settings(profanity_filter, blocked_words)
+    expected = parse_expected_participants(expected_participants)
     for _attempt in range(10):
         code = new_join_code()
         salt = tokens.new_salt()
@@ -66,6 +70,7 @@ def create_session(
                 row = LiveSession(
                     code=code, title=clean_title, facilitator_id=facilitator_id, host_salt=salt,
                     phase=LOBBY, created_at=utcnow(), profanity_filter=filter_on, blocked_words=words,
+                    settings={"expected_participants": expected},
                 )
                 db.add(row)
                 db.flush()
@@ -95,11 +100,13 @@ def plan_of(sessions: sessionmaker, session_id: int) -> list[dict]:
 
 def update_plan(
     sessions: sessionmaker, facilitator_id: int, code: str, title, raw_activities,
-    profanity_filter: object = True, blocked_words: object = None,
+    profanity_filter: object = True, blocked_words: object = None, expected_participants: object = None,
 ) -> None:
-    """Replace the title, activities and filter settings of a session that has not started yet."""
+    """Replace the title, activities, filter settings and expected size of a session
+    that has not started yet (the host's lock and admissions stay as they are)."""
     clean_title, specs = parse_plan(title, raw_activities)
     filter_on, words = parse_filter_settings(profanity_filter, blocked_words)
+    expected = parse_expected_participants(expected_participants)
     with sessions.begin() as db:
         row = repository.session_by_code(db, code)
         if row is None or row.facilitator_id != facilitator_id:
@@ -108,6 +115,7 @@ def update_plan(
         if lifecycle.has_started:
             raise DomainError("already_started", "A session cannot be edited once an activity has been opened.")
         row.title, row.profanity_filter, row.blocked_words = clean_title, filter_on, words
+        row.settings = {**(row.settings or {}), "expected_participants": expected}
         repository.replace_activities(db, row.id, specs, new_activity_id)
 
 

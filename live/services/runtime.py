@@ -11,13 +11,26 @@ its ``peers`` (live/realtime/cluster.py); the others apply the notice to their
 cache (answers idempotently by ``(participant_id, answer_id)``) or reload that
 part from the database, and a periodic count check against the database
 repairs whatever a lost notice left out.
+
+Clocks: a duration measured inside this process uses the monotonic clock
+(``Runtime.clock``): how long a quiz question has been open, how long a cache
+has been loaded or quiet, how recently another process was heard from. Setting
+the machine's clock back or forward changes none of them. The wall clock
+(``utcnow``) is kept for what crosses processes and restarts: the stored
+``opened_at`` of an activity, answer and join times. A process that learns of
+an opening from the database (a restart, a notice from another process) turns
+``opened_at`` into its own monotonic anchor once (``SessionState.opened_clock``)
+and measures from there.
+
+Memory: an ended session stays cached while phones or host screens still use
+it, then leaves (``evict_finished``); a phone or host coming back later loads
+it again from the database and finds it ended, with its summary.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,12 +46,14 @@ from live.domain import quiz, wordcloud
 from live.domain.activities import Activity
 from live.domain.codes import looks_like_join_code
 from live.domain.errors import DomainError
+from live.domain.joins import JoinSettings
 from live.domain.session import ACTIVITY, ENDED, OPEN, REVEALED, Lifecycle
 from live.domain.profanity import default_filter
 from live.domain.text import optional_text
 from live.services import quizzes
 from live.services import summary as summaries
 from live.services import tokens
+from live.services.joins import JoinDesk, note_removed
 from live.services.messages import Outbound, hosts_room, moderators_room, participant_room, session_room
 from live.store import repository
 from live.store.committer import GroupCommitter
@@ -52,11 +67,13 @@ MAX_CLOUD_WORDS = 150
 # Another process's count of connected participants is trusted this long
 # (it re-announces it every couple of seconds while alive).
 PRESENCE_TTL = 6.0
-SESSION_FULL = "This session is full: no more participants can join."
 # Refusals that another process's host action may have made stale.
 LIFECYCLE_REFUSALS = ("not_open", "closed", "unknown_activity", "session_ended")
 # A state loaded this recently needs no reload when this process takes over a session.
 FRESH_SECONDS = 1.0
+# An ended session leaves this process's memory once nobody has been connected
+# to it here for this long (a phone or host coming back loads it again).
+ENDED_GRACE_SECONDS = 120.0
 
 
 class Peers(Protocol):
@@ -118,6 +135,17 @@ class SessionState:
     # The standings and what they were computed from (a room reconnecting at once
     # after a reveal must not recompute them for every phone).
     standings_cache: tuple[tuple, list] | None = None
+    # Joining (live/services/joins.py): the session's settings, phones waiting for
+    # the host here and on the other processes ((count, when heard)), and whether
+    # host screens need a new ``joins``.
+    joins: JoinSettings = field(default_factory=JoinSettings)
+    waiting_here: int = 0
+    remote_waiting: dict[str, tuple[int, float]] = field(default_factory=dict)
+    dirty_joins: bool = False
+    # Quizzes: when each open activity opened, on this process's monotonic clock.
+    opened_clock: dict[str, float] = field(default_factory=dict)
+    # An ended session: since when nobody is connected here (monotonic), or None.
+    quiet_since: float | None = None
 
 
 class Runtime:
@@ -130,10 +158,13 @@ class Runtime:
         self._sessions = sessions
         # LIVE_TIMEZONE: the zone the archived summary page shows times in.
         self._timezone = timezone_name
-        # 0: no limit. Counted in the database, so it holds across processes.
-        self._max_participants = max_participants
         # Set by the cluster when LIVE_REDIS_URL is configured; None for one process.
         self.peers: Peers | None = None
+        # Durations measured inside this process (tests replace it with a fake clock).
+        self.clock: Callable[[], float] = time.monotonic
+        # Who comes in: max_participants (0: no limit) is counted in the database,
+        # so it holds across processes.
+        self.joins = JoinDesk(sessions, self._announce, max_participants, PRESENCE_TTL)
         # The server's word lists, read once: the shipped French and English ones
         # plus LIVE_PROFANITY_FILE. Sessions add their own words on top.
         self.server_filter = default_filter()
@@ -178,7 +209,9 @@ class Runtime:
             names={p.id: p.name for p in participants}, archive_path=row.archive_path,
             extra_ms={a.id: a.extra_ms or 0 for a in activity_rows},
             removed={p.id for p in participants if p.removed},
+            joins=JoinSettings.from_stored(row.settings),
         )
+        state.opened_clock = self._anchored(state.opened_at)
         for answer in answers:
             self._count(state, answer.participant_id, answer.activity_id, answer.value)
             state.given[(answer.participant_id, answer.activity_id)] += 1
@@ -207,9 +240,10 @@ class Runtime:
         with self._load_lock:
             fresh = self._load(state.code)
         with state.lock:
+            state.opened_clock = self._anchored(fresh.opened_at, state)
             for name in (
                 "title", "lifecycle", "activities", "opened_at", "tallies", "names", "archive_path", "given",
-                "entry_keys", "timings", "extra_ms", "removed", "values", "acked", "loaded_at",
+                "entry_keys", "timings", "extra_ms", "removed", "values", "acked", "loaded_at", "joins",
             ):
                 setattr(state, name, getattr(fresh, name))
             # Answers still being committed here keep the slot _accept reserved for them.
@@ -218,7 +252,22 @@ class Runtime:
                     self._reserve(state, participant_id, ticket.row["activity_id"], ticket.row["value"])
             if state.lifecycle.current_activity_id:
                 state.dirty_results.add(state.lifecycle.current_activity_id)
-            state.dirty_presence = True
+            state.dirty_presence = state.dirty_joins = True
+
+    def _anchored(self, opened_at: dict[str, datetime | None], known: SessionState | None = None) -> dict[str, float]:
+        """Monotonic anchors of the opening times ``opened_at`` (stored, wall clock).
+        An opening ``known`` already measures keeps its anchor: the wall clock is
+        read once per opening, so setting it back later changes no countdown."""
+        now_clock, now_wall = self.clock(), utcnow()
+        anchors = {}
+        for activity_id, opened in opened_at.items():
+            if opened is None:
+                continue
+            if known is not None and known.opened_at.get(activity_id) == opened and activity_id in known.opened_clock:
+                anchors[activity_id] = known.opened_clock[activity_id]
+            else:
+                anchors[activity_id] = now_clock - (now_wall - opened).total_seconds()
+        return anchors
 
     # -- views ---------------------------------------------------------------------
 
@@ -247,7 +296,7 @@ class Runtime:
             "activity_id": activity_id,
             "type": activity.type,
             "status": state.lifecycle.statuses[activity_id],
-            "n_participants": len(state.names),
+            "n_participants": n_in(state),
             "n_answers": tally.n_answers,
         }
         payload.update(tally.results())
@@ -268,13 +317,13 @@ class Runtime:
         spec = state.activities[activity_id].spec
         extra = state.extra_ms.get(activity_id, 0)
         clock = {"duration_ms": quiz.duration_ms(spec, extra), "remaining_ms": 0}
-        if state.lifecycle.statuses[activity_id] == OPEN and state.opened_at.get(activity_id):
+        if state.lifecycle.statuses[activity_id] == OPEN and activity_id in state.opened_clock:
             clock["remaining_ms"] = quiz.remaining_ms(spec, self._elapsed_ms(state, activity_id), extra)
         return clock
 
-    @staticmethod
-    def _elapsed_ms(state: SessionState, activity_id: str) -> int:
-        return int((utcnow() - state.opened_at[activity_id]).total_seconds() * 1000)
+    def _elapsed_ms(self, state: SessionState, activity_id: str) -> int:
+        """How long ``activity_id`` has been open, on this process's monotonic clock."""
+        return int((self.clock() - state.opened_clock[activity_id]) * 1000)
 
     def moderation_view(self, state: SessionState, activity_id: str) -> dict:
         """The ``moderation`` event of a word cloud, for the facilitator's own device
@@ -290,13 +339,13 @@ class Runtime:
         }
 
     def presence(self, state: SessionState) -> dict:
-        """The ``presence`` event: participants joined, and connected now (here
-        and, with several processes, on the others)."""
+        """The ``presence`` event: participants in the session (joined, less those
+        removed), and connected now (here and, with several processes, on the others)."""
         connected = self.local_connected(state)
         if state.remote_connected:
             oldest = time.monotonic() - PRESENCE_TTL
             connected += sum(count for count, heard in list(state.remote_connected.values()) if heard >= oldest)
-        return {"n_participants": len(state.names), "n_connected": connected}
+        return {"n_participants": n_in(state), "n_connected": connected}
 
     @staticmethod
     def local_connected(state: SessionState) -> int:
@@ -308,6 +357,7 @@ class Runtime:
         return {
             "state": self.public_state(state),
             "presence": self.presence(state),
+            "joins": self.joins.view(state),
             "activities": [
                 dict(activity_rules.public_view(a, state.lifecycle.statuses[a.id]), **{"n_answers": state.tallies[a.id].n_answers})
                 for a in sorted(state.activities.values(), key=lambda a: a.position)
@@ -323,11 +373,11 @@ class Runtime:
         (it holds its lease); the others just forget what changed."""
         messages = []
         for state in list(self._states.values()):
-            if not state.dirty_results and not state.dirty_presence:
+            if not state.dirty_results and not state.dirty_presence and not state.dirty_joins:
                 continue
             if pushes_for is not None and not pushes_for(state.code):
                 state.dirty_results.clear()
-                state.dirty_presence = False
+                state.dirty_presence = state.dirty_joins = False
                 continue
             with state.lock:
                 # One results event per session per tick (the contract's "at most
@@ -343,6 +393,9 @@ class Runtime:
                 presence, state.dirty_presence = state.dirty_presence, False
                 if presence:
                     messages.append(Outbound("presence", self.presence(state), hosts_room(state.code)))
+                joins, state.dirty_joins = state.dirty_joins, False
+                if joins:
+                    messages.append(Outbound("joins", self.joins.view(state), hosts_room(state.code)))
         return messages
 
     # -- connections ---------------------------------------------------------------
@@ -357,11 +410,12 @@ class Runtime:
     def join(self, code: object, token: object, name: object) -> tuple[SessionState, dict]:
         """A participant connects: the same one again if ``token`` is theirs, else a new one.
 
-        Returns the state and the ``welcome`` payload."""
+        Returns the state and the ``welcome`` payload. A participant coming back is
+        always let in (unless removed); a new phone may be refused
+        (``session_ended``, ``joins_locked``, ``session_full``) or have to wait
+        for the host (``waiting_for_host``): live/domain/joins.py."""
         state = self._known_state(code)
-        clean_name = optional_text(name, "name", MAX_NAME)
-        if clean_name and self.server_filter.is_profane(wordcloud.normalise_word(clean_name)):
-            raise DomainError("name_not_allowed", "Please choose another nickname.", "name")
+        clean_name = self._checked_name(name)
         participant_id = tokens.participant_from_token(self._secret_key, state.code, token)
         if participant_id and self.peers is not None:
             self._catch_up(state, participant_id)
@@ -370,20 +424,41 @@ class Runtime:
         with state.lock:
             clean_name = self._unique_name(state, clean_name, participant_id)
             if participant_id not in state.names:
-                participant_id = self._add_participant(state, clean_name)
+                participant_id = self.joins.add_participant(state, clean_name)
             elif clean_name and clean_name != state.names[participant_id]:
                 self._rename(state, participant_id, clean_name)
-            state.connections[participant_id] += 1
-            state.dirty_presence = True
-            welcome = {
-                "participant_id": participant_id,
-                "token": tokens.participant_token(self._secret_key, state.code, participant_id),
-                "name": state.names[participant_id],
-                "state": self.public_state(state),
-                "answers": {aid: list(vals) for aid, vals in state.values.get(participant_id, {}).items()},
-                **self._missed_while_away(state, participant_id),
-            }
-        return state, welcome
+            return state, self._welcome(state, participant_id)
+
+    def enter(self, code: object, name: object, waiting_since: int) -> tuple[SessionState, dict]:
+        """A phone that waited for the host comes in (the host let it in, or there is
+        room again); returns the state and its ``welcome``. Still refused:
+        ``waiting_for_host``, or the refusals of a new phone."""
+        state = self._known_state(code)
+        clean_name = self._checked_name(name)
+        with state.lock:
+            participant_id = self.joins.add_participant(state, self._unique_name(state, clean_name, None), waiting_since)
+            return state, self._welcome(state, participant_id)
+
+    def _checked_name(self, name: object) -> str | None:
+        clean_name = optional_text(name, "name", MAX_NAME)
+        if clean_name and self.server_filter.is_profane(wordcloud.normalise_word(clean_name)):
+            raise DomainError("name_not_allowed", "Please choose another nickname.", "name")
+        return clean_name
+
+    def _welcome(self, state: SessionState, participant_id: str) -> dict:
+        """Count a connection of ``participant_id`` and say what its ``welcome`` holds
+        (the caller holds ``state.lock``)."""
+        state.connections[participant_id] += 1
+        state.dirty_presence = True
+        state.quiet_since = None
+        return {
+            "participant_id": participant_id,
+            "token": tokens.participant_token(self._secret_key, state.code, participant_id),
+            "name": state.names[participant_id],
+            "state": self.public_state(state),
+            "answers": {aid: list(vals) for aid, vals in state.values.get(participant_id, {}).items()},
+            **self._missed_while_away(state, participant_id),
+        }
 
     def _missed_while_away(self, state: SessionState, participant_id: str) -> dict:
         """What a phone coming back (a reload, a dead battery, a restart) would
@@ -438,6 +513,12 @@ class Runtime:
             state.connections[participant_id] = max(0, state.connections[participant_id] - 1)
             state.dirty_presence = True
 
+    def stop_waiting(self, code: str) -> None:
+        """A phone waiting for the host here came in or went away."""
+        state = self._states.get(code)
+        if state is not None:
+            self.joins.stop_waiting(state)
+
     def forget(self, code: str) -> None:
         """Drop session ``code`` from this process's cache: it was deleted, and a
         phone or host screen must not find it here any more."""
@@ -449,33 +530,6 @@ class Runtime:
         if not isinstance(code, str) or not looks_like_join_code(code.strip().upper()):
             raise DomainError("unknown_session", "There is no session with this code.")
         return self.state(code.strip().upper())
-
-    def _add_participant(self, state: SessionState, name: str | None) -> str:
-        limit = self._max_participants
-        if limit and len(state.names) - len(state.removed) >= limit:
-            raise DomainError("session_full", SESSION_FULL)
-        participant_id = uuid.uuid4().hex
-        with self._sessions.begin() as db:
-            if limit:
-                self._check_room(db, state.session_id, limit)
-            db.add(Participant(id=participant_id, session_id=state.session_id, name=name, created_at=utcnow()))
-        state.names[participant_id] = name
-        self._announce(state.code, {"t": "participant", "participant_id": participant_id, "name": name})
-        return participant_id
-
-    @staticmethod
-    def _check_room(db, session_id: int, limit: int) -> None:
-        """Refuse a new participant once ``limit`` are in, counting in the database
-        (every process adds to the same rows). The session row is locked first, so
-        two processes admitting the last seat at once cannot both succeed
-        (PostgreSQL; SQLite serialises writers and serves one process anyway)."""
-        db.execute(select(LiveSession.id).where(LiveSession.id == session_id).with_for_update())
-        joined = db.scalar(
-            select(func.count()).select_from(Participant)
-            .where(Participant.session_id == session_id, Participant.removed.is_(False))
-        )
-        if joined >= limit:
-            raise DomainError("session_full", SESSION_FULL)
 
     def _rename(self, state: SessionState, participant_id: str, name: str) -> None:
         with self._sessions.begin() as db:
@@ -592,7 +646,7 @@ class Runtime:
         state.lifecycle.check_answerable(answer.activity_id)
         activity = state.activities[answer.activity_id]
         value = activity_rules.check_answer(activity, answer.value)
-        if activity.type == quiz.TYPE:
+        if activity.type == quiz.TYPE and activity.id in state.opened_clock:
             # Timed by the server, never by the phone.
             elapsed = self._elapsed_ms(state, activity.id)
             if not quiz.is_in_time(activity.spec, elapsed, state.extra_ms.get(activity.id, 0)):
@@ -612,12 +666,11 @@ class Runtime:
         return activity, value
 
     def _answer_row(self, state: SessionState, participant_id: str, answer: AnswerInput, activity, value) -> dict:
-        now = utcnow()
-        opened = state.opened_at.get(activity.id)
+        opened = activity.id in state.opened_clock
         return {
             "session_id": state.session_id, "activity_id": activity.id, "participant_id": participant_id,
-            "answer_id": answer.answer_id, "value": value, "created_at": now,
-            "ms_since_open": int((now - opened).total_seconds() * 1000) if opened else None,
+            "answer_id": answer.answer_id, "value": value, "created_at": utcnow(),
+            "ms_since_open": self._elapsed_ms(state, activity.id) if opened else None,
         }
 
     @staticmethod
@@ -633,6 +686,7 @@ class Runtime:
             closed = state.lifecycle.open(activity_id)
             now = utcnow()
             state.opened_at[activity_id] = now
+            state.opened_clock[activity_id] = self.clock()
             state.extra_ms[activity_id] = 0
             self._save_lifecycle(state, opened=(activity_id, now), closed=closed)
             state.dirty_results.update({activity_id} | ({closed} if closed else set()))
@@ -699,12 +753,7 @@ class Runtime:
             with self._sessions.begin() as db:
                 db.get(Participant, participant_id).removed = True
             self._announce(state.code, {"t": "removed", "participant_id": participant_id}, urgent=True)
-            state.removed.add(participant_id)
-            state.dirty_presence = True
-            state.dirty_results.update(a.id for a in quizzes.revealed_questions(state))
-            current = state.lifecycle.current_activity_id
-            if current:  # every host screen gets the new list of players
-                state.dirty_results.add(current)
+            note_removed(state, [participant_id])
             return [Outbound("removed", {"participant_id": participant_id}, participant_room(participant_id))]
 
     def expire_questions(self, pushes_for: Callable[[str], bool] | None = None) -> list[Outbound]:
@@ -719,7 +768,7 @@ class Runtime:
             if not current or state.lifecycle.statuses.get(current) != OPEN:
                 continue
             activity = state.activities[current]
-            if activity.type != quiz.TYPE or not state.opened_at.get(current):
+            if activity.type != quiz.TYPE or current not in state.opened_clock:
                 continue
             if quiz.is_in_time(activity.spec, self._elapsed_ms(state, current), state.extra_ms.get(current, 0)):
                 continue
@@ -774,7 +823,8 @@ class Runtime:
                 "archive_url": f"/archives/{state.code}",
                 "archive_path": state.archive_path,
             }
-            return ack, [Outbound("state", self.public_state(state), session_room(state.code))]
+            told = [Outbound("state", self.public_state(state), session_room(state.code))]
+            return ack, told + self.joins.turn_away_at_end(state)
 
     def moderate(self, state: SessionState, activity_id: str, action: object) -> None:
         """The facilitator hides, shows, releases or merges words of a word cloud;
@@ -863,12 +913,16 @@ class Runtime:
         elif kind == "presence":
             state.remote_connected[sender] = (int(notice["n"]), time.monotonic())
             state.dirty_presence = True
+            self._heard_waiting(state, sender, int(notice.get("w", 0)))
+        elif kind == "joins":
+            with state.lock:
+                state.joins, state.dirty_joins = JoinSettings.from_stored(notice["settings"]), True
         elif kind == "lifecycle":
             self._refresh_lifecycle(state)
         elif kind == "moderation":
             self._apply_moderation(state, notice["activity_id"], notice["actions"])
         elif kind == "removed":
-            self._apply_removal(state, notice["participant_id"])
+            note_removed(state, notice.get("participant_ids") or [notice["participant_id"]])
         elif kind == "reload":
             self._refresh(state)
         elif kind == "podium":
@@ -882,13 +936,14 @@ class Runtime:
             tally.moderation.actions = wordcloud.Moderation.from_list(actions).actions
             state.dirty_results.add(activity_id)
 
-    def _apply_removal(self, state: SessionState, participant_id: str) -> None:
-        with state.lock:
-            state.removed.add(participant_id)
-            state.dirty_presence = True
-            state.dirty_results.update(a.id for a in quizzes.revealed_questions(state))
-            if state.lifecycle.current_activity_id:
-                state.dirty_results.add(state.lifecycle.current_activity_id)
+    @staticmethod
+    def _heard_waiting(state: SessionState, sender: str, waiting: int) -> None:
+        """Another process has ``waiting`` phones waiting for the host of this session."""
+        before = state.remote_waiting.get(sender, (0, 0.0))[0]
+        if waiting or before:
+            state.remote_waiting[sender] = (waiting, time.monotonic())
+        if waiting != before:
+            state.dirty_joins = True
 
     def _refresh_lifecycle(self, state: SessionState) -> None:
         """Read the session's phase, activity statuses and clocks from the database
@@ -898,13 +953,18 @@ class Runtime:
             activity_rows = repository.activity_rows(db, state.session_id)
             lifecycle = repository.lifecycle_of(row, activity_rows)
             archive_path = row.archive_path
+            joins = JoinSettings.from_stored(row.settings)
         if {a.id for a in activity_rows} != set(state.activities):
             self._refresh(state)  # the plan itself changed
             return
         with state.lock:
             before = (dict(state.lifecycle.statuses), dict(state.extra_ms), state.lifecycle.current_activity_id)
             state.lifecycle = lifecycle
-            state.opened_at = {a.id: a.opened_at for a in activity_rows}
+            opened_at = {a.id: a.opened_at for a in activity_rows}
+            state.opened_clock = self._anchored(opened_at, state)
+            state.opened_at = opened_at
+            if joins != state.joins:
+                state.joins, state.dirty_joins = joins, True
             state.extra_ms = {a.id: a.extra_ms or 0 for a in activity_rows}
             state.archive_path = state.archive_path or archive_path
             changed = {
@@ -963,6 +1023,13 @@ class Runtime:
             for code, state in list(self._states.items()) if state.lifecycle.phase != ENDED
         }
 
+    def local_waiting(self) -> dict[str, int]:
+        """Phones waiting for the host on this process, per session (announced with presence)."""
+        return {
+            code: state.waiting_here
+            for code, state in list(self._states.items()) if state.waiting_here and state.lifecycle.phase != ENDED
+        }
+
     def forget_silent_processes(self) -> None:
         """Stop counting the connections of a process not heard of for a while
         (it died): the host screens hear the new ``presence``."""
@@ -972,6 +1039,48 @@ class Runtime:
                 if heard < oldest:
                     state.remote_connected.pop(process, None)
                     state.dirty_presence = True
+            for process, (_count, heard) in list(state.remote_waiting.items()):
+                if heard < oldest:
+                    state.remote_waiting.pop(process, None)
+                    state.dirty_joins = True
+
+    def evict_finished(self) -> list[str]:
+        """Drop from memory the ended sessions nobody has used here for
+        ``ENDED_GRACE_SECONDS`` (about 70 KB each, and a long-running server ends
+        many); returns their codes. Called now and then by the push loop. A phone
+        or host screen coming back later loads the session again from the
+        database: it finds it ended, with its summary."""
+        now, evicted = self.clock(), []
+        for code, state in list(self._states.items()):
+            if not self._finished_and_quiet(state, now):
+                continue
+            with self._load_lock, state.lock:
+                # Checked again under the locks: a phone may have just come back.
+                if self._states.get(code) is state and self._finished_and_quiet(state, now):
+                    del self._states[code]
+                    evicted.append(code)
+        return evicted
+
+    @staticmethod
+    def _finished_and_quiet(state: SessionState, now: float) -> bool:
+        """True once ``state`` ended, is archived, has nothing in flight and has had
+        no participant connected here for the grace period (counted from the
+        first time this is seen quiet)."""
+        quiet = (
+            state.lifecycle.phase == ENDED and state.archive_path is not None and not state.inflight
+            and not any(count > 0 for count in list(state.connections.values()))
+        )
+        if not quiet:
+            state.quiet_since = None
+            return False
+        if state.quiet_since is None:
+            state.quiet_since = now
+        return now - state.quiet_since >= ENDED_GRACE_SECONDS
+
+
+def n_in(state: SessionState) -> int:
+    """Participants in the session: everyone who joined, less those the host removed."""
+    return len(state.names) - sum(1 for participant_id in list(state.removed) if participant_id in state.names)
 
 
 def _screen_of(state: SessionState) -> tuple:

@@ -60,6 +60,10 @@ class LiveSession(Base):
     # What the archive list and the comparison need without opening summary.json:
     # {"n_participants": int, "types": [...], "fingerprints": [...]}.
     archive_meta: Mapped[dict | None] = mapped_column(JSON)
+    # Settings of the session that need no column of their own (a new one needs no
+    # migration): the facilitator's "expected_participants", the host's "joins_locked"
+    # and "admissions" (see live/domain/joins.py).
+    settings: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Activity(Base):

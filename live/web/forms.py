@@ -43,6 +43,9 @@ class ActivityForm(Form):
 
 class SessionForm(FlaskForm):
     title = StringField(_l("Session title"), validators=[DataRequired(), Length(max=200)])
+    expected_participants = IntegerField(
+        _l("Expected participants (optional)"), validators=[Optional(), NumberRange(min=1, max=100_000)]
+    )
     profanity_filter = BooleanField(_l("Hide rude words from the screen (French and English)"), default=True)
     blocked_words = TextAreaField(_l("Other words to hold, one per line"), validators=[Length(max=20000)])
     activities = FieldList(FormField(ActivityForm), min_entries=1, max_entries=100)

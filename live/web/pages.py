@@ -15,6 +15,7 @@ from live.app import LOCALES, public_base_url, services
 from live.domain.activities import MAX_ACTIVITIES
 from live.domain.codes import looks_like_join_code, normalise_join_code
 from live.domain.errors import DomainError
+from live.domain.joins import JoinSettings
 from live.services import planning, quiz_import, summary
 from live.web import limits
 from live.web.forms import ImportForm, JoinForm, SessionForm
@@ -66,6 +67,7 @@ def join_by_code():
     if not code:
         return render_template("index.html", form=form)
     if looks_like_join_code(code) and summary.session_row(services().sessions, code):
+        limits.opened(code)
         return redirect(url_for("pages.join_page", code=code))
     return render_template("index.html", form=form, not_found=True), 404
 
@@ -78,6 +80,7 @@ def join_page(code: str):
     if normalised != code:
         return redirect(url_for("pages.join_page", code=normalised))
     session = _session_or_404(code)
+    limits.opened(code)
     return render_template("join.html", session=session, code=code)
 
 
@@ -154,10 +157,16 @@ def _filter_settings(form: SessionForm) -> tuple[bool, list[str]]:
     return bool(form.profanity_filter.data), words
 
 
+def _expected_of(session) -> int | None:
+    """The expected size the facilitator set for a stored session."""
+    return JoinSettings.from_stored(session.settings).expected_participants
+
+
 def _form_data(session, plan: list[dict]) -> dict:
     """What the editor shows for a stored session."""
     return {
         "title": session.title,
+        "expected_participants": _expected_of(session),
         "profanity_filter": session.profanity_filter,
         "blocked_words": "\n".join(session.blocked_words or []),
         "activities": [
@@ -210,7 +219,7 @@ def new_session():
         try:
             created = planning.create_session(
                 services().sessions, services().settings.secret_key, current_user.id, form.title.data,
-                _raw_activities(form), *_filter_settings(form),
+                _raw_activities(form), *_filter_settings(form), form.expected_participants.data,
             )
             return redirect(url_for("pages.dashboard", created=created.code))
         except DomainError as error:
@@ -233,7 +242,8 @@ def edit_session(code: str):
         return _editor(form, session=session, status=400)
     try:
         planning.update_plan(
-            services().sessions, current_user.id, code, form.title.data, _raw_activities(form), *_filter_settings(form)
+            services().sessions, current_user.id, code, form.title.data, _raw_activities(form), *_filter_settings(form),
+            form.expected_participants.data,
         )
     except DomainError as error:
         return _editor(form, session=session, error=describe_error(error), status=409 if error.code == "already_started" else 400)
@@ -266,7 +276,7 @@ def import_quiz(code: str):
         return _editor(_stored_form(session, plan), session=session, status=400, import_report=report)
     try:
         planning.update_plan(services().sessions, current_user.id, code, session.title, existing + result.activities,
-                             session.profanity_filter, session.blocked_words)
+                             session.profanity_filter, session.blocked_words, _expected_of(session))
     except DomainError as error:
         report = {"added": 0, "problems": [describe_error(error)]}
         status = 409 if error.code == "already_started" else 400
