@@ -15,7 +15,7 @@
 | LIVE_JOIN_GUESSES | ``30``: unknown join codes one client address may try a minute |
 | LIVE_RATE_LIMITS | ``on``; ``off`` lifts every HTTP rate limit (load tests) |
 | LIVE_RATE_LOGIN | ``10/minute``: login attempts per client address, and per email tried |
-| LIVE_RATE_JOIN | ``300/minute``: join pages, typed codes and QR codes per client address |
+| LIVE_RATE_JOIN | ``20000/minute``: join pages, typed codes and QR codes per client address (a whole room may share one) |
 | LIVE_RATE_API | ``60/minute``: calls per API token, per route |
 | LIVE_RATE_API_ANONYMOUS | ``20/minute``: API calls without a valid token per client address |
 | LIVE_TRUSTED_PROXIES | ``0``: reverse proxies in front whose ``X-Forwarded-*`` headers are believed |
@@ -59,7 +59,9 @@ class Settings:
     join_guesses_per_minute: int = 30
     rate_limits: bool = True
     rate_login: str = "10/minute"
-    rate_join: str = "300/minute"
+    # Far above any real room: four page loads for every seat of a full session
+    # (DEFAULT_MAX_PARTICIPANTS) in the same minute, all from one address.
+    rate_join: str = "20000/minute"
     rate_api: str = "60/minute"
     rate_api_anonymous: str = "20/minute"
     trusted_proxies: int = 0
@@ -98,7 +100,7 @@ class Settings:
             join_guesses_per_minute=int(_positive(environ, "LIVE_JOIN_GUESSES", 30, whole=True)),
             rate_limits=_switch(environ, "LIVE_RATE_LIMITS", True),
             rate_login=_rate(environ, "LIVE_RATE_LOGIN", "10/minute"),
-            rate_join=_rate(environ, "LIVE_RATE_JOIN", "300/minute"),
+            rate_join=_rate(environ, "LIVE_RATE_JOIN", cls.rate_join),
             rate_api=_rate(environ, "LIVE_RATE_API", "60/minute"),
             rate_api_anonymous=_rate(environ, "LIVE_RATE_API_ANONYMOUS", "20/minute"),
             trusted_proxies=_count(environ, "LIVE_TRUSTED_PROXIES"),

@@ -365,6 +365,9 @@ class FakeRuntime:
     def local_presence(self):
         return {code: 0 for code in self.codes}
 
+    def local_waiting(self):
+        return {}
+
     def forget_silent_processes(self):
         pass
 

@@ -176,4 +176,4 @@ def test_limit_settings_from_the_environment(tmp_path):
     assert (settings.rate_limits, settings.rate_api, settings.trusted_proxies) == (False, "100 per hour", 1)
     defaults = Settings.from_env({"LIVE_DATA_DIR": str(tmp_path), "LIVE_SECRET_KEY": "k"})
     assert (defaults.rate_limits, defaults.rate_login, defaults.rate_join, defaults.trusted_proxies) == (
-        True, "10/minute", "300/minute", 0)
+        True, "10/minute", "20000/minute", 0)

@@ -9,4 +9,7 @@
 - ``quiz``: quiz questions, server-timed scoring, streaks and the leaderboard.
 - ``activities``: dispatch from an activity ``type`` to its rules.
 - ``session``: the session lifecycle (lobby -> activity -> ended).
+- ``joins``: who may join (the host's lock, the expected size, waiting phones) and
+  whom "remove many" picks.
+- ``ratelimit``: token buckets for answers and join-code guesses.
 """

@@ -83,6 +83,30 @@ class RateLimiter:
         return len(self._buckets)
 
 
+class KnownCodes:
+    """The join codes each client address used successfully, the last few per
+    address, for a bounded number of addresses (the oldest forgotten first)."""
+
+    def __init__(self, per_address: int = 16, addresses: int = 65536) -> None:
+        self._codes: dict[object, list[str]] = {}
+        self._per_address = per_address
+        self._addresses = addresses
+
+    def add(self, address: object, code: str) -> None:
+        """``address`` joined (or opened the page of) ``code``."""
+        codes = self._codes.setdefault(address, [])
+        if code in codes:
+            return
+        codes.append(code)
+        del codes[: -self._per_address]
+        if len(self._codes) > self._addresses:
+            del self._codes[next(iter(self._codes))]
+
+    def knows(self, address: object, code: object) -> bool:
+        """True when ``address`` used ``code`` successfully before."""
+        return code in self._codes.get(address, ())
+
+
 class GuessThrottle:
     """Join-code guessing per client address.
 
@@ -94,14 +118,13 @@ class GuessThrottle:
 
     def __init__(self, per_minute: float, remembered_codes: int = 16) -> None:
         self._unknown = RateLimiter(per_minute / 60.0, per_minute)
-        self._joined: dict[object, list[str]] = {}
-        self._remembered = remembered_codes
+        self._joined = KnownCodes(remembered_codes)
 
     def may_try(self, address: object, code: object, now: float) -> bool:
         """True when ``address`` may look ``code`` up at ``now``."""
         if not self._unknown.exhausted(address, now):
             return True
-        return code in self._joined.get(address, ())
+        return self._joined.knows(address, code)
 
     def unknown_code(self, address: object, now: float) -> None:
         """``address`` tried a code that does not exist."""
@@ -109,10 +132,4 @@ class GuessThrottle:
 
     def joined(self, address: object, code: str) -> None:
         """``address`` joined ``code``: that code stays open to it when it is throttled."""
-        codes = self._joined.setdefault(address, [])
-        if code in codes:
-            return
-        codes.append(code)
-        del codes[: -self._remembered]
-        if len(self._joined) > 65536:  # bounded: forget the oldest addresses first
-            del self._joined[next(iter(self._joined))]
+        self._joined.add(address, code)

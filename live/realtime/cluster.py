@@ -16,8 +16,9 @@ Only used with ``LIVE_REDIS_URL``; one process without Redis never imports it.
   clean exit. When the holder dies the key expires within ``LEASE_SECONDS`` and
   another process takes it, rebuilding that session from the database first.
 - **Presence.** Each process announces how many participants are connected to
-  it, per session, when that changes and every ``PRESENCE_EVERY`` seconds; the
-  pushing process adds up what it heard recently.
+  it, and how many phones wait there for the host to let them in, per session,
+  when that changes and every ``PRESENCE_EVERY`` seconds; the pushing process
+  adds up what it heard recently.
 
 Socket.IO emits themselves go through Flask-SocketIO's own Redis message queue
 (channel ``<prefix>-socketio``): every process delivers each emit once to its own
@@ -75,7 +76,7 @@ class Cluster:
         self._publish_lock = threading.Lock()
         self._wake = threading.Event()
         self._leases: dict[str, float] = {}  # code -> this process pushes it until (monotonic)
-        self._announced: dict[str, tuple[int, float]] = {}
+        self._announced: dict[str, tuple[tuple[int, int], float]] = {}
         self._next_lease = self._next_check = 0.0
         runtime.peers = self
 
@@ -186,8 +187,11 @@ class Cluster:
         now = time.monotonic()
         if now >= self._next_lease:
             self._next_lease = now + RENEW_EVERY
-            for code in self._runtime.cached_codes():
+            cached = self._runtime.cached_codes()
+            for code in cached:
                 self._safely(self._hold_lease, code)
+            for code in [code for code, until in self._leases.items() if code not in cached and until <= now]:
+                del self._leases[code]  # ended, and its last pushes are out: the key expires by itself
         self._announce_presence(now)
         if now >= self._next_check:
             self._next_check = now + CHECK_EVERY
@@ -209,11 +213,19 @@ class Cluster:
             self._leases[code] = started + LEASE_SECONDS - RENEW_EVERY
 
     def _announce_presence(self, now: float) -> None:
-        for code, count in self._runtime.local_presence().items():
+        presence, waiting = self._runtime.local_presence(), self._runtime.local_waiting()
+        for code, count in presence.items():
+            # Connected participants, and phones waiting for the host (live/services/joins.py).
+            figures = (count, waiting.get(code, 0))
             last = self._announced.get(code)
-            if last is None or last[0] != count or now - last[1] >= PRESENCE_EVERY:
-                self._announced[code] = (count, now)
-                self.announce(code, {"t": "presence", "n": count})
+            if last is None or last[0] != figures or now - last[1] >= PRESENCE_EVERY:
+                self._announced[code] = (figures, now)
+                notice = {"t": "presence", "n": figures[0]}
+                if figures[1]:
+                    notice["w"] = figures[1]
+                self.announce(code, notice)
+        for code in [code for code in self._announced if code not in presence]:
+            del self._announced[code]  # ended or forgotten: nothing more to announce
 
     @staticmethod
     def _safely(action, code: str) -> None:

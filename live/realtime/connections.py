@@ -12,7 +12,9 @@ from live.domain.ratelimit import GuessThrottle
 
 @dataclass(frozen=True)
 class Connection:
-    """Who is behind a socket: a participant (with its id) or a host, of one session."""
+    """Who is behind a socket: a participant (with its id), a host, or a phone waiting
+    for the host (with the name it asked for and the admissions count it waits
+    under), of one session."""
 
     code: str
     role: str
@@ -20,6 +22,8 @@ class Connection:
     host_token: str | None = None
     locale: str = "en"
     moderator: bool = False
+    name: object = None
+    waiting_since: int = 0
 
 
 @dataclass
@@ -40,12 +44,9 @@ class Connections:
     def __contains__(self, sid: str) -> bool:
         return sid in self.by_sid
 
-    def sids_of(self, code: str, participant_id: str) -> list[str]:
-        """The connections of one participant of session ``code`` (a phone with two tabs)."""
-        return [
-            sid for sid, connection in list(self.by_sid.items())
-            if connection.code == code and connection.participant_id == participant_id
-        ]
+    def sids_where(self, code: str, which) -> list[str]:
+        """The connections of session ``code`` for which ``which(connection)`` is true."""
+        return [sid for sid, connection in list(self.by_sid.items()) if connection.code == code and which(connection)]
 
 
 @dataclass

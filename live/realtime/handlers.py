@@ -2,9 +2,11 @@
 call a service, deliver what it returns), as in Flask-SocketIO-Chat's ``events.py``.
 
 Who may do what is decided at connect: a connection is a participant or a host of
-one session, and a participant never passes a host check. Each activity kind's host
-commands (``reveal``, ``moderate``...) are registered from the registry, so a new
-kind's commands need no line here.
+one session, and a participant never passes a host check. A new phone beyond the
+session's expected size is a third kind until the host lets it in: a *waiting*
+connection, which may only ``enter`` (live/services/running/joins.py). Each activity
+kind's host commands (``reveal``, ``moderate``...) are registered from the registry,
+so a new kind's commands need no line here.
 """
 
 from __future__ import annotations
@@ -15,14 +17,17 @@ import logging
 import time
 
 from flask import request
-from flask_socketio import ConnectionRefusedError, disconnect as drop_connection, join_room
+from flask_socketio import ConnectionRefusedError, disconnect as drop_connection, join_room, leave_room
 
 from live.activities.registry import KINDS
 from live.domain.errors import DomainError
+from live.domain.joins import parse_removal
 from live.extensions import services
 from live.realtime import payloads
 from live.realtime.connections import Connection
-from live.services.messages import hosts_room, moderators_room, participant_room, participants_room, session_room
+from live.services.messages import (
+    hosts_room, moderators_room, participant_room, participants_room, session_room, waiting_room,
+)
 from live.services.tokens import is_host_token
 from live.urls import public_base_url
 
@@ -147,14 +152,38 @@ def _connect_host(auth: dict, locale: str) -> str:
 
 
 def _connect_participant(auth: dict, locale: str) -> str:
-    state, welcome, messages = services().runtime.join(auth.get("code"), auth.get("token"), auth.get("name"))
+    try:
+        state, welcome, messages = services().runtime.join(auth.get("code"), auth.get("token"), auth.get("name"))
+    except DomainError as error:
+        if error.code != "waiting_for_host":
+            raise
+        return _wait_for_host(auth, locale)
+    _admit(state.code, welcome, locale)
+    _deliver(messages)
+    return state.code
+
+
+def _admit(code: str, welcome: dict, locale: str) -> None:
     participant_id = welcome["participant_id"]
-    services().realtime["connections"].add(request.sid, Connection(state.code, "participant", participant_id, locale=locale))
-    join_room(session_room(state.code))
-    join_room(participants_room(state.code))
+    services().realtime["connections"].add(request.sid, Connection(code, "participant", participant_id, locale=locale))
+    join_room(session_room(code))
+    join_room(participants_room(code))
     join_room(participant_room(participant_id))
     _send("welcome", welcome)
-    _deliver(messages)
+
+
+def _wait_for_host(auth: dict, locale: str) -> str:
+    """A new phone beyond the expected size stays connected and hears ``waiting``; it
+    hears ``admitted`` when the host lets it in."""
+    runtime = services().runtime
+    state = runtime.state(payloads.join_code(auth))
+    # In the room before it counts as waiting: a "let them in" in between reaches it.
+    join_room(waiting_room(state.code))
+    since = runtime.joins.start_waiting(state)
+    services().realtime["connections"].add(
+        request.sid, Connection(state.code, "waiting", locale=locale, name=auth.get("name"), waiting_since=since)
+    )
+    _send("waiting", {"title": state.title})
     return state.code
 
 
@@ -167,6 +196,25 @@ def on_disconnect(*_reason):
     connection = services().realtime["connections"].pop(request.sid)
     if connection and connection.role == "participant":
         services().runtime.leave(connection.code, connection.participant_id)
+    elif connection and connection.role == "waiting":
+        services().runtime.stop_waiting(connection.code)
+
+
+def on_enter(data=None):
+    """A phone waiting for the host comes in, once it heard ``admitted``: acked
+    ``{"ok": true}``, then it hears ``welcome`` like any new participant; or
+    ``waiting_for_host`` (still waiting), ``joins_locked``, ``session_ended``."""
+    connection = services().realtime["connections"].get(request.sid)
+    if connection is None or connection.role != "waiting":
+        raise DomainError("forbidden", "Only a phone waiting for the host can enter.")
+    payloads.no_payload(data)
+    runtime = services().runtime
+    state, welcome, messages = runtime.enter(connection.code, connection.name, connection.waiting_since)
+    runtime.stop_waiting(connection.code)
+    leave_room(waiting_room(state.code))
+    _admit(state.code, welcome, connection.locale)
+    _deliver(messages)
+    return OK
 
 
 # -- participants ----------------------------------------------------------------------
@@ -217,14 +265,61 @@ def on_close(data=None):
     return OK
 
 
+def _drop(code: str, which) -> None:
+    """Close this process's connections of session ``code`` for which ``which`` is true."""
+    for sid in services().realtime["connections"].sids_where(code, which):
+        drop_connection(sid=sid, namespace="/")
+
+
 def on_remove(data=None):
     """The host removes a participant: they hear ``removed`` and are disconnected."""
     state = _host_state()
     participant_id = payloads.object_of(data).get("participant_id")
     _deliver(services().runtime.remove_participant(state, participant_id))
-    for sid in services().realtime["connections"].sids_of(state.code, participant_id):
-        drop_connection(sid=sid, namespace="/")
+    _drop(state.code, lambda other: other.participant_id == participant_id)
     return OK
+
+
+def on_remove_many(data=None):
+    """The host removes many participants at once (who joined in the last N seconds,
+    who never answered), or first counts them (``preview``): each hears ``removed``
+    and is disconnected, as with ``remove``."""
+    state = _host_state()
+    removal = parse_removal(data)
+    ack, messages = services().runtime.remove_many(state, removal)
+    _deliver(messages)
+    removed = {message.data["participant_id"] for message in messages if getattr(message, "event", None) == "removed"}
+    _drop(state.code, lambda other: other.participant_id in removed)
+    return ack
+
+
+def on_lock_joins(data=None):
+    """The host locks joins: new phones are refused (``joins_locked``), phones waiting
+    hear ``turned_away``; everyone already in stays and reconnects. Host screens hear
+    ``joins``."""
+    state = _host_state()
+    payloads.no_payload(data)
+    _deliver(services().runtime.joins.lock(state, True))
+    _drop(state.code, lambda other: other.role == "waiting")
+    return OK
+
+
+def on_unlock_joins(data=None):
+    """The host opens the session to new phones again; host screens hear ``joins``."""
+    state = _host_state()
+    payloads.no_payload(data)
+    _deliver(services().runtime.joins.lock(state, False))
+    return OK
+
+
+def on_admit_waiting(data=None):
+    """The host lets in every phone waiting now: they hear ``admitted`` and ``enter``;
+    host screens hear ``joins``."""
+    state = _host_state()
+    payloads.no_payload(data)
+    ack, messages = services().runtime.joins.let_in(state)
+    _deliver(messages)
+    return ack
 
 
 def on_end(data=None):
@@ -235,6 +330,7 @@ def on_end(data=None):
     runtime = services().runtime
     facts, messages = runtime.end_session(runtime.state(connection.code), connection.locale, share)
     _deliver(messages)
+    _drop(connection.code, lambda other: other.role == "waiting")  # they heard turned_away
     return {
         "ok": True,
         "summary_url": f"{public_base_url()}/api/sessions/{facts['code']}/summary",
@@ -261,7 +357,10 @@ def command_handler(name: str):
     return on_command
 
 
-HOST_EVENTS = {"open": on_open, "close": on_close, "remove": on_remove, "end": on_end}
+HOST_EVENTS = {
+    "open": on_open, "close": on_close, "remove": on_remove, "remove_many": on_remove_many, "end": on_end,
+    "lock_joins": on_lock_joins, "unlock_joins": on_unlock_joins, "admit_waiting": on_admit_waiting,
+}
 
 
 def kind_commands() -> list[str]:
@@ -276,7 +375,7 @@ def register(socketio) -> None:
     """Attach the handlers to ``socketio``: the table above and every kind's commands."""
     socketio.on_event("connect", on_connect)
     socketio.on_event("disconnect", on_disconnect)
-    for event, handler in HOST_EVENTS.items():
+    for event, handler in {**HOST_EVENTS, "enter": on_enter}.items():
         socketio.on_event(event, acknowledged(handler))
     for name in kind_commands():
         socketio.on_event(name, acknowledged(command_handler(name)))

@@ -4,10 +4,14 @@ other server processes, goes through here."""
 from __future__ import annotations
 
 import logging
+import time
 
 from live.services.messages import Message, Notice
 
 log = logging.getLogger(__name__)
+
+# How often ended sessions nobody uses any more are dropped from memory.
+EVICT_EVERY = 5.0
 
 
 class Delivery:
@@ -45,6 +49,7 @@ def push_loop(app) -> None:
     cluster = delivery.cluster
     pushes_for = cluster.pushes if cluster else None
     sleep = live.realtime["sleep"]
+    next_eviction = time.monotonic() + EVICT_EVERY
     while True:
         sleep(0.1)
         try:
@@ -52,5 +57,8 @@ def push_loop(app) -> None:
                 cluster.tick()
             delivery.deliver(runtime.expire_timed(pushes_for))
             delivery.deliver(runtime.pending_pushes(pushes_for))
+            if time.monotonic() >= next_eviction:
+                next_eviction = time.monotonic() + EVICT_EVERY
+                runtime.evict_finished()
         except Exception:  # the loop must outlive any one bad push
             log.exception("results push failed")

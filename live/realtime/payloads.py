@@ -16,6 +16,12 @@ def object_of(data: object) -> dict:
 
 
 
+def no_payload(data: object) -> None:
+    """A payload that carries nothing: absent, or an object."""
+    if data is not None and not isinstance(data, dict):
+        raise DomainError("invalid_payload", "The payload must be an object.")
+
+
 def join_code(auth: dict) -> object:
     """The join code of a connect ``auth`` object, as typed (spaces and case forgiven)."""
     code = auth.get("code")

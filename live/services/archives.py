@@ -350,7 +350,7 @@ def run_again(
     settings = session_settings.settings_of(row.settings)
     return planning.create_session(
         sessions, secret_key, facilitator_id, title, specs, settings["profanity_filter"], settings["blocked_words"],
-        settings["share_with_participants"],
+        settings.get("expected_participants"), settings["share_with_participants"],
     )
 
 

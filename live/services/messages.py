@@ -47,6 +47,11 @@ def moderators_room(code: str) -> str:
     return f"moderators:{code}"
 
 
+def waiting_room(code: str) -> str:
+    """Phones waiting for the host to let them into a session (not participants yet)."""
+    return f"waiting:{code}"
+
+
 def participant_room(participant_id: str) -> str:
     """Every connection of one participant (a phone with two tabs)."""
     return f"participant:{participant_id}"

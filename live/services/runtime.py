@@ -9,13 +9,23 @@ restarted server carries on where it stopped). The use cases live in
   the database; ``counting``: counting committed answers once;
 - ``views``: what screens are told (``state``, ``results``, ``presence``) and the
   coalesced pushes;
-- ``participants``: host screens, joins, nicknames, removals;
+- ``participants``: host screens, participants joining and coming back, nicknames,
+  removals; ``joins``: who may come in (the host's lock, the expected size and
+  phones waiting for the host, removing many);
 - ``answers``: check, commit (group committer), count, acknowledge;
 - ``controls``: open, close, the kinds' commands, timed closes, the end;
 - ``sync``: several processes (notices, database checks, take-over).
 
 Every use case returns what must be told to whom (``Outbound`` for clients,
 ``Notice`` for the other processes); only ``live/realtime/outbound.py`` sends them.
+
+Clocks: durations inside a process are measured on the monotonic clock
+(``Runtime.clock``); the wall clock is kept for what crosses processes and restarts
+(see live/services/running/state.py).
+
+Memory: an ended session stays cached while phones or host screens still use it,
+then leaves (``evict_finished``); a phone or host coming back later loads it again
+from the database and finds it ended, with its summary.
 """
 
 from __future__ import annotations
@@ -30,12 +40,16 @@ from live.domain.session import ENDED
 from live.services import archives
 from live.services import summary as summaries
 from live.services.messages import Message, Outbound, hosts_room, session_room
-from live.services.running import answers, controls, participants, sync, views
+from live.domain.joins import Removal
+from live.services.running import answers, controls, joins, participants, sync, views
 from live.services.running.context import Context
 from live.services.running.state import AnswerInput, SessionState
 from live.store.committer import GroupCommitter
 
 __all__ = ["AnswerInput", "Runtime", "SessionState"]
+
+# An ended session leaves memory once nobody used it here for this long.
+ENDED_GRACE_SECONDS = 120.0
 
 
 class Runtime:
@@ -54,6 +68,19 @@ class Runtime:
             sessions, committer, secret_key, Path(archive_dir), server_filter, max_participants=max_participants,
             timezone=timezone_name, answer_rate=answer_rate, answer_burst=answer_burst,
         )
+        # The host's controls over who comes in (live/services/running/joins.py).
+        self.joins = joins.Door(self.ctx)
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """This process's monotonic clock (durations; tests set a fake one)."""
+        return self.ctx.clock
+
+    @clock.setter
+    def clock(self, clock: Callable[[], float]) -> None:
+        self.ctx.clock = clock
+        for state in list(self.ctx.states.values()):
+            state.clock = clock
 
     @property
     def server_filter(self) -> ProfanityFilter:
@@ -133,6 +160,20 @@ class Runtime:
     def join(self, code: object, token: object, name: object) -> tuple[SessionState, dict, list[Message]]:
         """A participant connects; returns the state, the ``welcome`` and the notices."""
         return participants.join(self.ctx, code, token, name)
+
+    def enter(self, code: object, name: object, waiting_since: int) -> tuple[SessionState, dict, list[Message]]:
+        """A phone that waited for the host comes in; the state, its ``welcome``, the notices."""
+        return participants.enter(self.ctx, code, name, waiting_since)
+
+    def stop_waiting(self, code: str) -> None:
+        """A phone waiting for the host here came in or went away."""
+        state = self.ctx.states.get(code)
+        if state is not None:
+            joins.stop_waiting(state)
+
+    def remove_many(self, state: SessionState, removal: Removal) -> tuple[dict, list[Message]]:
+        """Count or remove the participants ``removal`` picks (live/domain/joins.py)."""
+        return joins.remove_many(self.ctx, state, removal)
 
     def leave(self, code: str, participant_id: str) -> None:
         """A participant's connection closed (they stay a participant and may come back)."""
@@ -231,6 +272,49 @@ class Runtime:
             for code, state in list(self.ctx.states.items()) if state.lifecycle.phase != ENDED
         }
 
+    def local_waiting(self) -> dict[str, int]:
+        """Phones waiting for the host on this process, per running session (announced
+        with presence)."""
+        return {
+            code: state.waiting_here
+            for code, state in list(self.ctx.states.items()) if state.waiting_here and state.lifecycle.phase != ENDED
+        }
+
     def forget_silent_processes(self) -> None:
         """Stop counting the connections of a process not heard of for a while."""
         sync.forget_silent_processes(self.ctx)
+
+    # -- memory ----------------------------------------------------------------------
+
+    def evict_finished(self) -> list[str]:
+        """Drop from memory the ended sessions nobody has used here for
+        ``ENDED_GRACE_SECONDS`` (about 70 KB each, and a long-running server ends many);
+        returns their codes. Called now and then by the push loop. A phone or host
+        screen coming back later loads the session again from the database: it finds
+        it ended, with its summary."""
+        now, evicted = self.ctx.clock(), []
+        for code, state in list(self.ctx.states.items()):
+            if not _finished_and_quiet(state, now):
+                continue
+            with self.ctx.load_lock, state.lock:
+                # Checked again under the locks: a phone may have just come back.
+                if self.ctx.states.get(code) is state and _finished_and_quiet(state, now):
+                    del self.ctx.states[code]
+                    evicted.append(code)
+        return evicted
+
+
+def _finished_and_quiet(state: SessionState, now: float) -> bool:
+    """True once ``state`` ended, is archived, has nothing in flight and has had no
+    participant connected here for the grace period (counted from the first time this
+    is seen quiet)."""
+    quiet = (
+        state.lifecycle.phase == ENDED and state.archive_path is not None and not state.inflight
+        and not any(count > 0 for count in list(state.connections.values()))
+    )
+    if not quiet:
+        state.quiet_since = None
+        return False
+    if state.quiet_since is None:
+        state.quiet_since = now
+    return now - state.quiet_since >= ENDED_GRACE_SECONDS

@@ -5,12 +5,15 @@ needs no database migration.
   the projector (word clouds and other moderated kinds);
 - ``blocked_words``: the session's own words to hold (``!word`` lifts a listed one);
 - ``share_with_participants`` (default false): when the session ends, phones are
-  given a link to the summary (pseudonymous: no nickname shows).
+  given a link to the summary (pseudonymous: no nickname shows);
+- ``expected_participants`` (default none), and the host's ``joins_locked`` and
+  ``admissions``: who may join (live/domain/joins.py, ``JoinSettings``).
 """
 
 from __future__ import annotations
 
 from live.domain.errors import DomainError
+from live.domain.joins import parse_expected_participants
 from live.domain.profanity import ProfanityFilter
 from live.domain.text import clean_text
 
@@ -18,7 +21,8 @@ DEFAULTS = {"profanity_filter": True, "blocked_words": [], "share_with_participa
 
 
 def parse_settings(
-    profanity_filter: object = True, blocked_words: object = None, share_with_participants: object = False,
+    profanity_filter: object = True, blocked_words: object = None, expected_participants: object = None,
+    share_with_participants: object = False,
 ) -> dict:
     """Validated settings from untrusted input (API body, editor); the DomainError names the field."""
     if not isinstance(profanity_filter, bool):
@@ -30,6 +34,7 @@ def parse_settings(
     return {
         "profanity_filter": profanity_filter, "blocked_words": [clean_text(w) for w in words if clean_text(w)],
         "share_with_participants": share_with_participants,
+        "expected_participants": parse_expected_participants(expected_participants),
     }
 
 

@@ -51,15 +51,18 @@ class LiveSession(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     archive_path: Mapped[str | None] = mapped_column(String(1024))
-    # The session's settings: {"profanity_filter": bool, "blocked_words": [...], ...}
-    # (live.services.settings); a new setting is a new key, not a migration.
-    settings: Mapped[dict | None] = mapped_column(JSON)
     # Indexed by `live archive import` from a folder copied from elsewhere: it has no
     # activity, participant or answer rows, only its archive folder.
     imported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # What the archive list and the comparison need without opening summary.json:
     # {"n_participants": int, "types": [...], "fingerprints": [...]}.
     archive_meta: Mapped[dict | None] = mapped_column(JSON)
+    # Settings of the session that need no column of their own (a new one is a new key,
+    # not a migration): the word filter ("profanity_filter", "blocked_words"),
+    # "share_with_participants" (live/services/settings.py), the facilitator's
+    # "expected_participants", the host's "joins_locked" and "admissions"
+    # (live/domain/joins.py).
+    settings: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Activity(Base):

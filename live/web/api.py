@@ -52,7 +52,8 @@ def create_session():
     body = _json_body()
     created = planning.create_session(
         services().sessions, services().settings.secret_key, facilitator.id, body.get("title"), body.get("activities"),
-        body.get("profanity_filter", True), body.get("blocked_words"), body.get("share_with_participants", False),
+        body.get("profanity_filter", True), body.get("blocked_words"), body.get("expected_participants"),
+        body.get("share_with_participants", False),
     )
     document = {"code": created.code, "host_token": created.host_token, **session_links(created.code)}
     document["activities"] = created.activities

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
 class LoginForm(FlaskForm):
@@ -17,6 +17,9 @@ class LoginForm(FlaskForm):
 
 class SessionForm(FlaskForm):
     title = StringField(_l("Session title"), validators=[DataRequired(), Length(max=200)])
+    expected_participants = IntegerField(
+        _l("Expected participants (optional)"), validators=[Optional(), NumberRange(min=1, max=100_000)]
+    )
     profanity_filter = BooleanField(_l("Hide rude words from the screen (French and English)"), default=True)
     blocked_words = TextAreaField(_l("Other words to hold, one per line"), validators=[Length(max=20000)])
     share_with_participants = BooleanField(_l("At the end, give participants a link to the summary (no nicknames shown)"))

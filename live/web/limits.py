@@ -4,9 +4,14 @@ Each limit is keyed by what it protects, never only by address where a whole
 venue shares one:
 - login: attempts per client address, and per email tried (a slow guesser who
   changes address still meets the second);
-- join page, typed codes, QR codes: a generous budget per address (a class
-  behind one NAT loads the join page together), and a strict one for unknown
-  codes, counted only when the answer is a 404, so guessing codes is slow;
+- join page, typed codes, QR codes: a budget per address far above any real
+  room (a whole room often shares one address: venue Wi-Fi, a school's
+  gateway, a carrier's NAT), and a strict one for unknown codes, counted only
+  when the answer is a 404, so guessing codes is slow. Once an address has
+  used that up, the codes it already opened stay open to it, so a few typos
+  in a crowd (or a guesser on the same Wi-Fi) do not shut the room out of
+  its own session. The defences against a crowd of fake phones are the
+  host's, not the address's: live/domain/joins.py;
 - API: calls per API token (an integration behind a shared address is not
   slowed by its neighbours), and calls without a valid token per address.
 
@@ -26,6 +31,8 @@ from flask import Flask, current_app, request
 from flask_limiter.util import get_remote_address
 
 from live.config import Settings
+from live.domain.codes import normalise_join_code
+from live.domain.ratelimit import KnownCodes
 from live.extensions import limiter
 
 # Shared scopes: one counter across several routes.
@@ -48,6 +55,9 @@ def init_app(app: Flask, settings: Settings) -> None:
         LIVE_RATE_API=settings.rate_api,
         LIVE_RATE_API_ANONYMOUS=settings.rate_api_anonymous,
     )
+    # In this process's memory, like the Socket.IO guess throttle: with several
+    # processes each learns a room's code from the room's first page loads.
+    app.extensions["live_opened_codes"] = KnownCodes()
     limiter.init_app(app)
 
 
@@ -100,11 +110,30 @@ def login_attempts(view):
 
 def join_attempts(view):
     """Join pages, typed codes and QR codes: a shared budget per address, and a
-    strict one for codes that do not exist (only 404 answers count)."""
+    strict one for codes that do not exist (only 404 answers count), which the
+    codes this address already opened skip."""
     view = limiter.shared_limit(_configured("LIVE_RATE_JOIN"), scope=JOIN_SCOPE)(view)
     return limiter.shared_limit(
-        _configured("LIVE_RATE_UNKNOWN_CODES"), scope=UNKNOWN_CODE_SCOPE, deduct_when=_not_found
+        _configured("LIVE_RATE_UNKNOWN_CODES"), scope=UNKNOWN_CODE_SCOPE, deduct_when=_not_found,
+        exempt_when=_opened_before,
     )(view)
+
+
+def _requested_code() -> str:
+    """The join code a join route was asked for (``/j/<code>``, ``/qr/<code>.svg``, ``/join?code=``)."""
+    raw = (request.view_args or {}).get("code") or request.args.get("code") or ""
+    return normalise_join_code(raw) if isinstance(raw, str) else ""
+
+
+def _opened_before() -> bool:
+    code = _requested_code()
+    return bool(code) and current_app.extensions["live_opened_codes"].knows(get_remote_address(), code)
+
+
+def opened(code: str) -> None:
+    """The client of this request opened session ``code``: it stays open to its
+    address even once the address has tried too many unknown codes."""
+    current_app.extensions["live_opened_codes"].add(get_remote_address(), code)
 
 
 def api_calls(view):

@@ -18,6 +18,7 @@ from live.domain.session import MAX_ACTIVITIES
 from live.domain.codes import looks_like_join_code, normalise_join_code
 from live.domain.errors import DomainError
 from live.activities.registry import KINDS
+from live.domain.joins import JoinSettings
 from live.services import planning, summary
 from live.services import settings as session_settings
 from live.web import editor, limits
@@ -70,6 +71,7 @@ def join_by_code():
     if not code:
         return render_template("index.html", form=form)
     if looks_like_join_code(code) and summary.session_row(services().sessions, code):
+        limits.opened(code)
         return redirect(url_for("pages.join_page", code=code))
     return render_template("index.html", form=form, not_found=True), 404
 
@@ -82,6 +84,7 @@ def join_page(code: str):
     if normalised != code:
         return redirect(url_for("pages.join_page", code=normalised))
     session = _session_or_404(code)
+    limits.opened(code)
     return render_template("join.html", session=session, code=code)
 
 
@@ -121,11 +124,13 @@ def dashboard():
     return render_template("dashboard.html", sessions=sessions)
 
 
-def _settings_of(form: SessionForm) -> tuple[bool, list[str], bool]:
+def _settings_of(form: SessionForm) -> tuple[bool, list[str], int | None, bool]:
     """The session settings of the editor: the word filter on or off, the session's own
-    words, whether participants get the summary at the end."""
+    words, the expected size, whether participants get the summary at the end."""
     words = [line.strip() for line in (form.blocked_words.data or "").splitlines() if line.strip()]
-    return bool(form.profanity_filter.data), words, bool(form.share_with_participants.data)
+    return (
+        bool(form.profanity_filter.data), words, form.expected_participants.data, bool(form.share_with_participants.data),
+    )
 
 
 def _stored_form(session) -> SessionForm:
@@ -135,6 +140,7 @@ def _stored_form(session) -> SessionForm:
     data = {
         "title": session.title, "profanity_filter": stored["profanity_filter"],
         "blocked_words": "\n".join(stored["blocked_words"]), "share_with_participants": stored["share_with_participants"],
+        "expected_participants": JoinSettings.from_stored(session.settings).expected_participants,
     }
     return SessionForm(formdata=None, data=data)
 
@@ -244,7 +250,9 @@ def import_activities(code: str):
     stored = session_settings.settings_of(session.settings)
     try:
         planning.update_plan(services().sessions, current_user.id, code, session.title, existing + result.activities,
-                             stored["profanity_filter"], stored["blocked_words"], stored["share_with_participants"])
+                             stored["profanity_filter"], stored["blocked_words"],
+                             JoinSettings.from_stored(session.settings).expected_participants,
+                             stored["share_with_participants"])
     except DomainError as error:
         message = _("This session has started: it can no longer be edited.") if error.code == "already_started" else error.message
         return again([message], 409 if error.code == "already_started" else 400)

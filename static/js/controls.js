@@ -2,7 +2,10 @@
    the moderation console (moderate.js).
 
    The buttons carry data-action (previous, open, close, add_time, reveal,
-   next, podium, end); which ones are usable follows the current activity.
+   next, podium, end; joins: lock or unlock joins; admit: let in the phones
+   waiting beyond the expected size); which ones are usable follows the current
+   activity and view.joins (the last "joins": locked, expected_participants,
+   n_waiting).
    Each page passes what differs (how it shows messages, what it does once time
    is added or the session ended) as hooks. A plain script loaded after
    common.js: it defines window.LiveControls. */
@@ -18,7 +21,8 @@
        to show an error, and optional hooks: succeeded(), local (action -> function: page-only
        actions such as the QR code), podiumOnScreen(), hidePodium() (true when the
        podium button only had to take it off the screen), podiumShown(), timeAdded(),
-       ending(), ended(), rendered(). */
+       ending(), ended(), rendered(), joinsChanged(ack) after a lock or unlock, letIn(ack)
+       after "let them in". */
   function create(page) {
     var root = page.root;
     var view = page.view;
@@ -62,6 +66,9 @@
       t.reveal = quiz && (current.status === "open" || current.status === "closed") ? current : null;
       t.podium = anyRevealed() || null;
       t.end = true;
+      var joins = view.joins || {};
+      t.joins = true;
+      t.admit = joins.n_waiting > 0 && !joins.locked ? true : null;
       Object.keys(t).forEach(function (k) { if (!live) t[k] = null; });
       return t;
     }
@@ -74,6 +81,12 @@
         if (!(action in t)) return;
         button.setAttribute("aria-disabled", t[action] ? "false" : "true");
       });
+      var joinsButton = $("[data-action='joins']");
+      if (joinsButton) {
+        var locked = !!(view.joins && view.joins.locked);
+        joinsButton.setAttribute("data-locked", locked ? "true" : "false");
+        $("[data-joins-label]").textContent = str(locked ? "unlock_joins" : "lock_joins");
+      }
       var nextLabel = $("[data-next-label]");
       if (nextLabel) nextLabel.textContent = view.activity ? str("next") : str("start");
       var subject = view.activity || t.open || page.activities()[0];
@@ -124,6 +137,14 @@
         return command("add_time", { activity_id: t.add_time.id, seconds: 10 }, 10000, function () { hook("timeAdded"); });
       }
       if (action === "reveal") return command("reveal", { activity_id: t.reveal.id }, 10000);
+      if (action === "joins") {
+        var locking = !(view.joins && view.joins.locked);
+        return command(locking ? "lock_joins" : "unlock_joins", {}, 10000, function (ack) {
+          view.joins = Object.assign({}, view.joins, { locked: locking });
+          hook("joinsChanged", ack);
+        });
+      }
+      if (action === "admit") return command("admit_waiting", {}, 10000, function (ack) { hook("letIn", ack); });
       if (action === "podium") {
         if (hook("hidePodium")) return;
         return command("podium", {}, 10000, function () { hook("podiumShown"); });

@@ -36,7 +36,9 @@
     fatal: false,
     podium: null,         // the last "podium" payload
     showPodium: false,    // the podium is on screen (K)
-    announced: {}         // activity id -> what was already announced about it
+    announced: {},        // activity id -> what was already announced about it
+    joins: { locked: false, expected_participants: null, n_waiting: 0 },  // the last "joins"
+    waitingDismissed: 0   // "Not now" while this many were waiting: shown again when more come
   };
   var chartFor = null;    // id of the activity the chart rows were built for
   var bars = [];          // [{row, fill, count, percent, votes}]
@@ -111,6 +113,39 @@
     var lobbyLabel = $("[data-lobby-count-label]");
     if (lobbyLabel) lobbyLabel.textContent = plural("lobby_count", p.n_connected);
   }
+
+  /* ---- joins: the lock (J) and the phones waiting beyond the expected size (A) ---- */
+
+  var waitingAnnounced = 0;
+  function renderJoins() {
+    var joins = view.joins || {};
+    var locked = !!joins.locked;
+    $all("[data-joins-closed]").forEach(function (badge) { badge.hidden = !locked; });
+    root.classList.toggle("is-joins-locked", locked);
+    var expected = $("[data-expected]");
+    expected.hidden = !joins.expected_participants;
+    expected.textContent = joins.expected_participants ? "· " + str("expected", { n: formatNumber(joins.expected_participants) }) : "";
+    var waiting = joins.n_waiting || 0;
+    if (waiting < view.waitingDismissed) view.waitingDismissed = waiting;
+    var prompt = $("[data-joins-prompt]");
+    var show = waiting > 0 && !locked && !view.ended && view.phase !== "ended" && waiting > view.waitingDismissed;
+    prompt.hidden = !show;
+    if (!show) {
+      if (!waiting) waitingAnnounced = 0;
+      return;
+    }
+    $("[data-waiting-count]").textContent = "+" + formatNumber(waiting);
+    $("[data-waiting-title]").textContent = plural("waiting_title", waiting).split("{n}").join(formatNumber(waiting));
+    $("[data-waiting-detail]").textContent = joins.expected_participants ?
+      str("waiting_detail", { n: formatNumber(joins.expected_participants) }) : str("waiting_detail_none");
+    if (waiting > waitingAnnounced) announce(plural("announce_waiting", waiting).split("{n}").join(formatNumber(waiting)));
+    waitingAnnounced = waiting;
+  }
+
+  $("[data-joins-dismiss]").addEventListener("click", function () {
+    view.waitingDismissed = (view.joins && view.joins.n_waiting) || 0;
+    renderJoins();
+  });
 
   function buildChart(activity) {
     var chart = $("[data-chart]");
@@ -979,6 +1014,7 @@
     } else {
       showScreen("lobby");
     }
+    renderJoins();
     renderControls();
   }
 
@@ -1009,6 +1045,14 @@
       return true;
     },
     timeAdded: function () { announce(str("announce_time_added")); },
+    joinsChanged: function () {
+      renderJoins();
+      announce(str(view.joins.locked ? "announce_locked" : "announce_unlocked"));
+    },
+    letIn: function () {
+      view.waitingDismissed = 0;
+      announce(str("announce_let_in"));
+    },
     ending: function () { showMessage(str("ending"), true); },
     ended: function () {
       var link = $("[data-archive-link]");
@@ -1075,7 +1119,8 @@
     p: "previous", arrowleft: "previous", pageup: "previous",
     e: "end", q: "qr", f: "fullscreen", "?": "help",
     l: "list", m: "moderate",
-    t: "add_time", r: "reveal", k: "podium"
+    t: "add_time", r: "reveal", k: "podium",
+    j: "joins", a: "admit"
   };
 
   function isTyping(target) {
@@ -1133,8 +1178,17 @@
   socket.on("host_state", function (payload) {
     if (payload.activities) activities = C.normaliseActivities(payload.activities);
     if (payload.presence) view.presence = payload.presence;
+    if (payload.joins) view.joins = payload.joins;
     renderPresence();
     if (payload.state) applyState(payload.state, true);
+    renderJoins();
+  });
+
+  socket.on("joins", function (joins) {
+    if (!joins) return;
+    view.joins = joins;
+    renderJoins();
+    renderControls();
   });
 
   socket.on("state", function (state) { applyState(state, false); });

@@ -5,7 +5,10 @@
    entries with its status, what the profanity filter holds, what is hidden.
    Sends "moderate" (hide, show, release, merge) and "undo", and drives the
    session like the host screen (previous, open, close, next, end) with the
-   same controls (controls.js; small helpers are in common.js).
+   same controls (controls.js; small helpers are in common.js). The
+   Participants card locks or unlocks joins, lets in the phones waiting beyond
+   the expected size, and removes many participants at once ("remove_many":
+   counted first, then confirmed with that number).
    Words typed by participants go into the page with textContent only. */
 (function () {
   "use strict";
@@ -35,7 +38,9 @@
     fatal: false,
     acting: false,       // a moderation action is on its way
     leaderboard: null,   // the last quiz standings ("results".leaderboard)
-    removing: null       // the player the remove dialog asks about
+    removing: null,      // the player the remove dialog asks about
+    joins: { locked: false, expected_participants: null, n_waiting: 0 },  // the last "joins"
+    removingMany: null   // {payload, as_of, n}: what the remove-many dialog asks about
   };
 
   /* ---- helpers (common.js) ------------------------------------------------------- */
@@ -115,6 +120,7 @@
     } else showPanel("lobby");
     renderNow();
     renderPlayers();
+    renderPeople();
     renderControls();
   }
 
@@ -255,6 +261,90 @@
       var heading = document.getElementById("players-title");
       heading.setAttribute("tabindex", "-1");
       heading.focus();
+    });
+  });
+
+  /* ---- participants: the door, the waiting phones, removing many --------------------- */
+
+  function renderPeople() {
+    var joins = view.joins || {};
+    $("[data-door-text]").textContent = joins.locked ? str("door_locked") : joins.expected_participants ?
+      str("door_open_expected", { n: formatNumber(joins.expected_participants) }) : str("door_open");
+    $("[data-door-state]").setAttribute("data-locked", joins.locked ? "true" : "false");
+    var waiting = joins.n_waiting || 0;
+    $("[data-mod-waiting]").hidden = !waiting || !!joins.locked;
+    $("[data-waiting-text]").textContent = plural("waiting", waiting).split("{n}").join(formatNumber(waiting));
+    $("[data-people]").hidden = view.ended || view.phase === "ended";
+  }
+
+  var removeManyDialog = $("[data-remove-many-dialog]");
+  var peopleMessageNode = $("[data-people-message]");
+  var peopleTimer = null;
+
+  /* What happened at the door, said in the Participants card (and aloud). */
+  function peopleMessage(text, kind) {
+    peopleMessageNode.textContent = text || "";
+    peopleMessageNode.setAttribute("data-kind", kind || "done");
+    clearTimeout(peopleTimer);
+    if (text) peopleTimer = setTimeout(function () { peopleMessageNode.textContent = ""; }, 10000);
+  }
+
+  /* The removal asked for in the form, or null (the seconds field is told why). */
+  function removalAsked() {
+    var silent = $("#remove-silent").checked;
+    if (silent) return { payload: { never_answered: true }, kind: "silent", seconds: null };
+    var field = $("[data-remove-seconds]");
+    var error = $("[data-remove-error]");
+    var seconds = Number(field.value);
+    if (!(seconds >= 1 && seconds <= 86400 && Math.floor(seconds) === seconds)) {
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("aria-describedby", "remove-seconds-error");
+      error.textContent = str("remove_seconds_invalid");
+      error.hidden = false;
+      field.focus();
+      return null;
+    }
+    field.removeAttribute("aria-invalid");
+    field.removeAttribute("aria-describedby");
+    error.hidden = true;
+    return { payload: { joined_within: seconds }, kind: "recent", seconds: seconds };
+  }
+
+  $("[data-remove-many-form]").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var button = $("[data-remove-many]");
+    if (button.getAttribute("aria-disabled") === "true" || !view.connected || view.busy) return;
+    var asked = removalAsked();
+    if (!asked) return;
+    // Counted first: the dialog says how many, and the removal takes exactly them.
+    command("remove_many", Object.assign({ preview: true }, asked.payload), 10000, function (ack) {
+      if (!ack.n) {
+        peopleMessage(str("remove_nobody"));
+        return;
+      }
+      view.removingMany = { payload: asked.payload, as_of: ack.as_of, n: ack.n };
+      var n = formatNumber(ack.n);
+      $("[data-remove-many-title]").textContent = plural("remove_" + asked.kind + "_title", ack.n)
+        .split("{n}").join(n).split("{seconds}").join(formatNumber(asked.seconds || 0));
+      $("[data-remove-many-text]").textContent = str("remove_many_text");
+      $("[data-remove-many-confirm]").textContent = plural("remove_many_button", ack.n).split("{n}").join(n);
+      C.openDialog(removeManyDialog);
+    });
+  });
+
+  removeManyDialog.addEventListener("close", function () {
+    var asked = view.removingMany;
+    var confirmed = removeManyDialog.returnValue === "remove";
+    removeManyDialog.returnValue = "";
+    view.removingMany = null;
+    if (!asked) return;
+    if (!confirmed) {
+      $("[data-remove-many]").focus();
+      return;
+    }
+    command("remove_many", Object.assign({ as_of: asked.as_of }, asked.payload), 10000, function (ack) {
+      peopleMessage(plural("removed_many", ack.n).split("{n}").join(formatNumber(ack.n)));
+      $("[data-remove-many]").focus();
     });
   });
 
@@ -529,6 +619,11 @@
     failed: function (text) { showMessage(text, "error"); },
     timeAdded: function () { showMessage(str("time_added"), "done"); },
     podiumShown: function () { showMessage(str("podium_shown"), "done"); },
+    joinsChanged: function () {
+      renderPeople();
+      peopleMessage(str(view.joins.locked ? "announce_locked" : "announce_unlocked"));
+    },
+    letIn: function () { peopleMessage(str("let_in_done")); },
     ending: function () { showMessage(str("ending")); },
     ended: function () { showMessage(""); },
     rendered: function () { root.classList.toggle("is-ended", view.ended || view.phase === "ended"); }
@@ -562,8 +657,17 @@
   socket.on("host_state", function (payload) {
     if (payload.activities) activities = C.normaliseActivities(payload.activities);
     if (payload.presence) view.presence = payload.presence;
+    if (payload.joins) view.joins = payload.joins;
     renderPresence();
     if (payload.state) applyState(payload.state);
+    renderPeople();
+  });
+
+  socket.on("joins", function (joins) {
+    if (!joins) return;
+    view.joins = joins;
+    renderPeople();
+    renderControls();
   });
 
   socket.on("state", applyState);

@@ -90,6 +90,7 @@
   var wasOffline = false;
   var fatal = false;
   var removed = false;           // the host removed this participant
+  var waitingForHost = false;    // beyond the expected size: waiting to be let in
   var quizResults = {};          // quiz question id -> its "quiz_result"
   var quizPicks = {};            // quiz question id -> options ticked before Submit (several correct)
   var lateFor = {};              // quiz question id -> true once the server said time was up
@@ -972,7 +973,61 @@
     }
   }
 
+  /* ---- waiting for the host, or not let in ----------------------------------- */
+
+  /* The session has as many people as expected: this phone waits, connected,
+     until the host lets it in ("admitted"), then comes in ("enter"). */
+  function showWaiting() {
+    if (fatal || removed) return;
+    waitingForHost = true;
+    connNode.hidden = true;
+    showScreen("waiting");
+    announce(str("announce_waiting"));
+  }
+
+  function enterNow() {
+    if (!waitingForHost || !socket || !socket.connected) return;
+    socket.timeout(ACK_TIMEOUT).emit("enter", {}, function (err, ack) {
+      // The welcome follows an ok; "waiting_for_host" or no answer: keep waiting.
+      if (err || !ack || ack.ok) return;
+      var codeName = ack.error && ack.error.code;
+      if (codeName === "joins_locked" || codeName === "session_ended" || codeName === "session_full") showCannotJoin(codeName);
+    });
+  }
+
+  /* A new phone the session does not take: joins locked by the host (it can try
+     again later), the session over or full. Nothing is retried by itself. */
+  function showCannotJoin(codeName, message) {
+    fatal = true;
+    waitingForHost = false;
+    var locked = codeName === "joins_locked";
+    $("[data-error-heading]").textContent = locked ? str("joins_locked_title") :
+      codeName === "session_ended" ? str("session_ended_title") : str("cannot_join");
+    $("[data-fatal-text]").textContent = codeName === "session_ended" ? str("error_session_ended_join") :
+      S["error_" + codeName] ? str("error_" + codeName) : (message || str("error_generic"));
+    $("[data-icon='error']").hidden = locked;
+    $("[data-icon='locked']").hidden = !locked;
+    $("[data-retry]").hidden = !locked;
+    if (socket) {
+      try { socket.io.reconnection(false); } catch (e) { /* old client */ }
+      if (socket.connected) socket.disconnect();
+    }
+    connNode.hidden = true;
+    showScreen("error");
+    $("[data-error-heading]").focus();
+  }
+
+  $("[data-retry]").addEventListener("click", function () {
+    fatal = false;
+    showScreen("connecting");
+    if (socket) {
+      try { socket.io.reconnection(true); } catch (e) { /* old client */ }
+    }
+    connect();
+  });
+
   function onWelcome(welcome) {
+    waitingForHost = false;
     if (welcome.token) storage.set(TOKEN_KEY, welcome.token);
     var greeting = $("[data-greeting]");
     greeting.textContent = welcome.name ? str("greeting", { name: welcome.name }) : "";
@@ -1064,11 +1119,7 @@
           input.focus();
           return;
         }
-        fatal = true;
-        $("[data-fatal-text]").textContent = S["error_" + data.code] ? str("error_" + data.code) : (data.message || str("error_generic"));
-        connNode.hidden = true;
-        showScreen("error");
-        return;
+        return showCannotJoin(data.code, data.message);
       }
       if (!wasOffline) {
         wasOffline = true;
@@ -1082,6 +1133,9 @@
     socket.on("podium", function (data) { onPodium(data, false); });
     socket.on("final_rank", function (data) { onPodium(data, true); });
     socket.on("removed", showRemoved);
+    socket.on("waiting", showWaiting);
+    socket.on("admitted", enterNow);
+    socket.on("turned_away", function (data) { showCannotJoin((data && data.code) || "joins_locked"); });
   }
 
   $("[data-join-form]").addEventListener("submit", function (event) {

@@ -4,6 +4,8 @@ committer, the server's settings, and the cache of sessions this process serves.
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +39,8 @@ class Context:
     clustered: bool = False
     states: dict[str, SessionState] = field(default_factory=dict)
     load_lock: threading.Lock = field(default_factory=threading.Lock)
+    # Durations measured inside this process (tests give a fake clock).
+    clock: Callable[[], float] = time.monotonic
 
     def state(self, code: str) -> SessionState:
         """The cached state of session ``code``, loaded from the database on first use."""
@@ -45,7 +49,7 @@ class Context:
             return cached
         with self.load_lock:
             if code not in self.states:
-                self.states[code] = loading.load(self.sessions, code, self.server_filter, self.secret_key)
+                self.states[code] = loading.load(self.sessions, code, self.server_filter, self.secret_key, self.clock)
             return self.states[code]
 
     def refresh(self, state: SessionState) -> None:

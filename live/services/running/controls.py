@@ -6,7 +6,6 @@ what to tell whom."""
 from __future__ import annotations
 
 import copy
-import time
 from collections.abc import Callable
 
 from live.activities.base import Activity, Outcome
@@ -14,7 +13,7 @@ from live.activities.registry import KINDS
 from live.domain.errors import DomainError
 from live.domain.session import ENDED, OPEN
 from live.services.messages import Message, Outbound, outbound_of, session_room
-from live.services.running import views
+from live.services.running import joins, views
 from live.services.running.context import Context
 from live.services.running.state import SessionState
 from live.store import repository
@@ -33,7 +32,7 @@ def open_activity(ctx: Context, state: SessionState, activity_id: str) -> list[M
         now = utcnow()
         _store(ctx, state, closed=(closed,) if closed else (), opened=(activity_id, now), states={activity_id: opened})
         state.opened_at[activity_id] = now
-        state.opened_clock[activity_id] = time.monotonic()
+        state.opened_clock[activity_id] = state.clock()
         _apply_states(state, {activity_id: opened})
         state.dirty_results.update({activity_id} | ({closed} if closed else set()))
         return _told(ctx, state, before, urgent_notice={"t": "lifecycle"})
@@ -131,7 +130,8 @@ def end(ctx: Context, state: SessionState) -> list[Message]:
         state.lifecycle.end()
         _store(ctx, state, closed=open_ids, ended=True)
         state.dirty_results.update(open_ids)
-        return _told(ctx, state, before, urgent_notice={"t": "lifecycle"})
+        # Phones still waiting for the host will never come in.
+        return _told(ctx, state, before, urgent_notice={"t": "lifecycle"}) + joins.turn_away_at_end(state)
 
 
 # -- storing and telling --------------------------------------------------------

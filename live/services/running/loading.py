@@ -13,6 +13,7 @@ from sqlalchemy.orm import sessionmaker
 
 from live.activities.base import KindSettings
 from live.domain.errors import DomainError
+from live.domain.joins import JoinSettings
 from live.domain.profanity import ProfanityFilter
 from live.services import settings as session_settings
 from live.services.running import counting
@@ -23,11 +24,13 @@ from live.store.models import Answer
 # What a rebuild replaces; everything else (connections, what changed, marks) stays.
 REBUILT = (
     "title", "lifecycle", "activities", "opened_at", "tallies", "names", "archive_path", "given", "answer_keys",
-    "timings", "states", "settings", "removed", "values", "acked", "loaded_at", "caches", "summary_path",
+    "timings", "states", "settings", "removed", "values", "acked", "loaded_at", "caches", "summary_path", "joins",
 )
 
 
-def load(sessions: sessionmaker, code: str, server_filter: ProfanityFilter, secret_key: str = "") -> SessionState:
+def load(
+    sessions: sessionmaker, code: str, server_filter: ProfanityFilter, secret_key: str = "", clock=time.monotonic,
+) -> SessionState:
     """Session ``code`` as the database holds it, or ``unknown_session``."""
     with sessions() as db:
         row = repository.session_by_code(db, code) if isinstance(code, str) else None
@@ -47,7 +50,9 @@ def load(sessions: sessionmaker, code: str, server_filter: ProfanityFilter, secr
         tallies={aid: activity.kind.new_tally(activity, states[aid], lent) for aid, activity in activities.items()},
         names={p.id: p.name for p in participants}, archive_path=row.archive_path,
         states=states, settings=settings, removed={p.id for p in participants if p.removed},
+        joins=JoinSettings.from_stored(row.settings), clock=clock,
     )
+    state.opened_clock = state.anchored(state.opened_at)
     if row.ended_at is not None and secret_key:
         from live.services.archives import participants_summary_path
 
@@ -63,8 +68,10 @@ def load(sessions: sessionmaker, code: str, server_filter: ProfanityFilter, secr
 def refresh(sessions: sessionmaker, state: SessionState, server_filter: ProfanityFilter, secret_key: str = "") -> None:
     """Rebuild ``state`` from the database in place (handlers and waiting answers hold
     this very object), keeping this process's connections, clocks and marks."""
-    fresh = load(sessions, state.code, server_filter, secret_key)
+    fresh = load(sessions, state.code, server_filter, secret_key, state.clock)
     with state.lock:
+        # Openings this process already measures keep their monotonic anchors.
+        state.opened_clock = state.anchored(fresh.opened_at)
         for name in REBUILT:
             setattr(state, name, getattr(fresh, name))
         # Answers still being committed here keep the slot they reserved.
@@ -73,7 +80,7 @@ def refresh(sessions: sessionmaker, state: SessionState, server_filter: Profanit
                 counting.reserve(state, participant_id, ticket.row["activity_id"], ticket.row["value"])
         if state.lifecycle.current_activity_id:
             state.dirty_results.add(state.lifecycle.current_activity_id)
-        state.dirty_presence = True
+        state.dirty_presence = state.dirty_joins = True
         state.loaded_at = time.monotonic()
 
 

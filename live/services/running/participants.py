@@ -3,9 +3,7 @@ back with their token, nicknames, leaving, and the host removing someone."""
 
 from __future__ import annotations
 
-import uuid
-
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from live.domain.codes import looks_like_join_code
 from live.domain.errors import DomainError
@@ -13,15 +11,13 @@ from live.domain.normalise import normalise_word
 from live.domain.text import optional_text
 from live.services import tokens
 from live.services.messages import Message, Outbound, participant_room
-from live.services.running import counting, loading
+from live.services.running import counting, joins, loading
 from live.services.running.context import Context, unknown_session
 from live.services.running.state import SessionState
 from live.services.running.views import phone_results, public_state
-from live.store.db import utcnow
-from live.store.models import Answer, LiveSession, Participant
+from live.store.models import Answer, Participant
 
 MAX_NAME = 40
-SESSION_FULL = "This session is full: no more participants can join."
 
 
 def known_state(ctx: Context, code: object) -> SessionState:
@@ -43,11 +39,12 @@ def connect_host(ctx: Context, code: object, host_token: object) -> SessionState
 def join(ctx: Context, code: object, token: object, name: object) -> tuple[SessionState, dict, list[Message]]:
     """A participant connects: the same one again if ``token`` is theirs, else a new one.
 
-    Returns the state, the ``welcome`` payload and the notices for other processes."""
+    Returns the state, the ``welcome`` payload and the notices for other processes. A
+    participant coming back is always let in (unless removed); a new phone may be
+    refused (``session_ended``, ``joins_locked``, ``session_full``) or have to wait for
+    the host (``waiting_for_host``): live/domain/joins.py."""
     state = known_state(ctx, code)
-    clean_name = optional_text(name, "name", MAX_NAME)
-    if clean_name and ctx.server_filter.is_profane(normalise_word(clean_name)):
-        raise DomainError("name_not_allowed", "Please choose another nickname.", "name")
+    clean_name = checked_name(ctx, name)
     participant_id = tokens.participant_from_token(ctx.secret_key, state.code, token)
     if participant_id and ctx.clustered:
         catch_up(ctx, state, participant_id)
@@ -57,22 +54,46 @@ def join(ctx: Context, code: object, token: object, name: object) -> tuple[Sessi
     with state.lock:
         clean_name = unique_name(state, clean_name, participant_id)
         if participant_id not in state.names:
-            participant_id = _add_participant(ctx, state, clean_name)
-            messages += ctx.notice(state.code, {"t": "participant", "participant_id": participant_id, "name": clean_name})
+            participant_id, messages = joins.add_participant(ctx, state, clean_name)
         elif clean_name and clean_name != state.names[participant_id]:
             _rename(ctx, state, participant_id, clean_name)
             messages += ctx.notice(state.code, {"t": "participant", "participant_id": participant_id, "name": clean_name})
-        state.connections[participant_id] += 1
-        state.dirty_presence = True
-        welcome = {
-            "participant_id": participant_id,
-            "token": tokens.participant_token(ctx.secret_key, state.code, participant_id),
-            "name": state.names[participant_id],
-            "state": public_state(state),
-            "answers": {aid: list(vals) for aid, vals in state.values.get(participant_id, {}).items()},
-            **missed_while_away(state, participant_id),
-        }
-    return state, welcome, messages
+        return state, welcome(ctx, state, participant_id), messages
+
+
+def enter(ctx: Context, code: object, name: object, waiting_since: int) -> tuple[SessionState, dict, list[Message]]:
+    """A phone that waited for the host comes in (the host let it in, or there is room
+    again); the state, its ``welcome`` and the notices. Still refused:
+    ``waiting_for_host``, or the refusals of a new phone."""
+    state = known_state(ctx, code)
+    clean_name = checked_name(ctx, name)
+    with state.lock:
+        participant_id, messages = joins.add_participant(ctx, state, unique_name(state, clean_name, None), waiting_since)
+        return state, welcome(ctx, state, participant_id), messages
+
+
+def checked_name(ctx: Context, name: object) -> str | None:
+    """A nickname as typed, cleaned; ``name_not_allowed`` when the word lists hold it."""
+    clean_name = optional_text(name, "name", MAX_NAME)
+    if clean_name and ctx.server_filter.is_profane(normalise_word(clean_name)):
+        raise DomainError("name_not_allowed", "Please choose another nickname.", "name")
+    return clean_name
+
+
+def welcome(ctx: Context, state: SessionState, participant_id: str) -> dict:
+    """Count a connection of ``participant_id`` and say what its ``welcome`` holds (the
+    caller holds ``state.lock``)."""
+    state.connections[participant_id] += 1
+    state.dirty_presence = True
+    state.quiet_since = None
+    return {
+        "participant_id": participant_id,
+        "token": tokens.participant_token(ctx.secret_key, state.code, participant_id),
+        "name": state.names[participant_id],
+        "state": public_state(state),
+        "answers": {aid: list(vals) for aid, vals in state.values.get(participant_id, {}).items()},
+        **missed_while_away(state, participant_id),
+    }
 
 
 def missed_while_away(state: SessionState, participant_id: str) -> dict:
@@ -122,49 +143,9 @@ def remove(ctx: Context, state: SessionState, participant_id: object) -> list[Me
     with state.lock:
         with ctx.sessions.begin() as db:
             db.get(Participant, participant_id).removed = True
-        mark_removed(state, participant_id)
+        state.note_removed([participant_id])
         notices = ctx.notice(state.code, {"t": "removed", "participant_id": participant_id}, urgent=True)
         return [*notices, Outbound("removed", {"participant_id": participant_id}, participant_room(participant_id))]
-
-
-def mark_removed(state: SessionState, participant_id: str) -> None:
-    """Take a removed participant out of this cache's standings and presence."""
-    with state.lock:
-        state.removed.add(participant_id)
-        state.dirty_presence = True
-        state.dirty_results.update(
-            activity.id for activity in state.activities.values()
-            if activity.kind.concerned_by_removal(activity, state.lifecycle.statuses[activity.id])
-        )
-        if state.lifecycle.current_activity_id:  # every host screen gets the new list of players
-            state.dirty_results.add(state.lifecycle.current_activity_id)
-
-
-def _add_participant(ctx: Context, state: SessionState, name: str | None) -> str:
-    limit = ctx.max_participants
-    if limit and len(state.names) - len(state.removed) >= limit:
-        raise DomainError("session_full", SESSION_FULL)
-    participant_id = uuid.uuid4().hex
-    with ctx.sessions.begin() as db:
-        if limit:
-            _check_room(db, state.session_id, limit)
-        db.add(Participant(id=participant_id, session_id=state.session_id, name=name, created_at=utcnow()))
-    state.names[participant_id] = name
-    return participant_id
-
-
-def _check_room(db, session_id: int, limit: int) -> None:
-    """Refuse a new participant once ``limit`` are in, counting in the database
-    (every process adds to the same rows). The session row is locked first, so two
-    processes admitting the last seat at once cannot both succeed (PostgreSQL;
-    SQLite serialises writers and serves one process anyway)."""
-    db.execute(select(LiveSession.id).where(LiveSession.id == session_id).with_for_update())
-    joined = db.scalar(
-        select(func.count()).select_from(Participant)
-        .where(Participant.session_id == session_id, Participant.removed.is_(False))
-    )
-    if joined >= limit:
-        raise DomainError("session_full", SESSION_FULL)
 
 
 def _rename(ctx: Context, state: SessionState, participant_id: str, name: str) -> None:

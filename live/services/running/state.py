@@ -1,9 +1,19 @@
 """The state of one running session in this process: the single home of everything
 a live session holds in memory (plan, lifecycle, tallies, who is in, what each
-participant answered, connections, what changed since the last push, the answer
-rate limit...). The database is the truth; this is its cache (see ``loading``).
+participant answered, connections, phones waiting for the host, what changed since
+the last push, the answer rate limit...). The database is the truth; this is its
+cache (see ``loading``).
 
 ``SessionState`` is what activity kinds read as ``live.activities.base.LiveSession``.
+
+Clocks: a duration measured inside this process uses the monotonic clock (``clock``):
+how long an activity has been open, how long a cache has been loaded or quiet, how
+recently another process was heard from. Setting the machine's clock back or forward
+changes none of them. The wall clock (``utcnow``) is kept for what crosses processes
+and restarts: the stored ``opened_at`` of an activity, answer and join times. A
+process that learns of an opening from the database (a restart, a notice from
+another process) turns ``opened_at`` into its own monotonic anchor once
+(``opened_clock``, see ``anchored``) and measures from there.
 """
 
 from __future__ import annotations
@@ -11,10 +21,12 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from live.activities.base import Activity
+from live.domain.joins import JoinSettings
 from live.domain.ratelimit import RateLimiter
 from live.domain.session import Lifecycle
 from live.store.db import utcnow
@@ -45,8 +57,8 @@ class SessionState:
     lifecycle: Lifecycle
     activities: dict[str, Activity]
     # When each activity opened, on the wall clock (stored: it crosses processes and
-    # restarts), and on this process's monotonic clock when it opened here (a wall
-    # clock set back an hour must not give a late answer full points).
+    # restarts), and as an anchor on this process's monotonic clock (``opened_clock``):
+    # a wall clock set back an hour must not give a late answer full points.
     opened_at: dict[str, datetime | None]
     tallies: dict[str, object]
     names: dict[str, str | None]
@@ -84,23 +96,59 @@ class SessionState:
     caches: dict[str, object] = field(default_factory=dict)
     # How fast each participant may send answers (made by the runtime from settings).
     answer_limiter: RateLimiter | None = None
+    # Joining (live/services/running/joins.py): the session's join settings, phones
+    # waiting for the host here and on the other processes, and whether host screens
+    # must hear ``joins``.
+    joins: JoinSettings = field(default_factory=JoinSettings)
+    waiting_here: int = 0
+    remote_waiting: dict[str, tuple[int, float]] = field(default_factory=dict)
+    dirty_joins: bool = False
+    # An ended session: since when nobody is connected here (monotonic), or None.
+    quiet_since: float | None = None
+    # This process's monotonic clock (tests give a fake one).
+    clock: Callable[[], float] = time.monotonic
 
     def elapsed_ms(self, activity_id: str) -> int:
-        """Milliseconds since ``activity_id`` opened: on this process's monotonic clock
-        when it opened here, else from the stored opening time (another process, or
-        before a restart)."""
+        """Milliseconds since ``activity_id`` opened, on this process's monotonic clock."""
         started = self.opened_clock.get(activity_id)
-        if started is not None:
-            return int((time.monotonic() - started) * 1000)
-        opened = self.opened_at.get(activity_id)
-        if opened is None:
-            return 0
-        return int((utcnow() - opened).total_seconds() * 1000)
+        return int((self.clock() - started) * 1000) if started is not None else 0
+
+    def anchored(self, opened_at: dict[str, datetime | None]) -> dict[str, float]:
+        """Monotonic anchors of the stored opening times ``opened_at``. An opening this
+        state already measures keeps its anchor: the wall clock is read once per
+        opening, so setting it back later changes no countdown."""
+        now_clock, now_wall = self.clock(), utcnow()
+        anchors = {}
+        for activity_id, opened in opened_at.items():
+            if opened is None:
+                continue
+            if self.opened_at.get(activity_id) == opened and activity_id in self.opened_clock:
+                anchors[activity_id] = self.opened_clock[activity_id]
+            else:
+                anchors[activity_id] = now_clock - (now_wall - opened).total_seconds()
+        return anchors
+
+    def note_removed(self, participant_ids) -> None:
+        """Participants were removed (here, or on another process): they leave the
+        standings, and every host screen gets the new counts and list of players."""
+        with self.lock:
+            self.removed.update(participant_ids)
+            self.dirty_presence = True
+            self.dirty_results.update(
+                activity.id for activity in self.activities.values()
+                if activity.kind.concerned_by_removal(activity, self.lifecycle.statuses[activity.id])
+            )
+            if self.lifecycle.current_activity_id:  # every host screen gets the new list of players
+                self.dirty_results.add(self.lifecycle.current_activity_id)
 
     def screen(self) -> tuple:
         """What the room is looking at: phase, current activity and its status."""
         current = self.lifecycle.current_activity_id
         return (self.lifecycle.phase, current, self.lifecycle.statuses.get(current) if current else None)
+
+    def n_in(self) -> int:
+        """Participants in the session: everyone who joined, less those the host removed."""
+        return len(self.names) - sum(1 for participant_id in list(self.removed) if participant_id in self.names)
 
     def local_connected(self) -> int:
         """Participants connected to this process."""
@@ -120,3 +168,8 @@ class SessionState:
         for activity in sorted(self.activities.values(), key=lambda a: a.position):
             seen.setdefault(activity.kind.name, activity.kind)
         return list(seen.values())
+
+
+def n_in(state: SessionState) -> int:
+    """Participants in ``state``: everyone who joined, less those the host removed."""
+    return state.n_in()

@@ -13,10 +13,10 @@ import time
 
 from sqlalchemy import func, select
 
+from live.domain.joins import JoinSettings
 from live.services.running import counting
 from live.services.running import state as running
 from live.services.running.context import Context
-from live.services.running.participants import mark_removed
 from live.services.running.state import SessionState
 from live.store import repository
 from live.store.models import Answer, LiveSession, Participant
@@ -52,6 +52,18 @@ def _participant(ctx: Context, state: SessionState, notice: dict, sender: str) -
 def _presence(ctx: Context, state: SessionState, notice: dict, sender: str) -> None:
     state.remote_connected[sender] = (int(notice["n"]), time.monotonic())
     state.dirty_presence = True
+    # Phones waiting there for the host to let them in.
+    waiting = int(notice.get("w", 0))
+    before = state.remote_waiting.get(sender, (0, 0.0))[0]
+    if waiting or before:
+        state.remote_waiting[sender] = (waiting, time.monotonic())
+    if waiting != before:
+        state.dirty_joins = True
+
+
+def _joins(ctx: Context, state: SessionState, notice: dict, sender: str) -> None:
+    with state.lock:
+        state.joins, state.dirty_joins = JoinSettings.from_stored(notice.get("settings")), True
 
 
 def _kind_state(ctx: Context, state: SessionState, notice: dict, sender: str) -> None:
@@ -74,9 +86,12 @@ _NOTICES = {
     "answer": _answer,
     "participant": _participant,
     "presence": _presence,
+    "joins": _joins,
     "lifecycle": lambda ctx, state, notice, sender: reread_lifecycle(ctx, state),
     "kind_state": _kind_state,
-    "removed": lambda ctx, state, notice, sender: mark_removed(state, notice["participant_id"]),
+    "removed": lambda ctx, state, notice, sender: state.note_removed(
+        notice.get("participant_ids") or [notice["participant_id"]]
+    ),
     "reload": lambda ctx, state, notice, sender: ctx.refresh(state),
     "mark": _mark,
 }
@@ -90,6 +105,7 @@ def reread_lifecycle(ctx: Context, state: SessionState) -> None:
         activity_rows = repository.activity_rows(db, state.session_id)
         lifecycle = repository.lifecycle_of(row, activity_rows)
         archive_path = row.archive_path
+        joins = JoinSettings.from_stored(row.settings)
     if {a.id for a in activity_rows} != set(state.activities):
         ctx.refresh(state)  # the plan itself changed
         return
@@ -97,11 +113,12 @@ def reread_lifecycle(ctx: Context, state: SessionState) -> None:
         before = (dict(state.lifecycle.statuses), dict(state.states), state.lifecycle.current_activity_id)
         state.lifecycle = lifecycle
         opened_at = {a.id: a.opened_at for a in activity_rows}
-        for activity_id, opened in opened_at.items():
-            if opened != state.opened_at.get(activity_id):
-                # Opened again on another process: this process's clock of the old opening no longer counts.
-                state.opened_clock.pop(activity_id, None)
+        # An opening this process already measures keeps its anchor; a new one (opened
+        # on another process) is anchored once, from the stored time.
+        state.opened_clock = state.anchored(opened_at)
         state.opened_at = opened_at
+        if joins != state.joins:
+            state.joins, state.dirty_joins = joins, True
         for activity_row in activity_rows:
             stored = repository.kind_state(activity_row)
             if stored != state.states.get(activity_row.id):
@@ -165,3 +182,7 @@ def forget_silent_processes(ctx: Context) -> None:
             if heard < oldest:
                 state.remote_connected.pop(process, None)
                 state.dirty_presence = True
+        for process, (_count, heard) in list(state.remote_waiting.items()):
+            if heard < oldest:
+                state.remote_waiting.pop(process, None)
+                state.dirty_joins = True

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from live.activities.registry import public_view
 from live.domain.session import ACTIVITY, ENDED
 from live.services.messages import Outbound, hosts_room, moderators_room, participants_room
+from live.services.running import joins
 from live.services.running.state import SessionState
 
 
@@ -65,7 +66,7 @@ def _common_results(state: SessionState, activity_id: str, status: str) -> dict:
         "activity_id": activity_id,
         "type": state.activities[activity_id].type,
         "status": status,
-        "n_participants": len(state.names),
+        "n_participants": state.n_in(),
         "n_answers": state.tallies[activity_id].n_answers,
     }
 
@@ -79,7 +80,7 @@ def phone_results_message(state: SessionState, activity_id: str) -> list[Outboun
 def presence(state: SessionState) -> dict:
     """The ``presence`` event: participants joined, and connected now (here and,
     with several processes, on the others)."""
-    return {"n_participants": len(state.names), "n_connected": state.connected()}
+    return {"n_participants": state.n_in(), "n_connected": state.connected()}
 
 
 def host_view(state: SessionState) -> dict:
@@ -87,6 +88,7 @@ def host_view(state: SessionState) -> dict:
     return {
         "state": public_state(state),
         "presence": presence(state),
+        "joins": joins.view(state),
         "activities": [
             dict(public_view(a, state.lifecycle.statuses[a.id]), n_answers=state.tallies[a.id].n_answers)
             for a in sorted(state.activities.values(), key=lambda a: a.position)
@@ -109,11 +111,11 @@ def pending_pushes(states: list[SessionState], pushes_for: Callable[[str], bool]
     lease); the others just forget what changed."""
     messages = []
     for state in states:
-        if not state.dirty_results and not state.dirty_presence:
+        if not state.dirty_results and not state.dirty_presence and not state.dirty_joins:
             continue
         if pushes_for is not None and not pushes_for(state.code):
             state.dirty_results.clear()
-            state.dirty_presence = False
+            state.dirty_presence = state.dirty_joins = False
             continue
         with state.lock:
             messages.extend(_pushes_of(state))
@@ -135,4 +137,7 @@ def _pushes_of(state: SessionState) -> list[Outbound]:
     presence_changed, state.dirty_presence = state.dirty_presence, False
     if presence_changed:
         messages.append(Outbound("presence", presence(state), hosts_room(state.code)))
+    joins_changed, state.dirty_joins = state.dirty_joins, False
+    if joins_changed:
+        messages.append(Outbound("joins", joins.view(state), hosts_room(state.code)))
     return messages

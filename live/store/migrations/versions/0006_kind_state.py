@@ -1,20 +1,20 @@
 """kind state and session settings as JSON: a new activity kind needs no migration
 
 Each activity's kind-specific state (a word cloud's moderation, the time added to a
-quiz question) moves into ``activities.state``; the session's settings (the word
-filter switch and the session's own words) into ``sessions.settings``. Later kinds
-and settings add keys to these documents, not columns.
+quiz question) moves into ``activities.state``; the session's word-filter settings
+(the switch and the session's own words) join its ``settings`` JSON (0005). Later
+kinds and settings add keys to these documents, not columns.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 import json
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005"
-down_revision = "0004"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
@@ -29,8 +29,6 @@ def _json(value):
 def upgrade() -> None:
     with op.batch_alter_table("activities") as batch_op:
         batch_op.add_column(sa.Column("state", sa.JSON(), nullable=True))
-    with op.batch_alter_table("sessions") as batch_op:
-        batch_op.add_column(sa.Column("settings", sa.JSON(), nullable=True))
 
     bind = op.get_bind()
     activities = sa.table(
@@ -49,8 +47,11 @@ def upgrade() -> None:
         "sessions", sa.column("id", sa.Integer), sa.column("profanity_filter", sa.Boolean),
         sa.column("blocked_words", sa.JSON), sa.column("settings", sa.JSON),
     )
-    for row in bind.execute(sa.select(sessions.c.id, sessions.c.profanity_filter, sessions.c.blocked_words)):
-        settings = {"profanity_filter": bool(row.profanity_filter), "blocked_words": _json(row.blocked_words) or []}
+    query = sa.select(sessions.c.id, sessions.c.profanity_filter, sessions.c.blocked_words, sessions.c.settings)
+    for row in bind.execute(query):
+        # The join settings already there (0005) stay; the word filter joins them.
+        settings = {**(_json(row.settings) or {}), "profanity_filter": bool(row.profanity_filter),
+                    "blocked_words": _json(row.blocked_words) or []}
         bind.execute(sessions.update().where(sessions.c.id == row.id).values(settings=settings))
 
     with op.batch_alter_table("activities") as batch_op:
@@ -89,5 +90,3 @@ def downgrade() -> None:
 
     with op.batch_alter_table("activities") as batch_op:
         batch_op.drop_column("state")
-    with op.batch_alter_table("sessions") as batch_op:
-        batch_op.drop_column("settings")
