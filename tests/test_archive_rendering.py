@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import select
+import shutil
 import threading
 from pathlib import Path
 
@@ -127,6 +128,22 @@ def test_kept_pages_are_never_written_through_a_link(tmp_path):
     assert list(elsewhere.iterdir()) == [] and folder.exists()
 
 
+def test_kept_pages_of_a_folder_removed_by_hand_are_deleted_at_start(tmp_path):
+    app = make_app(tmp_path)
+    live = app.extensions["live"]
+    folder = import_in_place(app, summary("BYHAND01", names=NAMES))
+    kept_one = import_in_place(app, summary("STAYS001", ended="2026-11-24T19:40:00Z"))
+    owner = app.test_client()
+    sign_in(owner, app)
+    owner.get("/archives/BYHAND01")
+    owner.get("/archives/STAYS001")
+
+    shutil.rmtree(folder)
+    archives.repair_archives(live.sessions, live.settings.archive_dir, live.runtime.server_filter)
+    pages = live.settings.archive_dir / archive_pages.CACHE_FOLDER
+    assert sorted(p.name for p in pages.iterdir()) == [kept_one.name]
+
+
 def test_deleting_a_session_deletes_its_kept_pages(tmp_path):
     app = make_app(tmp_path)
     folder = import_in_place(app, summary("GONE0001", names=NAMES))
@@ -179,7 +196,7 @@ def test_drawing_zipping_comparing_and_writing_archives_go_to_the_pool_and_kept_
     assert ack["ok"] and pool.jobs[-1] == "write_archive"
     assert archives.repair_archives(live.sessions, live.settings.archive_dir, live.runtime.server_filter,
                                     offload=pool) == []
-    assert pool.jobs[-2:] == ["remove_stale_staging", "_incomplete"]
+    assert pool.jobs[-3:] == ["remove_stale_staging", "forget_orphans", "_incomplete"]
 
 
 def test_the_gevent_pool_runs_work_on_another_thread_while_the_event_loop_goes_on():

@@ -183,6 +183,20 @@ def forget(archive_dir: Path, folder_name: str) -> None:
             shutil.rmtree(kept)
 
 
+def forget_orphans(archive_dir: Path) -> list[str]:
+    """Delete the kept pages whose archive folder is no longer under ``archive_dir``
+    (removed by hand): they hold what the folder held, names included. A page still
+    needed is only drawn again."""
+    try:
+        kept = [path for path in (Path(archive_dir) / CACHE_FOLDER).iterdir() if path.is_dir() and not path.is_symlink()]
+    except OSError:
+        return []
+    orphans = [path for path in kept if not (Path(archive_dir) / path.name).is_dir()]
+    for path in orphans:
+        shutil.rmtree(path, ignore_errors=True)
+    return [path.name for path in orphans]
+
+
 @lru_cache(maxsize=1)
 def renderer_version() -> str:
     """A digest of everything a summary page is drawn with: the live version, the

@@ -650,10 +650,12 @@ def repair_archives(
     """Write again the archives that a crash or a failure left behind (at start): a
     session that ended here but whose archive was never written (a kill -9 or a full
     disk while ending), or whose folder is incomplete (cut short by an older version);
-    and remove staging folders that writers killed long ago left. The codes written.
+    remove staging folders that writers killed long ago left, and the kept pages of
+    folders removed by hand. The codes written.
     A failure is logged and the others go on; a folder deleted by hand stays deleted
     (its pages come from the database, ``live archive export`` writes it again)."""
     offload(remove_stale_staging, archive_dir)
+    offload(archive_pages.forget_orphans, archive_dir)
     with sessions() as db:
         rows = list(db.scalars(
             select(LiveSession).where(LiveSession.ended_at.is_not(None), LiveSession.imported.is_(False))
