@@ -11,6 +11,8 @@ from sqlalchemy.orm import sessionmaker
 from live import paths
 from live.config import Settings
 from live.extensions import babel, csrf, login_manager, socketio
+from live.offload import Offload, make_offload, run_here
+from live.services.archive_pages import SummaryPages
 from live.services.runtime import Runtime
 from live.store.committer import GroupCommitter
 from live.store.db import make_engine, make_sessionmaker, migrate
@@ -29,6 +31,10 @@ class Services:
     sessions: sessionmaker
     committer: GroupCommitter
     runtime: Runtime
+    # Runs CPU-heavy work (layouts, archives, zips) away from the event loop (live/offload.py).
+    offload: Offload = run_here
+    # Archived summaries as the pages show them, drawn once (live/services/archive_pages.py).
+    pages: SummaryPages | None = None
 
 
 def services() -> Services:
@@ -93,11 +99,13 @@ def create_app(settings: Settings | None = None) -> Flask:
         ping_timeout=20,
     )
     committer = GroupCommitter(sessions, spawn=socketio.start_background_task)
+    offload = make_offload(settings.async_mode)
     runtime = Runtime(
         sessions, committer, settings.secret_key, settings.archive_dir, settings.profanity_file,
-        max_participants=settings.max_participants, timezone_name=settings.timezone,
+        max_participants=settings.max_participants, timezone_name=settings.timezone, offload=offload,
     )
-    app.extensions["live"] = Services(settings, engine, sessions, committer, runtime)
+    pages = SummaryPages(settings.archive_dir, settings.secret_key, settings.timezone, offload)
+    app.extensions["live"] = Services(settings, engine, sessions, committer, runtime, offload, pages)
     if settings.redis_url:
         # Several processes: notices and leases over Redis (live/realtime/cluster.py).
         from live.realtime.cluster import Cluster
@@ -144,4 +152,16 @@ def start_retention(app: Flask) -> None:
     socketio.start_background_task(
         archives.retention_loop, live.sessions, settings.archive_dir, settings.retention_days, socketio.sleep,
         live.runtime.forget,
+    )
+
+
+def start_archive_repair(app: Flask) -> None:
+    """Write again, in a background task, the archives a crash or a failure left
+    unwritten or incomplete (``live serve`` and live.wsgi, at start)."""
+    from live.services import archives
+
+    live = app.extensions["live"]
+    socketio.start_background_task(
+        archives.repair_archives, live.sessions, live.settings.archive_dir, live.runtime.server_filter,
+        live.settings.timezone, live.offload,
     )

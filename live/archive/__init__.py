@@ -10,6 +10,11 @@ Modules:
   ``quiz-leaderboard.csv`` and ``quiz-questions.csv``.
   Also ``poll-<N>.csv``/``quiz-<N>.csv`` (counts per option); ``render_summary_fragment``
   and ``render_comparison`` draw the same charts for the app's pages.
+  The folder is written in a hidden staging folder and renamed into place: it
+  appears whole or not at all (``is_complete`` tells a folder cut short by an older
+  version).
+- ``files``: reading, listing and copying archive files without ever following a
+  link or reading a hard-linked or special file (``O_NOFOLLOW``, ``fstat``).
 - ``cloud``: the deterministic word-cloud layout drawn in ``index.html``.
 - ``compare``: activity fingerprints and the matching of sessions side by side.
 - ``document``: checks of a ``summary.json`` read back (import) and its list facts.

@@ -39,6 +39,7 @@ MAX_WORDS = 100
 FILL = 0.8  # share of the viewBox the word boxes may cover before shrinking
 SHRINK = 0.88  # scale factor between two layout attempts
 MAX_ATTEMPTS = 10
+LAYOUTS_REMEMBERED = 32  # clouds: a few sessions' worth, a few hundred KB
 
 # Vertical extent of a line of text around its baseline, in ems: room for an
 # accent on a capital ("É") above and for descenders ("g", "ç") below.
@@ -104,8 +105,16 @@ def layout(words: list[tuple[str, int]] | list[list], width: int = WIDTH, height
 
     The largest words come first (ties: alphabetical), at most ``MAX_WORDS`` of
     them are drawn. Words with an empty text or a count below 1 are ignored.
+
+    The last few layouts are remembered: the same cloud is drawn in index.html, then
+    in the app's page and the share page, each in two languages, and laying out a
+    large cloud takes a noticeable fraction of a second.
     """
-    entries = _clean(words)
+    return _layout(tuple(_clean(words)), width, height)
+
+
+@lru_cache(maxsize=LAYOUTS_REMEMBERED)
+def _layout(entries: tuple[tuple[str, int], ...], width: int, height: int) -> Cloud:
     # A word wider than the picture even at the smallest size can never be drawn.
     fits, too_wide = [], []
     for entry in entries:

@@ -8,6 +8,9 @@ The same templates render the summary as a fragment for the app's pages
 side-by-side comparison of sessions (``render_comparison``), so every chart is drawn
 by one piece of code (charts.html).
 
+The folder is written whole or not at all (a staging folder renamed into place),
+so a crash while ending never leaves half an archive to serve or zip.
+
 The folder is meant to outlive the server: it is read by people with a file manager,
 a spreadsheet and a browser, possibly years later and offline. Hence a page with no
 external references at all, and a CSV that Excel opens with the accents right and
@@ -34,11 +37,13 @@ an evening session is not filed under the next day by its own readers.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import math
 import os
 import re
+import shutil
 import tempfile
 import zoneinfo
 from datetime import datetime, timezone, tzinfo
@@ -51,6 +56,8 @@ from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader
 
 from live.archive import cloud
+from live.archive import files as archive_files
+from live.pause_points import pause_point
 from live.domain.wordcloud import normalise_word
 
 TEMPLATE_DIR = Path(__file__).parent
@@ -91,10 +98,6 @@ LABEL_MAX_CHARS = 64  # longer labels get an ellipsis; the table keeps the full 
 WORDCLOUD = "wordcloud"
 SHOWN, HIDDEN = "shown", "hidden"  # and "held": kept back by the profanity filter
 WORDCLOUD_CSV_COLUMNS = ("word", "count", "status", "spellings")
-# A file name written by an earlier run for a word cloud that is no longer there.
-WORDCLOUD_CSV_NAME = re.compile(r"wordcloud-[0-9]+\.csv")
-# The per-activity CSVs of this module, for removing stale ones.
-ACTIVITY_CSV_NAME = re.compile(r"(wordcloud|poll|quiz)-[0-9]+\.csv")
 POLL = "poll"
 OPTION_CSV_COLUMNS = ("option", "count", "share")  # share: of respondents, 0 to 1
 QUIZ_OPTION_CSV_COLUMNS = (*OPTION_CSV_COLUMNS, "correct")
@@ -102,7 +105,6 @@ QUIZ_OPTION_CSV_COLUMNS = (*OPTION_CSV_COLUMNS, "correct")
 QUIZ = "quiz"
 QUIZ_LEADERBOARD_CSV = "quiz-leaderboard.csv"
 QUIZ_QUESTIONS_CSV = "quiz-questions.csv"
-QUIZ_CSV_NAMES = (QUIZ_LEADERBOARD_CSV, QUIZ_QUESTIONS_CSV)
 QUIZ_LEADERBOARD_COLUMNS = ("rank", "name", "score", "time_ms", "participant_id")
 QUIZ_QUESTIONS_COLUMNS = (
     "number",
@@ -120,6 +122,12 @@ PODIUM_PLACES = 3
 CORRECT_LABEL_MAX_CHARS = LABEL_MAX_CHARS - 14
 
 
+# The files every archive written by this server holds: a folder without one of
+# them (or with a temporary file of an older writer) was cut short.
+REQUIRED_FILES = ("summary.json", "answers.csv", "index.html")
+# Staging folders (and an older writer's temporary files) end so; a complete folder has none.
+STAGING_SUFFIX = ".tmp"
+
 # The zone times are shown in when the caller names none (the server passes LIVE_TIMEZONE).
 DEFAULT_TIMEZONE = "UTC"
 
@@ -132,35 +140,89 @@ def write_archive(
     The folder is ``archive_root / "<YYYY-MM-DD>-<code>"`` (UTC date of ``ended_at``:
     folder names are a public contract). index.html shows times in ``timezone_name``
     (default: UTC), which summary.json names as ``timezone``.
-    Writing again replaces the files; each file is replaced atomically, so a reader
-    never sees half a file, and a ``wordcloud-<N>.csv`` left by an earlier run for a
-    word cloud that is no longer in the summary is removed, as are the quiz CSVs
-    when the summary has no quiz any more.
+
+    The folder appears whole or not at all: every file is written and flushed in a
+    hidden staging folder next to it (``.<name>.<random>.tmp``), which is then
+    renamed into place. Writing again replaces the whole folder the same way, so
+    files of an earlier run that no longer apply (a word cloud's CSV, the quiz
+    CSVs) go with it. A crash leaves at most a stale staging folder, never a
+    half-written archive (see ``is_complete``, ``stale_staging``).
     """
-    folder = Path(archive_root) / folder_name(summary)
+    name = folder_name(summary)
     summary = {**summary, "timezone": timezone_name or DEFAULT_TIMEZONE}
-    # Build everything before touching the disk: a rendering error must not leave
-    # a new summary.json next to an old index.html.
+    # Build everything before touching the disk: a rendering error writes nothing.
     files = {
         "summary.json": summary_json(summary).encode("utf-8"),
         # The BOM tells Excel it is UTF-8.
         "answers.csv": answers_csv(answer_rows, pseudonym=_pseudonym_maker(locale)).encode("utf-8-sig"),
         "index.html": render_summary_page(summary, locale).encode("utf-8"),
     }
-    for name, activity in wordcloud_files(summary).items():
-        files[name] = wordcloud_csv(activity).encode("utf-8-sig")
-    for name, activity in option_files(summary).items():
-        files[name] = options_csv(activity).encode("utf-8-sig")
-    for name, text in quiz_files(summary).items():
-        files[name] = text.encode("utf-8-sig")
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        _write_atomic(folder / name, data)
-    for stale in folder.iterdir():
-        ours = ACTIVITY_CSV_NAME.fullmatch(stale.name) or stale.name in QUIZ_CSV_NAMES
-        if ours and stale.name not in files:
-            stale.unlink()
-    return folder
+    for file_name, activity in wordcloud_files(summary).items():
+        files[file_name] = wordcloud_csv(activity).encode("utf-8-sig")
+    for file_name, activity in option_files(summary).items():
+        files[file_name] = options_csv(activity).encode("utf-8-sig")
+    for file_name, text in quiz_files(summary).items():
+        files[file_name] = text.encode("utf-8-sig")
+    root = Path(archive_root)
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=STAGING_SUFFIX, dir=root))
+    try:
+        with archive_files.folder(staging) as staging_fd:
+            for file_name, data in files.items():
+                archive_files.write_new(staging_fd, file_name, data)
+                if file_name == "summary.json":
+                    pause_point("archive-write")  # tests: a kill -9 with the folder half written
+            os.fchmod(staging_fd, 0o755)  # mkdtemp makes 0700; the archive is meant to be shared
+            os.fsync(staging_fd)
+        _move_into_place(staging, root / name)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    archive_files.sync_folder(root)
+    return root / name
+
+
+def is_complete(folder: Path) -> bool:
+    """True when ``folder`` is a whole archive as this server writes it: a real folder
+    (not a link) holding summary.json, answers.csv and index.html as regular files,
+    and no temporary file left by an interrupted writer."""
+    try:
+        accepted, refused = archive_files.inventory(folder, wanted=lambda name: True)
+    except OSError:
+        return False
+    names = {entry.name for entry in accepted}
+    leftovers = [name for name in names | {name for name, _reason in refused} if name.endswith(STAGING_SUFFIX)]
+    return all(name in names for name in REQUIRED_FILES) and not leftovers
+
+
+def stale_staging(archive_root: Path) -> list[Path]:
+    """The staging folders under ``archive_root`` (``.<name>.<random>.tmp``), which a
+    writer that was killed leaves behind."""
+    try:
+        candidates = list(Path(archive_root).iterdir())
+    except OSError:
+        return []
+    return [
+        path for path in candidates
+        if path.name.startswith(".") and path.name.endswith(STAGING_SUFFIX) and path.is_dir() and not path.is_symlink()
+    ]
+
+
+def _move_into_place(staging: Path, folder: Path) -> None:
+    """Rename the finished ``staging`` folder to ``folder``; an existing ``folder``
+    (or anything at its name, a link included, never followed) is moved aside first
+    and removed once the new one is in place."""
+    try:
+        os.rename(staging, folder)
+        return
+    except OSError as error:
+        if error.errno not in (errno.EEXIST, errno.ENOTEMPTY, errno.ENOTDIR, errno.EISDIR):
+            raise
+    aside = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old" + STAGING_SUFFIX, dir=folder.parent))
+    old = aside / "old"
+    os.rename(folder, old)  # renames a link itself, never what it points to
+    os.rename(staging, folder)
+    shutil.rmtree(aside, ignore_errors=True)  # rmtree never follows a link inside it
 
 
 def folder_name(summary: dict) -> str:
@@ -807,19 +869,3 @@ def _format_clock(value: object, locale: str, zone: tzinfo) -> str | None:
     """A timestamp as a short time of day in ``locale`` and ``zone``, or None."""
     local = _local_time(value, zone)
     return format_time(local, format="short", tzinfo=zone, locale=locale) if local else None
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
-    # The temporary file lives in the same folder, so os.replace stays on one file system.
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as temp:
-            temp.write(data)
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.chmod(temp_name, 0o644)  # mkstemp makes 0600; the archive is meant to be shared
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise

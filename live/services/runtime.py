@@ -29,6 +29,7 @@ it again from the database and finds it ended, with its summary.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import defaultdict
@@ -50,6 +51,7 @@ from live.domain.joins import JoinSettings
 from live.domain.session import ACTIVITY, ENDED, OPEN, REVEALED, Lifecycle
 from live.domain.profanity import default_filter
 from live.domain.text import optional_text
+from live.offload import Offload, run_here
 from live.services import quizzes
 from live.services import summary as summaries
 from live.services import tokens
@@ -60,6 +62,8 @@ from live.store.committer import GroupCommitter
 from live.store.db import utcnow
 from live.store.models import Activity as ActivityRow
 from live.store.models import Answer, LiveSession, Participant
+
+log = logging.getLogger(__name__)
 
 MAX_NAME = 40
 # The projector draws at most this many words; the summary keeps them all.
@@ -123,6 +127,8 @@ class SessionState:
     dirty_results: set[str] = field(default_factory=set)
     dirty_presence: bool = False
     lock: threading.RLock = field(default_factory=threading.RLock)
+    # Held while the archive is written (seconds), so that ``lock`` is not.
+    archive_lock: threading.Lock = field(default_factory=threading.Lock)
     # Several processes: connected participants on the others (process -> (count, when heard)),
     # when this cache was loaded, and the database's counts at the last check.
     remote_connected: dict[str, tuple[int, float]] = field(default_factory=dict)
@@ -154,8 +160,11 @@ class Runtime:
     def __init__(
         self, sessions: sessionmaker, committer: GroupCommitter, secret_key: str, archive_dir: Path,
         profanity_file: Path | None = None, max_participants: int = 0, timezone_name: str | None = None,
+        offload: Offload = run_here,
     ) -> None:
         self._sessions = sessions
+        # Where CPU-heavy work (writing an archive) runs: the worker pool (live/offload.py).
+        self._offload = offload
         # LIVE_TIMEZONE: the zone the archived summary page shows times in.
         self._timezone = timezone_name
         # Set by the cluster when LIVE_REDIS_URL is configured; None for one process.
@@ -809,13 +818,8 @@ class Runtime:
         # Answers accepted before the end are still being committed: wait for them,
         # so the archive holds every acknowledged answer.
         self._committer.flush()
+        archive_error = self._write_archive(state, locale)
         with state.lock:
-            if state.archive_path is None:
-                path = summaries.archive_session(
-                    self._sessions, state.code, self._archive_dir, self.server_filter, locale, self._timezone
-                )
-                state.archive_path = str(path)
-                self._announce(state.code, {"t": "lifecycle"}, urgent=True)
             ack = {
                 "ok": True,
                 "summary_url": f"{public_url}/api/sessions/{state.code}/summary",
@@ -823,8 +827,35 @@ class Runtime:
                 "archive_url": f"/archives/{state.code}",
                 "archive_path": state.archive_path,
             }
+            if archive_error:
+                ack["archive_error"] = archive_error
             told = [Outbound("state", self.public_state(state), session_room(state.code))]
             return ack, told + self.joins.turn_away_at_end(state)
+
+    def _write_archive(self, state: SessionState, locale: str) -> dict | None:
+        """Write the archive of a session that has just ended (unless it is written), in
+        the worker pool; None once written, else what went wrong, for the host. The
+        session is ended all the same (phones are told), and the archive is written
+        again when the server next starts (``archives.repair_archives``), by ``live
+        archive export``, or when the host ends it again.
+
+        Not under ``state.lock``: writing takes seconds for a large session, and the
+        loop that pushes every session's results takes that lock. Its own lock keeps
+        two ``end`` from writing the same archive at once."""
+        with state.archive_lock:
+            if state.archive_path is not None:
+                return None
+            try:
+                path = summaries.archive_session(
+                    self._sessions, state.code, self._archive_dir, self.server_filter, locale, self._timezone,
+                    offload=self._offload,
+                )
+            except Exception as error:  # noqa: BLE001 - a full disk must not keep the session open
+                log.exception("session %s ended, but its archive could not be written", state.code)
+                return summaries.archive_failure(error)
+            state.archive_path = str(path)
+        self._announce(state.code, {"t": "lifecycle"}, urgent=True)
+        return None
 
     def moderate(self, state: SessionState, activity_id: str, action: object) -> None:
         """The facilitator hides, shows, releases or merges words of a word cloud;
