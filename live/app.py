@@ -14,6 +14,8 @@ from live.domain.ratelimit import GuessThrottle
 from live.extensions import Services, babel, csrf, login_manager, socketio
 from live.realtime.connections import Connections, JoinGuard
 from live.realtime.outbound import Delivery, push_loop
+from live.offload import make_offload
+from live.services.archive_pages import SummaryPages
 from live.services.runtime import Runtime
 from live.store.committer import GroupCommitter
 from live.store.db import make_engine, make_sessionmaker, migrate
@@ -72,15 +74,17 @@ def create_app(settings: Settings | None = None) -> Flask:
         ping_timeout=20,
     )
     committer = GroupCommitter(sessions, spawn=socketio.start_background_task)
+    offload = make_offload(settings.async_mode)
     runtime = Runtime(
         sessions, committer, settings.secret_key, settings.archive_dir,
         # The word lists are read once, here, and handed down: the rules never read files.
         server_filter=wordlists.server_filter(settings.profanity_file),
         max_participants=settings.max_participants, timezone_name=settings.timezone,
-        answer_rate=settings.answer_rate, answer_burst=settings.answer_burst,
+        answer_rate=settings.answer_rate, answer_burst=settings.answer_burst, offload=offload,
     )
     delivery = Delivery(socketio)
-    live = Services(settings, engine, sessions, committer, runtime, screens=delivery)
+    pages = SummaryPages(settings.archive_dir, settings.secret_key, settings.timezone, offload)
+    live = Services(settings, engine, sessions, committer, runtime, screens=delivery, offload=offload, pages=pages)
     live.realtime.update(
         connections=Connections(), joins=JoinGuard(GuessThrottle(settings.join_guesses_per_minute)),
         socketio=socketio, sleep=socketio.sleep, start_pusher=_pusher_starter(app),
@@ -150,4 +154,16 @@ def start_retention(app: Flask) -> None:
     socketio.start_background_task(
         archives.retention_loop, live.sessions, settings.archive_dir, settings.retention_days, socketio.sleep,
         live.runtime.forget,
+    )
+
+
+def start_archive_repair(app: Flask) -> None:
+    """Write again, in a background task, the archives a crash or a failure left
+    unwritten or incomplete (``live serve`` and live.wsgi, at start)."""
+    from live.services import archives
+
+    live = app.extensions["live"]
+    socketio.start_background_task(
+        archives.repair_archives, live.sessions, live.settings.archive_dir, live.runtime.server_filter,
+        live.settings.timezone, live.offload,
     )

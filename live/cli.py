@@ -141,7 +141,7 @@ def lan_address() -> str | None:
 def serve(settings: Settings, host: str, port: int) -> None:
     """Run the server until interrupted."""
     _patch(settings.async_mode)
-    from live.app import create_app, start_retention
+    from live.app import create_app, start_archive_repair, start_retention
     from live.extensions import socketio
     from live.services import accounts
 
@@ -165,6 +165,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
     if settings.retention_days:
         print(f"  retention: sessions are deleted {settings.retention_days} days after they end", flush=True)
         start_retention(app)
+    start_archive_repair(app)
     _stop_on_signals(socketio, settings.async_mode)
     try:
         socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)

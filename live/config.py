@@ -18,6 +18,7 @@
 | LIVE_RATE_JOIN | ``20000/minute``: join pages, typed codes and QR codes per client address (a whole room may share one) |
 | LIVE_RATE_API | ``60/minute``: calls per API token, per route |
 | LIVE_RATE_API_ANONYMOUS | ``20/minute``: API calls without a valid token per client address |
+| LIVE_RATE_SHARE | ``120/minute``: share pages (``/s/<token>``) per client address |
 | LIVE_TRUSTED_PROXIES | ``0``: reverse proxies in front whose ``X-Forwarded-*`` headers are believed |
 | LIVE_MAX_PARTICIPANTS | ``5000``: participants one session admits (``0``: no limit), counted in the database |
 | LIVE_REDIS_PREFIX | ``live``: prefix of the Redis keys and channels (one per cluster sharing a Redis) |
@@ -64,6 +65,7 @@ class Settings:
     rate_join: str = "20000/minute"
     rate_api: str = "60/minute"
     rate_api_anonymous: str = "20/minute"
+    rate_share: str = "120/minute"
     trusted_proxies: int = 0
     max_participants: int = DEFAULT_MAX_PARTICIPANTS
     redis_prefix: str = "live"
@@ -103,6 +105,7 @@ class Settings:
             rate_join=_rate(environ, "LIVE_RATE_JOIN", cls.rate_join),
             rate_api=_rate(environ, "LIVE_RATE_API", "60/minute"),
             rate_api_anonymous=_rate(environ, "LIVE_RATE_API_ANONYMOUS", "20/minute"),
+            rate_share=_rate(environ, "LIVE_RATE_SHARE", "120/minute"),
             trusted_proxies=_count(environ, "LIVE_TRUSTED_PROXIES"),
             max_participants=(
                 _count(environ, "LIVE_MAX_PARTICIPANTS")

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import sessionmaker
 
     from live.config import Settings
+    from live.offload import Offload
+    from live.services.archive_pages import SummaryPages
     from live.services.ports import LiveScreens
     from live.services.runtime import Runtime
     from live.store.committer import GroupCommitter
@@ -47,6 +49,10 @@ class Services:
     runtime: "Runtime"
     # Telling live screens (the realtime layer's delivery, behind a port).
     screens: "LiveScreens"
+    # Runs CPU-heavy work (layouts, archives, zips) away from the event loop (live/offload.py).
+    offload: "Offload" = None
+    # Archived summaries as the pages show them, drawn once (live/services/archive_pages.py).
+    pages: "SummaryPages | None" = None
     # Per-app state of the realtime layer (connections by socket, join throttle, pusher).
     realtime: dict = field(default_factory=dict)
 

@@ -18,7 +18,7 @@ from gevent import monkey
 
 monkey.patch_all()
 
-from live.app import create_app, start_retention  # noqa: E402 - after patching, on purpose
+from live.app import create_app, start_archive_repair, start_retention  # noqa: E402 - after patching, on purpose
 from live import installation  # noqa: E402
 from live.config import Settings  # noqa: E402
 
@@ -27,4 +27,5 @@ installation.check(settings)
 if settings.async_mode != "gevent":
     raise SystemExit("live.wsgi runs under gunicorn's gevent worker: leave LIVE_ASYNC_MODE unset or set it to gevent.")
 app = create_app(settings)
+start_archive_repair(app)
 start_retention(app)

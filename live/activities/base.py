@@ -176,9 +176,6 @@ class ActivityKind:
     # an object with ``MAX_BYTES`` and ``read(filename, data, max_items)`` giving
     # ``ok``, ``activities`` (raw specs) and ``problems`` (``template``, ``params``).
     importer: ClassVar[Any] = None
-    # Names of the files ``session_archive_files`` may write (removed when a rewritten
-    # archive no longer has this kind).
-    session_file_names: ClassVar[tuple[str, ...]] = ()
 
     # ------------------------------------------------------------------ spec
 
@@ -368,3 +365,7 @@ class PageFormat(Protocol):
 
     def clock(self, timestamp: object) -> str | None:
         """A stored timestamp as a short local time."""
+
+    def remembered(self, key: tuple, compute):
+        """``compute()``, remembered for the last few keys (a costly layout drawn for
+        several pages of the same archive)."""

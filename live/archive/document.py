@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from live.archive import compare
+from live.archive import compare, files
 from live.archive.writer import SAFE_CODE, _parse_time
 
 SCHEMA = 1
@@ -32,18 +32,33 @@ class BadSummary(ValueError):
 
 
 def read_summary(folder: Path) -> dict:
-    """The checked summary document of the archive ``folder``, or BadSummary."""
-    path = Path(folder) / "summary.json"
-    if path.is_symlink() or not path.is_file():
-        raise BadSummary("no summary.json in this folder (not a live archive)")
-    if path.stat().st_size > MAX_SUMMARY_BYTES:
-        raise BadSummary(f"summary.json is larger than {MAX_SUMMARY_BYTES // (1024 * 1024)} MB")
+    """The checked summary document of the archive ``folder``, or BadSummary.
+
+    summary.json is read without following a link (live/archive/files.py), and any
+    way a file can be unreadable or malformed (a pipe, a 5,000-digit number, lists
+    nested a hundred thousand deep) is a BadSummary, never another exception."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise BadSummary(f"summary.json is not valid JSON ({error})") from None
+        data = files.read_bytes(folder, "summary.json", limit=MAX_SUMMARY_BYTES)
+    except files.TooLarge:
+        raise BadSummary(f"summary.json is larger than {MAX_SUMMARY_BYTES // (1024 * 1024)} MB") from None
+    except files.MissingFile:
+        raise BadSummary("no summary.json in this folder (not a live archive)") from None
+    except files.UnsafeFile as error:
+        raise BadSummary(f"{error}: it is not read") from None
+    except OSError as error:
+        raise BadSummary(f"summary.json cannot be read ({error.strerror or type(error).__name__})") from None
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except RecursionError:
+        raise BadSummary("summary.json is nested too deeply") from None
+    except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError, and numbers too long to convert
+        raise BadSummary(f"summary.json is not valid JSON ({_shortened(str(error))})") from None
     check_summary(document)
     return document
+
+
+def _shortened(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def check_summary(document: object) -> None:

@@ -11,6 +11,9 @@ section from the partials in its package (``kinds/<name>/archive.html``: macros
 ``files.html`` in the footer), with the view its ``archive_view`` computes; shared
 charts are in charts.html.
 
+The folder is written whole or not at all (a staging folder renamed into place),
+so a crash while ending never leaves half an archive to serve or zip.
+
 The folder is meant to outlive the server: it is read by people with a file manager,
 a spreadsheet and a browser, possibly years later and offline. Hence a page with no
 external references at all, and a CSV that Excel opens with the accents right and
@@ -25,12 +28,16 @@ an evening session is not filed under the next day by its own readers.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
 import re
+import shutil
 import tempfile
+import threading
 import zoneinfo
+from collections import OrderedDict
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
@@ -45,6 +52,8 @@ from live.activities.archiving import formula_safe as _formula_safe
 from live.activities.archiving import is_int as _is_int
 from live.activities.registry import KINDS
 from live.templating import kind_loader
+from live.archive import files as archive_files
+from live.pause_points import pause_point
 
 TEMPLATE_DIR = Path(__file__).parent
 TRANSLATIONS_DIR = Path(__file__).parent.parent / "translations"
@@ -74,9 +83,12 @@ CSV_COLUMNS = (
 
 # The session code becomes a folder name: refuse anything that could leave archive_root.
 SAFE_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
-# A per-activity file written by an earlier run ("poll-3.csv") for an activity no
-# longer in the summary: removed when the folder is written again.
-ACTIVITY_FILE_NAME = re.compile(r"[a-z_]+-[0-9]+\.csv")
+
+# The files every archive written by this server holds: a folder without one of
+# them (or with a temporary file of an older writer) was cut short.
+REQUIRED_FILES = ("summary.json", "answers.csv", "index.html")
+# Staging folders (and an older writer's temporary files) end so; a complete folder has none.
+STAGING_SUFFIX = ".tmp"
 
 # The zone times are shown in when the caller names none (the server passes LIVE_TIMEZONE).
 DEFAULT_TIMEZONE = "UTC"
@@ -90,32 +102,85 @@ def write_archive(
     The folder is ``archive_root / "<YYYY-MM-DD>-<code>"`` (UTC date of ``ended_at``:
     folder names are a public contract). index.html shows times in ``timezone_name``
     (default: UTC), which summary.json names as ``timezone``.
-    Writing again replaces the files; each file is replaced atomically, so a reader
-    never sees half a file, and a per-activity file left by an earlier run for an
-    activity that is no longer in the summary is removed, as are a kind's session
-    files when the summary has none of that kind any more.
+
+    The folder appears whole or not at all: every file is written and flushed in a
+    hidden staging folder next to it (``.<name>.<random>.tmp``), which is then
+    renamed into place. Writing again replaces the whole folder the same way, so
+    files of an earlier run that no longer apply (an activity's CSV, a kind's
+    session files) go with it. A crash leaves at most a stale staging folder, never a
+    half-written archive (see ``is_complete``, ``stale_staging``).
     """
-    folder = Path(archive_root) / folder_name(summary)
+    name = folder_name(summary)
     summary = {**summary, "timezone": timezone_name or DEFAULT_TIMEZONE}
-    # Build everything before touching the disk: a rendering error must not leave
-    # a new summary.json next to an old index.html.
+    # Build everything before touching the disk: a rendering error writes nothing.
     files = {
         "summary.json": summary_json(summary).encode("utf-8"),
         # The BOM tells Excel it is UTF-8.
         "answers.csv": answers_csv(answer_rows, pseudonym=_pseudonym_maker(locale)).encode("utf-8-sig"),
         "index.html": render_summary_page(summary, locale).encode("utf-8"),
     }
-    for name, text in kind_files(summary).items():
-        files[name] = text.encode("utf-8-sig")
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        _write_atomic(folder / name, data)
-    session_files = {name for kind in KINDS for name in kind.session_file_names}
-    for stale in folder.iterdir():
-        ours = ACTIVITY_FILE_NAME.fullmatch(stale.name) or stale.name in session_files
-        if ours and stale.name not in files:
-            stale.unlink()
-    return folder
+    for file_name, text in kind_files(summary).items():
+        files[file_name] = text.encode("utf-8-sig")
+    root = Path(archive_root)
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=STAGING_SUFFIX, dir=root))
+    try:
+        with archive_files.folder(staging) as staging_fd:
+            for file_name, data in files.items():
+                archive_files.write_new(staging_fd, file_name, data)
+                if file_name == "summary.json":
+                    pause_point("archive-write")  # tests: a kill -9 with the folder half written
+            os.fchmod(staging_fd, 0o755)  # mkdtemp makes 0700; the archive is meant to be shared
+            os.fsync(staging_fd)
+        _move_into_place(staging, root / name)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    archive_files.sync_folder(root)
+    return root / name
+
+
+def is_complete(folder: Path) -> bool:
+    """True when ``folder`` is a whole archive as this server writes it: a real folder
+    (not a link) holding summary.json, answers.csv and index.html as regular files,
+    and no temporary file left by an interrupted writer."""
+    try:
+        accepted, refused = archive_files.inventory(folder, wanted=lambda name: True)
+    except OSError:
+        return False
+    names = {entry.name for entry in accepted}
+    leftovers = [name for name in names | {name for name, _reason in refused} if name.endswith(STAGING_SUFFIX)]
+    return all(name in names for name in REQUIRED_FILES) and not leftovers
+
+
+def stale_staging(archive_root: Path) -> list[Path]:
+    """The staging folders under ``archive_root`` (``.<name>.<random>.tmp``), which a
+    writer that was killed leaves behind."""
+    try:
+        candidates = list(Path(archive_root).iterdir())
+    except OSError:
+        return []
+    return [
+        path for path in candidates
+        if path.name.startswith(".") and path.name.endswith(STAGING_SUFFIX) and path.is_dir() and not path.is_symlink()
+    ]
+
+
+def _move_into_place(staging: Path, folder: Path) -> None:
+    """Rename the finished ``staging`` folder to ``folder``; an existing ``folder``
+    (or anything at its name, a link included, never followed) is moved aside first
+    and removed once the new one is in place."""
+    try:
+        os.rename(staging, folder)
+        return
+    except OSError as error:
+        if error.errno not in (errno.EEXIST, errno.ENOTEMPTY, errno.ENOTDIR, errno.EISDIR):
+            raise
+    aside = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old" + STAGING_SUFFIX, dir=folder.parent))
+    old = aside / "old"
+    os.rename(folder, old)  # renames a link itself, never what it points to
+    os.rename(staging, folder)
+    shutil.rmtree(aside, ignore_errors=True)  # rmtree never follows a link inside it
 
 
 def kind_files(summary: dict) -> dict[str, str]:
@@ -126,7 +191,7 @@ def kind_files(summary: dict) -> dict[str, str]:
         kind = _kind_of(activity)
         if kind is not None:
             files.update(kind.archive_files(activity, number))
-    for kind in _kinds_present(summary):
+    for kind in KINDS:  # each kind says whether the summary holds what it archives (a leaderboard)
         files.update(kind.session_archive_files(summary))
     return files
 
@@ -135,16 +200,6 @@ def _kind_of(activity: dict):
     """The registered kind of an archived activity, or None (a kind this server lacks)."""
     kind_name = activity.get("type")
     return KINDS.get(kind_name) if kind_name in KINDS else None
-
-
-def _kinds_present(summary: dict) -> list:
-    """Each registered kind the summary's activities use, once, in their order."""
-    seen: dict = {}
-    for activity in _sorted_activities(summary):
-        kind = _kind_of(activity)
-        if kind is not None:
-            seen.setdefault(kind.name, kind)
-    return list(seen.values())
 
 
 def folder_name(summary: dict) -> str:
@@ -213,7 +268,7 @@ def pseudonymised(summary: dict) -> dict:
     """A copy of ``summary`` where no participant has a name: each kind replaces the
     names it shows with "Participant <n>" (numbered in the order people joined, as in
     answers.csv)."""
-    for kind in _kinds_present(summary):
+    for kind in KINDS:
         summary = kind.pseudonymised(summary)
     return summary
 
@@ -267,7 +322,7 @@ def _summary_context(summary: dict, locale: str, zone: tzinfo) -> dict:
         if kind is not None:
             files.setdefault(kind.name, []).extend(kind.archive_files(activity, number))
     sections, notes = [], []
-    for kind in _kinds_present(summary):
+    for kind in KINDS:  # each kind says whether the summary holds what it shows (a leaderboard)
         view = kind.session_archive_view(summary, page)
         if view is not None:
             sections.append({"template": kind.template("session.html"), "view": view})
@@ -334,9 +389,16 @@ def _activity_view(activity: dict, number: int, page: "PageFormat") -> dict:
     }
 
 
+# Costly views (a large word cloud's layout) drawn for several pages of one archive:
+# the last few are remembered here, in the archive layer, not in the kinds' rules.
+REMEMBERED_VIEWS = 32
+_remembered: "OrderedDict[tuple, object]" = OrderedDict()
+_remembered_lock = threading.Lock()
+
+
 class PageFormat:
     """Numbers, percentages and times in the page's locale and zone (what a kind's
-    ``archive_view`` formats with)."""
+    ``archive_view`` formats with), and a memory of costly views."""
 
     def __init__(self, locale: str, zone: tzinfo) -> None:
         self.locale = locale
@@ -353,6 +415,19 @@ class PageFormat:
 
     def clock(self, timestamp: object) -> str | None:
         return _format_clock(timestamp, self.locale, self.zone)
+
+    @staticmethod
+    def remembered(key: tuple, compute):
+        with _remembered_lock:
+            if key in _remembered:
+                _remembered.move_to_end(key)
+                return _remembered[key]
+        value = compute()
+        with _remembered_lock:
+            _remembered[key] = value
+            while len(_remembered) > REMEMBERED_VIEWS:
+                _remembered.popitem(last=False)
+        return value
 
 
 def _count(value: object) -> int:
@@ -427,19 +502,3 @@ def _format_clock(value: object, locale: str, zone: tzinfo) -> str | None:
     """A timestamp as a short time of day in ``locale`` and ``zone``, or None."""
     local = _local_time(value, zone)
     return format_time(local, format="short", tzinfo=zone, locale=locale) if local else None
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
-    # The temporary file lives in the same folder, so os.replace stays on one file system.
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as temp:
-            temp.write(data)
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.chmod(temp_name, 0o644)  # mkstemp makes 0600; the archive is meant to be shared
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise

@@ -331,13 +331,16 @@ def on_end(data=None):
     facts, messages = runtime.end_session(runtime.state(connection.code), connection.locale, share)
     _deliver(messages)
     _drop(connection.code, lambda other: other.role == "waiting")  # they heard turned_away
-    return {
+    ack = {
         "ok": True,
         "summary_url": f"{public_base_url()}/api/sessions/{facts['code']}/summary",
         # Relative: the facilitator is signed in on the address the host screen uses.
         "archive_url": f"/archives/{facts['code']}",
         "archive_path": facts["archive_path"],
     }
+    if facts.get("archive_error"):
+        ack["archive_error"] = facts["archive_error"]  # the session ended; its archive will be written again
+    return ack
 
 
 def command_handler(name: str):

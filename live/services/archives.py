@@ -14,7 +14,9 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import tempfile
+import time as clock
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -26,13 +28,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from live.archive import compare as matching
+from live.archive import files
 from live.archive.document import BadSummary, archive_meta, looks_like_archive_code, read_summary
-from live.archive.writer import folder_name, render_summary_fragment, zone_named, _parse_time
+from live.archive.writer import (
+    _parse_time, folder_name, is_complete, render_summary_fragment, stale_staging, zone_named,
+)
 from live.activities import registry
 from live.domain.errors import DomainError
 from live.domain.profanity import ProfanityFilter
 from live.domain.session import ENDED
-from live.services import accounts, planning, summary, tokens
+from live.offload import Offload, run_here
+from live.services import accounts, archive_pages, planning, summary, tokens
 from live.services import settings as session_settings
 from live.store import repository
 from live.store.db import utcnow
@@ -48,6 +54,10 @@ IMPORTABLE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
 MAX_IMPORT_FILES = 1000
 RETENTION_INTERVAL_SECONDS = 3600
+# A staging folder this old was left by a writer that died (writing takes seconds);
+# a younger one may belong to another process writing right now.
+STALE_STAGING_SECONDS = 3600
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # zip has no earlier dates
 
 
 @dataclass(frozen=True)
@@ -118,10 +128,27 @@ def document_of(sessions: sessionmaker, row: LiveSession, archive_dir: Path, ser
             return read_summary(folder)
         except BadSummary as error:
             log.warning("archive %s: %s", row.code, error)
+    return rebuilt_document(sessions, row, server_filter)
+
+
+def rebuilt_document(sessions: sessionmaker, row: LiveSession, server_filter: ProfanityFilter) -> dict:
+    """The summary document of a session archived here, made from the database (its
+    folder is missing or unreadable); not_found for an imported session, whose folder
+    is all there is."""
     if row.imported:
         raise DomainError("not_found", "The files of this archived session are missing.")
     document, _rows = summary.collect(sessions, row.code, server_filter)
     return document
+
+
+def downloadable_files(folder: Path, wanted) -> list[str]:
+    """The names of the files of ``folder`` that may be downloaded: regular files with
+    a single link whose name passes ``wanted`` (links, pipes, hard links are not)."""
+    try:
+        accepted, _refused = files.inventory(folder, wanted=wanted)
+    except OSError:
+        return []
+    return [entry.name for entry in accepted]
 
 
 def list_archives(
@@ -207,12 +234,26 @@ def comparison(
     return matching.compare(documents)
 
 
-def zip_archive(folder: Path, spool) -> None:
-    """Write the regular files of ``folder`` into ``spool`` as a zip under the folder's name."""
-    with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(folder.iterdir()):
-            if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
-                archive.write(path, f"{folder.name}/{path.name}")
+def zip_archive(folder: Path, spool) -> int:
+    """Write the regular files of ``folder`` into ``spool`` as a zip under the folder's
+    name, each read without following a link; the number of files written (0: no
+    zip worth serving). CPU-heavy for a large folder: run it in the pool."""
+    accepted, _refused = files.inventory(folder)
+    written = 0
+    with files.folder(folder) as folder_fd, zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for entry in accepted:
+            try:
+                descriptor = files.open_regular(folder_fd, entry.name)
+            except OSError:
+                continue  # changed since it was listed: left out, never followed
+            with os.fdopen(descriptor, "rb") as source:
+                modified = datetime.fromtimestamp(os.fstat(source.fileno()).st_mtime).timetuple()[:6]
+                info = zipfile.ZipInfo(f"{folder.name}/{entry.name}", date_time=max(modified, ZIP_EPOCH))
+                info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+                with archive.open(info, "w") as target:
+                    shutil.copyfileobj(source, target, files.COPY_CHUNK)
+            written += 1
+    return written
 
 
 # -- days in the display zone ------------------------------------------------------
@@ -377,6 +418,8 @@ def _delete_session(sessions: sessionmaker, row: LiveSession, archive_dir: Path)
             shutil.rmtree(safe)  # an error rolls the rows back: nothing half deleted
         elif folder is not None:
             log.warning("session %s deleted; its folder %s is outside LIVE_ARCHIVE_DIR and was left", row.code, folder)
+        if folder is not None:
+            archive_pages.forget(archive_dir, folder.name)  # the pages drawn from it, names included
 
 
 def purge_expired(sessions: sessionmaker, archive_dir: Path, days: int, now: datetime | None = None) -> list[str]:
@@ -416,26 +459,51 @@ def export_archive(
     timezone_name: str | None = None,
 ) -> Path:
     """The archive folder of ended session ``code``, written again from the database
-    when missing (its times shown in ``timezone_name``); with ``to``, a copy in that
-    folder (never over an existing one)."""
+    when it is missing or incomplete (its times shown in ``timezone_name``); with
+    ``to``, a copy in that folder (never over an existing one) of its regular files,
+    none read through a link. An imported session's folder cannot be rebuilt: when it
+    is missing or its summary.json unreadable, that is an error."""
     code = code.strip()
     with sessions() as db:
         row = repository.session_by_code(db, code) if looks_like_archive_code(code) else None
     if row is None or row.ended_at is None:
         raise DomainError("not_found", f"There is no ended session {code}.")
     folder = archive_folder(row, archive_dir)
-    if folder is None:
-        if row.imported:
+    if row.imported:
+        if folder is None:
             raise DomainError("not_found", f"The files of imported session {code} are missing; nothing to rebuild them from.")
+        try:
+            read_summary(folder)
+        except BadSummary as error:
+            raise DomainError("incomplete", f"The files of imported session {code} are damaged ({error}); "
+                                            "nothing to rebuild them from.") from None
+    elif folder is None or not is_complete(folder):
         folder = summary.archive_session(sessions, code, archive_dir, server_filter, timezone_name=timezone_name)
     if to is None:
         return folder
-    target = Path(to) / folder.name
-    if target.exists():
+    return _copy_out(folder, Path(to))
+
+
+def _copy_out(folder: Path, to: Path) -> Path:
+    """A copy of the archive ``folder`` in ``to`` (staged, then renamed into place)."""
+    target = to / folder.name
+    if os.path.lexists(target):
         raise DomainError("exists", f"{target} exists already; nothing was overwritten.")
-    Path(to).mkdir(parents=True, exist_ok=True)
-    shutil.copytree(folder, target, symlinks=True)
+    to.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=to))
+    try:
+        left_out = files.copy_files(folder, staging)
+        os.chmod(staging, 0o755)
+        os.rename(staging, target)  # fails if the target appeared meanwhile: nothing overwritten
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    for name, reason in left_out:
+        log.warning("%s: %s was not copied: it is %s", folder.name, name, reason)
     return target
+
+
+# -- importing ----------------------------------------------------------------------
 
 
 def import_archives(
@@ -444,17 +512,19 @@ def import_archives(
     """Index archive folders copied from another server: ``source`` is one archive
     folder or a folder of them. Each is checked, copied under ``archive_dir`` (unless
     it is there already) and listed for the facilitator; a corrupt, foreign or
-    duplicate one is skipped with the reason, and nothing existing is overwritten."""
+    duplicate one is skipped with the reason, and nothing existing is overwritten.
+    Whatever goes wrong with one folder is reported in its result and the next one
+    is imported all the same."""
     source = Path(source)
     if not source.is_dir():
         raise DomainError("not_found", f"{source} is not a folder.")
     owner = _import_owner(sessions, facilitator_email)
-    candidates = [source] if (source / "summary.json").exists() else sorted(
+    candidates = [source] if os.path.lexists(source / "summary.json") else sorted(
         p for p in source.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
     )
     if not candidates:
         raise DomainError("not_found", f"{source} holds no archive folder (no summary.json).")
-    return [_import_one(sessions, folder, Path(archive_dir), owner) for folder in candidates]
+    return [_import_reported(sessions, folder, Path(archive_dir), owner) for folder in candidates]
 
 
 def _import_owner(sessions: sessionmaker, email: str | None) -> Facilitator:
@@ -470,27 +540,97 @@ def _import_owner(sessions: sessionmaker, email: str | None) -> Facilitator:
     return everyone[0]
 
 
-def _import_one(sessions: sessionmaker, folder: Path, archive_dir: Path, owner: Facilitator) -> ImportResult:
+def _import_reported(sessions: sessionmaker, folder: Path, archive_dir: Path, owner: Facilitator) -> ImportResult:
+    """``_import_one``, with any failure of this folder turned into its result."""
     try:
-        document = read_summary(folder)
-        _check_renders(document)
-        files = _importable_files(folder)
+        return _import_one(sessions, folder, archive_dir, owner)
     except BadSummary as error:
         return ImportResult(folder, False, f"skipped: {error}")
+    except files.UnsafeFile as error:
+        return ImportResult(folder, False, f"skipped: {error.name} is {error.reason}; nothing was imported")
+    except OSError as error:
+        return ImportResult(folder, False, f"skipped: cannot read {error.filename or 'the folder'}: "
+                                           f"{error.strerror or type(error).__name__}")
+    except Exception as error:  # noqa: BLE001 - one odd folder must not stop the others
+        log.exception("import of %s failed", folder)
+        return ImportResult(folder, False, f"skipped: unexpected error ({type(error).__name__})")
+
+
+def _import_one(sessions: sessionmaker, folder: Path, archive_dir: Path, owner: Facilitator) -> ImportResult:
+    document = read_summary(folder)
     code = document["code"]
-    with sessions() as db:
-        taken = repository.session_by_code(db, code) is not None
-    if taken:
+    if _code_taken(sessions, code):
         return ImportResult(folder, False, f"skipped: a session with code {code} exists already", code)
     target = archive_dir / folder_name(document)
-    in_place = target.exists() and folder.resolve() == target.resolve()
-    if target.exists() and not in_place:
+    if _same_folder(folder, target):
+        return _import_in_place(sessions, document, folder, target, owner)
+    if os.path.lexists(target):
         return ImportResult(folder, False, f"skipped: {target} exists already", code)
+    return _import_copy(sessions, document, folder, target, owner)
+
+
+def _code_taken(sessions: sessionmaker, code: str) -> bool:
+    with sessions() as db:
+        return repository.session_by_code(db, code) is not None
+
+
+def _same_folder(folder: Path, target: Path) -> bool:
+    """True when ``folder`` is ``target`` itself: a real folder (not a link) already in place."""
     try:
-        _index(sessions, document, folder, files, target, in_place, owner)
+        mine, theirs = os.lstat(folder), os.lstat(target)
+    except OSError:
+        return False
+    return stat.S_ISDIR(theirs.st_mode) and os.path.samestat(mine, theirs)
+
+
+def _import_in_place(sessions: sessionmaker, document: dict, folder: Path, target: Path,
+                     owner: Facilitator) -> ImportResult:
+    """Index ``folder``, which is already where it belongs (``target``). Its links, hard
+    links and special files stay where they are, but no page, download or zip reads them."""
+    _check_renders(document)
+    _accepted, refused = files.inventory(target, wanted=IMPORTABLE_NAME.fullmatch)
+    try:
+        _index(sessions, document, target, owner)
     except IntegrityError:
-        return ImportResult(folder, False, f"skipped: a session with code {code} exists already", code)
-    return ImportResult(folder, True, f"imported as {target.name}", code)
+        return ImportResult(folder, False, f"skipped: a session with code {document['code']} exists already",
+                            document["code"])
+    return ImportResult(folder, True, f"imported in place as {target.name}{_left_out(refused)}", document["code"])
+
+
+def _import_copy(
+    sessions: sessionmaker, document: dict, folder: Path, target: Path, owner: Facilitator,
+) -> ImportResult:
+    """Copy the folder's plain files next to the others, through a hidden staging
+    folder (a half copy is never listed), then index it; either both happen or neither.
+    Each file is opened once without following links and copied from that descriptor,
+    and the summary indexed is the one copied."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".import-", dir=target.parent))
+    try:
+        refused = files.copy_files(folder, staging, wanted=IMPORTABLE_NAME.fullmatch, max_files=MAX_IMPORT_FILES,
+                                   max_bytes=MAX_IMPORT_BYTES)
+        if read_summary(staging) != document:
+            raise BadSummary("summary.json changed while it was being imported")
+        _check_renders(document)
+        os.chmod(staging, 0o755)  # mkdtemp makes 0700
+        try:
+            _index(sessions, document, target, owner, staging)
+        except IntegrityError:
+            return ImportResult(folder, False, f"skipped: a session with code {document['code']} exists already",
+                                document["code"])
+    except files.TooLarge:
+        raise BadSummary(f"the folder is too large (more than {MAX_IMPORT_FILES} files or "
+                         f"{MAX_IMPORT_BYTES // 2**20} MB)") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already once renamed into place
+    return ImportResult(folder, True, f"imported as {target.name}{_left_out(refused)}", document["code"])
+
+
+def _left_out(refused: list[tuple[str, str]]) -> str:
+    """``; left out: a (a symbolic link), b (...)`` for the import's report, or nothing."""
+    if not refused:
+        return ""
+    return "; left out: " + ", ".join(f"{name} ({reason})" for name, reason in refused)
 
 
 def _check_renders(document: dict) -> None:
@@ -502,45 +642,21 @@ def _check_renders(document: dict) -> None:
         raise BadSummary(f"summary.json cannot be shown ({type(error).__name__})") from None
 
 
-def _importable_files(folder: Path) -> list[Path]:
-    """The files an archive folder may bring: plain files with plain names, no link."""
-    files, total = [], 0
-    for path in sorted(folder.iterdir()):
-        if path.is_symlink() or not path.is_file() or not IMPORTABLE_NAME.fullmatch(path.name):
-            continue  # links, sub-folders and odd names are left behind
-        total += path.stat().st_size
-        files.append(path)
-    if len(files) > MAX_IMPORT_FILES or total > MAX_IMPORT_BYTES:
-        raise BadSummary(f"the folder is too large (more than {MAX_IMPORT_FILES} files or {MAX_IMPORT_BYTES // 2**20} MB)")
-    return files
-
-
-def _index(sessions, document: dict, folder: Path, files: list[Path], target: Path, in_place: bool, owner) -> None:
-    """Copy the folder next to the others (through a temporary name, so a half copy is
-    never listed) and add its session row; either both happen or neither."""
-    staging = None
-    if not in_place:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".import-", dir=target.parent))
-        for path in files:
-            shutil.copyfile(path, staging / path.name)
+def _index(sessions, document: dict, target: Path, owner, staging: Path | None = None) -> None:
+    """Add the session row of an imported folder and, for a copy, rename ``staging``
+    to ``target`` in the same transaction: either both happen or neither."""
     ended = _naive(document["ended_at"])
     row = LiveSession(
         code=document["code"], title=document["title"] or "?", facilitator_id=owner.id, host_salt=tokens.new_salt(),
         phase=ENDED, created_at=_naive(document.get("created_at")) or ended, started_at=_naive(document.get("started_at")),
-        ended_at=ended, archive_path=str(target.resolve() if in_place else target), imported=True,
+        ended_at=ended, archive_path=str(target), imported=True,
         archive_meta=archive_meta(document), settings=dict(session_settings.DEFAULTS),
     )
-    try:
-        with sessions.begin() as db:
-            db.add(row)
-            db.flush()
-            if staging is not None:
-                os.rename(staging, target)  # fails if the target appeared meanwhile: nothing overwritten
-    except BaseException:
+    with sessions.begin() as db:
+        db.add(row)
+        db.flush()
         if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-        raise
+            os.rename(staging, target)  # fails if the target appeared meanwhile: nothing overwritten
 
 
 def _naive(value: object) -> datetime | None:
@@ -548,3 +664,72 @@ def _naive(value: object) -> datetime | None:
     parsed = _parse_time(value)
     return parsed.replace(tzinfo=None) if parsed else None
 
+
+# -- repairs at start ---------------------------------------------------------------
+
+
+def repair_archives(
+    sessions: sessionmaker, archive_dir: Path, server_filter: ProfanityFilter, timezone_name: str | None = None,
+    offload: Offload = run_here,
+) -> list[str]:
+    """Write again the archives that a crash or a failure left behind (at start): a
+    session that ended here but whose archive was never written (a kill -9 or a full
+    disk while ending), or whose folder is incomplete (cut short by an older version);
+    remove staging folders that writers killed long ago left, and the kept pages of
+    folders removed by hand. The codes written.
+    A failure is logged and the others go on; a folder deleted by hand stays deleted
+    (its pages come from the database, ``live archive export`` writes it again)."""
+    offload(remove_stale_staging, archive_dir)
+    offload(archive_pages.forget_orphans, archive_dir)
+    with sessions() as db:
+        rows = list(db.scalars(
+            select(LiveSession).where(LiveSession.ended_at.is_not(None), LiveSession.imported.is_(False))
+        ))
+    written = [(row.code, archive_folder(row, archive_dir)) for row in rows if row.archive_path is not None]
+    incomplete = set(offload(_incomplete, [(code, folder) for code, folder in written if folder is not None]))
+    repaired = []
+    for row in rows:
+        if row.archive_path is not None and row.code not in incomplete:
+            continue
+        try:
+            summary.archive_session(sessions, row.code, archive_dir, server_filter, timezone_name=timezone_name,
+                                    offload=offload)
+        except Exception:  # noqa: BLE001 - one failure must not stop the others
+            log.exception("archive of session %s could not be written again", row.code)
+            continue
+        repaired.append(row.code)
+    if repaired:
+        log.warning("archives: wrote %d archive(s) left unwritten or incomplete: %s", len(repaired),
+                    ", ".join(repaired))
+    return repaired
+
+
+def _incomplete(folders: list[tuple[str, Path]]) -> list[str]:
+    """The codes whose folder is not a complete archive (in the pool: one listing each)."""
+    return [code for code, folder in folders if not is_complete(folder)]
+
+
+def remove_stale_staging(archive_dir: Path, now: float | None = None) -> list[str]:
+    """Remove the staging folders (``.<name>.<random>.tmp``, ``.import-*``) under
+    ``archive_dir`` that are older than STALE_STAGING_SECONDS: left by a writer that
+    was killed. Younger ones may be another process's, writing right now."""
+    now = now if now is not None else clock.time()
+    removed = []
+    for path in [*stale_staging(archive_dir), *_import_staging(archive_dir)]:
+        try:
+            if now - os.lstat(path).st_mtime < STALE_STAGING_SECONDS:
+                continue
+            shutil.rmtree(path)
+        except OSError:
+            continue
+        removed.append(path.name)
+    return removed
+
+
+def _import_staging(archive_dir: Path) -> list[Path]:
+    """The staging folders of imports (``.import-*``) under ``archive_dir``."""
+    try:
+        found = list(Path(archive_dir).iterdir())
+    except OSError:
+        return []
+    return [p for p in found if p.name.startswith(".import-") and p.is_dir() and not p.is_symlink()]

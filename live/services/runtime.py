@@ -30,12 +30,14 @@ from the database and finds it ended, with its summary.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
 
 from live.domain.profanity import ProfanityFilter
+from live.offload import Offload, run_here
 from live.domain.session import ENDED
 from live.services import archives
 from live.services import summary as summaries
@@ -48,6 +50,8 @@ from live.store.committer import GroupCommitter
 
 __all__ = ["AnswerInput", "Runtime", "SessionState"]
 
+log = logging.getLogger(__name__)
+
 # An ended session leaves memory once nobody used it here for this long.
 ENDED_GRACE_SECONDS = 120.0
 
@@ -58,7 +62,7 @@ class Runtime:
     def __init__(
         self, sessions: sessionmaker, committer: GroupCommitter, secret_key: str, archive_dir: Path,
         server_filter: ProfanityFilter | None = None, max_participants: int = 0, timezone_name: str | None = None,
-        answer_rate: float = 2.0, answer_burst: int = 30,
+        answer_rate: float = 2.0, answer_burst: int = 30, offload: Offload = run_here,
     ) -> None:
         if server_filter is None:
             from live.wordlists import default_filter  # the shipped lists, read once at start
@@ -70,6 +74,8 @@ class Runtime:
         )
         # The host's controls over who comes in (live/services/running/joins.py).
         self.joins = joins.Door(self.ctx)
+        # Where CPU-heavy work (writing an archive) runs: the worker pool (live/offload.py).
+        self._offload = offload
 
     @property
     def clock(self) -> Callable[[], float]:
@@ -216,29 +222,52 @@ class Runtime:
         self, state: SessionState, locale: str = "en", share_with_participants: bool | None = None,
     ) -> tuple[dict, list[Message]]:
         """End the session and write its archive; the facts for the ack (where the
-        archive is) once it is written, and what to tell. ``share_with_participants``
-        (default: the session's setting) gives phones a link to the summary.
+        archive is, or ``archive_error`` when it could not be written) and what to tell.
+        ``share_with_participants`` (default: the session's setting) gives phones a
+        link to the summary.
 
-        Ending twice gives the same answer: a host that lost the first ack can ask again."""
+        The session ends for everyone even when the archive cannot be written (a full
+        disk): it is written again when the server next starts, by ``live archive
+        export``, or when the host ends it again. Ending twice gives the same answer: a
+        host that lost the first ack can ask again."""
         messages = controls.end(self.ctx, state)
         # Answers accepted before the end are still being committed: wait for them,
         # so the archive holds every acknowledged answer.
         self.ctx.committer.flush()
-        with state.lock:
-            if state.archive_path is None:
+        written, archive_error = self._write_archive(state, locale)
+        facts = {"code": state.code, "archive_path": state.archive_path}
+        if archive_error:
+            facts["archive_error"] = archive_error
+        if written:
+            share = state.settings.get("share_with_participants") if share_with_participants is None else share_with_participants
+            if share:
+                state.summary_path = archives.share_with_participants(self.ctx.sessions, self.ctx.secret_key, state.code)
+                messages.append(Outbound("state", views.public_state(state), session_room(state.code)))
+            messages += self.ctx.notice(state.code, {"t": "lifecycle"}, urgent=True)
+        if not messages:  # ended before: everyone hears the ended state again
+            messages.append(Outbound("state", views.public_state(state), session_room(state.code)))
+        return facts, messages
+
+    def _write_archive(self, state: SessionState, locale: str) -> tuple[bool, dict | None]:
+        """Write the archive of a session that has just ended (unless it is written), in
+        the worker pool; (whether it was written now, what went wrong for the host).
+
+        Not under ``state.lock``: writing takes seconds for a large session, and the
+        loop that pushes every session's results takes that lock. Its own lock keeps
+        two ``end`` from writing the same archive at once."""
+        with state.archive_lock:
+            if state.archive_path is not None:
+                return False, None
+            try:
                 path = summaries.archive_session(
                     self.ctx.sessions, state.code, self.ctx.archive_dir, self.ctx.server_filter, locale,
-                    self.ctx.timezone,
+                    self.ctx.timezone, offload=self._offload,
                 )
-                state.archive_path = str(path)
-                share = state.settings.get("share_with_participants") if share_with_participants is None else share_with_participants
-                if share:
-                    state.summary_path = archives.share_with_participants(self.ctx.sessions, self.ctx.secret_key, state.code)
-                    messages.append(Outbound("state", views.public_state(state), session_room(state.code)))
-                messages += self.ctx.notice(state.code, {"t": "lifecycle"}, urgent=True)
-            if not messages:  # ended before: everyone hears the ended state again
-                messages.append(Outbound("state", views.public_state(state), session_room(state.code)))
-            return {"code": state.code, "archive_path": state.archive_path}, messages
+            except Exception as error:  # noqa: BLE001 - a full disk must not keep the session open
+                log.exception("session %s ended, but its archive could not be written", state.code)
+                return False, summaries.archive_failure(error)
+            state.archive_path = str(path)
+        return True, None
 
     # -- several processes ---------------------------------------------------------
 

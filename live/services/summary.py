@@ -18,6 +18,7 @@ from live.activities.base import KindSettings
 from live.domain.errors import DomainError
 from live.domain.profanity import ProfanityFilter
 from live.services import settings as session_settings
+from live.offload import Offload, run_here
 from live.store import repository
 from live.store.models import LiveSession
 
@@ -146,19 +147,34 @@ def participant_numbers(participants: list) -> dict[str, int]:
 
 def archive_session(
     sessions: sessionmaker, code: str, archive_dir: Path, server_filter: ProfanityFilter, locale: str = "en",
-    timezone_name: str | None = None,
+    timezone_name: str | None = None, offload: Offload = run_here,
 ) -> Path:
     """Write the archive folder of an ended session and remember where it is; its page
-    shows times in ``timezone_name`` (LIVE_TIMEZONE)."""
+    shows times in ``timezone_name`` (LIVE_TIMEZONE).
+
+    The answers are read here (the caller's thread: the database session is its
+    own); the folder is laid out and written by ``offload`` (the worker pool: that
+    takes seconds for a large session, see live/offload.py)."""
     from live.archive.document import archive_meta
     from live.archive.writer import write_archive
 
     document, rows = collect(sessions, code, server_filter)
-    path = write_archive(archive_dir, document, rows, locale=locale, timezone_name=timezone_name)
+    path = offload(write_archive, archive_dir, document, rows, locale=locale, timezone_name=timezone_name)
     with sessions.begin() as db:
         row = repository.session_by_code(db, code)
         row.archive_path, row.archive_meta = str(path), archive_meta(document)
     return path
+
+
+def archive_failure(error: BaseException) -> dict:
+    """What the host is told when the archive of a session that has ended could not be
+    written (a full disk, a folder it may not write to), in the contract's error shape:
+    the message says what the system reported, for whoever fixes it."""
+    if isinstance(error, OSError) and error.strerror:
+        reason = f"{error.strerror}: {error.filename}" if error.filename else error.strerror
+    else:
+        reason = type(error).__name__
+    return {"code": "archive_failed", "message": f"could not write the archive ({reason})"}
 
 
 def session_row(sessions: sessionmaker, code: str) -> LiveSession | None:

@@ -8,6 +8,7 @@ answer rows here) works like any other. Another facilitator's archive is a 404.
 
 from __future__ import annotations
 
+import logging
 import re
 import tempfile
 from datetime import date
@@ -19,11 +20,16 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from live.extensions import services
-from live.archive.writer import STYLESHEET, render_comparison, render_summary_fragment
+from live.archive import files
+from live.archive.document import BadSummary
+from live.archive.writer import STYLESHEET, render_comparison
 from live.domain.errors import DomainError
 from live.services import archives
+from live.services.archive_pages import Variant
+from live.web.limits import share_views
 
 bp = Blueprint("archives", __name__)
+log = logging.getLogger(__name__)
 
 ARCHIVE_FILES = {
     "summary.json": "application/json", "answers.csv": "text/csv", "index.html": "text/html",
@@ -58,9 +64,21 @@ def _zone() -> str:
     return services().settings.timezone
 
 
-def _document(row) -> dict:
+def _summary(row, names: bool) -> Markup:
+    """The summary of an archived session for a page, in the visitor's language, with
+    the players' names or not: the page kept for it, or drawn once in the worker pool
+    (live/services/archive_pages.py). From the database when its folder is gone."""
     live = services()
-    return archives.document_of(live.sessions, row, live.settings.archive_dir, live.runtime.server_filter)
+    variant = Variant(_locale(), names)
+    folder = archives.archive_folder(row, live.settings.archive_dir)
+    if folder is not None:
+        try:
+            # Autoescaped by the archive's Jinja environment: safe to insert as is.
+            return Markup(live.pages.fragment(folder, variant))
+        except BadSummary as error:
+            log.warning("archive %s: %s", row.code, error)
+    document = archives.rebuilt_document(live.sessions, row, live.runtime.server_filter)
+    return Markup(live.pages.draw(document, variant))
 
 
 def _day(field: str) -> date | None:
@@ -104,8 +122,9 @@ def compare():
         try:
             result = archives.comparison(live.sessions, current_user.id, codes, live.settings.archive_dir,
                                          live.runtime.server_filter)
-            # Autoescaped by the archive's Jinja environment: safe to insert as is.
-            fragment = Markup(render_comparison(result, _locale(), timezone_name=_zone()))
+            # Laying out the clouds takes a while: in the worker pool. Autoescaped by the
+            # archive's Jinja environment: safe to insert as is.
+            fragment = Markup(live.offload(render_comparison, result, _locale(), timezone_name=_zone()))
         except DomainError as failure:
             if failure.code == "not_found":
                 abort(404)
@@ -119,14 +138,12 @@ def compare():
 def _session_page(code: str, new_link: str | None = None, error: str | None = None, status: int = 200):
     live = services()
     row = _archived_or_404(code)
-    document = _document(row)
+    summary = _summary(row, names=True)
     folder = archives.archive_folder(row, live.settings.archive_dir)
-    files = sorted(p.name for p in folder.iterdir() if archive_mimetype(p.name) and p.is_file()) if folder else []
+    downloads = archives.downloadable_files(folder, archive_mimetype) if folder else []
     entries = archives.list_archives(live.sessions, current_user.id, live.settings.archive_dir, timezone_name=_zone())
     return render_template(
-        "archive_session.html", session=row, document=document, files=files, new_link=new_link, error=error,
-        # Autoescaped by the archive's Jinja environment: safe to insert as is.
-        summary=Markup(render_summary_fragment(document, _locale(), timezone_name=_zone())),
+        "archive_session.html", session=row, files=downloads, new_link=new_link, error=error, summary=summary,
         links=archives.share_links_of(live.sessions, current_user.id, code), is_active=archives.is_active,
         last_day=lambda link: archives.last_day(link, _zone()), timezone=_zone(),
         similar=archives.sessions_sharing_activities(entries, code), today=archives.local_today(_zone()).isoformat(),
@@ -144,12 +161,16 @@ def session_page(code: str):
 @login_required
 def download_zip(code: str):
     """The session's archive folder as one zip file."""
+    live = services()
     row = _archived_or_404(code)
-    folder = archives.archive_folder(row, services().settings.archive_dir)
+    folder = archives.archive_folder(row, live.settings.archive_dir)
     if folder is None:
         abort(404)
     spool = tempfile.SpooledTemporaryFile(max_size=ZIP_SPOOL_BYTES)
-    archives.zip_archive(folder, spool)
+    # Compressing a large folder takes a while: in the worker pool.
+    if not live.offload(archives.zip_archive, folder, spool):
+        spool.close()
+        abort(404)  # nothing there worth a zip: never an empty one
     spool.seek(0)
     return send_file(spool, mimetype="application/zip", as_attachment=True, download_name=f"{folder.name}.zip")
 
@@ -161,9 +182,14 @@ def archive_file(code: str, filename: str):
     row = _archived_or_404(code)
     mimetype = archive_mimetype(filename)
     folder = archives.archive_folder(row, services().settings.archive_dir)
-    if mimetype is None or folder is None or not (folder / filename).is_file():
+    if mimetype is None or folder is None:
         abort(404)
-    response = send_file(folder / filename, mimetype=mimetype, as_attachment=filename != "index.html",
+    try:
+        # A link, a hard link, a pipe or a device in its place is never read.
+        opened = files.open_file(folder, filename)
+    except OSError:
+        abort(404)
+    response = send_file(opened, mimetype=mimetype, as_attachment=filename != "index.html",
                          download_name=f"{code}-{filename}")
     if filename == "index.html":
         response.headers["Content-Security-Policy"] = ARCHIVED_PAGE_CSP
@@ -229,17 +255,16 @@ def delete(code: str):
 
 
 @bp.get("/s/<token>")
+@share_views
 def shared_summary(token: str):
     """The read-only summary behind a share link, for anyone who has the link; names are
     pseudonymised unless the facilitator chose to show them. A wrong, revoked or
-    expired link is a 404."""
+    expired link is a 404. Rate limited per address (LIVE_RATE_SHARE)."""
     found = archives.shared_session(services().sessions, token)
     if found is None:
         abort(404)
     row, link = found
-    fragment = render_summary_fragment(_document(row), _locale(), pseudonymise=not link.show_names,
-                                       timezone_name=_zone())
-    return render_template("share.html", title=row.title, summary=Markup(fragment))
+    return render_template("share.html", title=row.title, summary=_summary(row, names=link.show_names))
 
 
 @bp.after_app_request

@@ -13,7 +13,10 @@ venue shares one:
   its own session. The defences against a crowd of fake phones are the
   host's, not the address's: live/domain/joins.py;
 - API: calls per API token (an integration behind a shared address is not
-  slowed by its neighbours), and calls without a valid token per address.
+  slowed by its neighbours), and calls without a valid token per address;
+- share pages (``/s/<token>``, no account needed): views per address, generous
+  enough for a class opening the link together, low enough that nobody can keep
+  the server busy with them.
 
 The counters live in memory (one process) or in Redis when ``LIVE_REDIS_URL``
 is set, so several processes share them. ``LIVE_RATE_LIMITS=off`` lifts them
@@ -54,6 +57,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         LIVE_RATE_UNKNOWN_CODES=f"{settings.join_guesses_per_minute}/minute",
         LIVE_RATE_API=settings.rate_api,
         LIVE_RATE_API_ANONYMOUS=settings.rate_api_anonymous,
+        LIVE_RATE_SHARE=settings.rate_share,
     )
     # In this process's memory, like the Socket.IO guess throttle: with several
     # processes each learns a room's code from the room's first page loads.
@@ -143,6 +147,11 @@ def api_calls(view):
     return limiter.shared_limit(
         _configured("LIVE_RATE_API_ANONYMOUS"), scope=API_ANONYMOUS_SCOPE, deduct_when=_unauthorised
     )(view)
+
+
+def share_views(view):
+    """Share pages: views per client address (any answer counts, a 404 included)."""
+    return limiter.limit(_configured("LIVE_RATE_SHARE"))(view)
 
 
 def retry_after() -> int:

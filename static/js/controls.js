@@ -168,7 +168,7 @@
         $all("[data-archive-link]").forEach(function (a) { a.setAttribute("href", archiveUrl); });
         page.announce(str("announce_ended"));
         page.renderPage();
-        hook("ended");
+        hook("ended", ack);
       });
     }
 

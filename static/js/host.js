@@ -1054,7 +1054,14 @@
       announce(str("announce_let_in"));
     },
     ending: function () { showMessage(str("ending"), true); },
-    ended: function () {
+    ended: function (ack) {
+      // The session is over for everyone even when its archive failed (a full disk):
+      // say so on the end screen, with what the server reported.
+      var failed = $("[data-archive-failed]");
+      if (failed && ack && ack.archive_error) {
+        failed.textContent = str("archive_failed", { message: ack.archive_error.message || "" });
+        failed.hidden = false;
+      }
       var link = $("[data-archive-link]");
       if (link) link.focus();
     },

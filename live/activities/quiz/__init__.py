@@ -91,7 +91,6 @@ class QuizKind(ActivityKind):
     script = "js/kinds/quiz.js"
     commands = {"reveal": _reveal, "add_time": _add_time, "podium": _podium}
     session_commands = frozenset({"podium"})
-    session_file_names = (archive.LEADERBOARD_CSV, archive.QUESTIONS_CSV)
     importer = spreadsheet
 
     def parse_spec(self, raw: dict, where: str = "") -> rules.QuizSpec:

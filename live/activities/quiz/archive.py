@@ -71,8 +71,15 @@ def view(activity: dict, page) -> dict:
     return {**options.chart_view(activity, page, multiple=len(correct) > 1, correct=correct), "quiz": quiz}
 
 
+def has_quiz(summary: dict) -> bool:
+    """True when the session had quiz questions (or, at least, a leaderboard)."""
+    return isinstance(summary.get("leaderboard"), list) or any(a.get("type") == QUIZ for a in sorted_activities(summary))
+
+
 def session_files(summary: dict) -> dict[str, str]:
     """quiz-leaderboard.csv and quiz-questions.csv for a session with quiz questions."""
+    if not has_quiz(summary):
+        return {}
     return {LEADERBOARD_CSV: leaderboard_csv(summary), QUESTIONS_CSV: questions_csv(summary)}
 
 

@@ -108,7 +108,7 @@ class WordCloudKind(ActivityKind):
         return {archive.csv_name(number): archive.words_csv(activity)}
 
     def archive_view(self, activity: dict, number: int, page) -> dict:
-        return archive.view(activity)
+        return archive.view(activity, page)
 
     # -- editor
 

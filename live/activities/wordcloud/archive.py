@@ -33,13 +33,16 @@ def words_csv(activity: dict) -> str:
     return csv_text(CSV_COLUMNS, rows)
 
 
-def view(activity: dict) -> dict:
+def view(activity: dict, page=None) -> dict:
     """The cloud, the table of shown words and how many were kept out of the page.
 
-    Only shown words reach this view: hidden and held ones are counted, never named."""
+    Only shown words reach this view: hidden and held ones are counted, never named.
+    The same cloud is drawn in index.html, the app's page and the share page, each in
+    two languages: ``page`` remembers the last few layouts."""
     rows = table_rows(activity)
     shown = [row for row in rows if row["status"] == SHOWN]
-    drawn = picture.layout([(row["display"], row["count"]) for row in shown])
+    words = tuple((row["display"], row["count"]) for row in shown)
+    drawn = page.remembered(("wordcloud", words), lambda: picture.layout(words)) if page else picture.layout(words)
     return {
         "words": drawn.words,
         "n_left_out": len(drawn.left_out),

@@ -103,8 +103,10 @@ def layout(words: list[tuple[str, int]] | list[list], width: int = WIDTH, height
 
     The largest words come first (ties: alphabetical), at most ``MAX_WORDS`` of
     them are drawn. Words with an empty text or a count below 1 are ignored.
+    (Laying out a large cloud takes a noticeable fraction of a second: the archive
+    writer remembers the last few layouts, see ``PageFormat.remembered``.)
     """
-    entries = _clean(words)
+    entries = tuple(_clean(words))
     # A word wider than the picture even at the smallest size can never be drawn.
     fits, too_wide = [], []
     for entry in entries:

@@ -84,6 +84,8 @@ class SessionState:
     dirty_results: set[str] = field(default_factory=set)
     dirty_presence: bool = False
     lock: threading.RLock = field(default_factory=threading.RLock)
+    # Held while the archive is written (seconds), so that ``lock`` is not.
+    archive_lock: threading.Lock = field(default_factory=threading.Lock)
     # Several processes: connected participants on the others (process -> (count, when heard)),
     # when this cache was loaded, and the database's counts at the last check.
     remote_connected: dict[str, tuple[int, float]] = field(default_factory=dict)
