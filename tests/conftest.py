@@ -272,13 +272,21 @@ class LiveServer:
                 self.process.wait(30)
 
     def facilitator(self, email: str = "host@example.org", password: str = "correct horse") -> str:
-        """Create a facilitator (once) and return an API token for them."""
+        """Create a facilitator (once) and return an API token for them, as ``live
+        facilitator add`` and ``live token create`` do, but in this process (a second
+        each saved): the commands themselves are tested in test_cli.py."""
         if email not in self.tokens:
-            added = self.cli("facilitator", "add", email, "--password-stdin", stdin=password + "\n")
-            assert added.returncode == 0, added.stderr
-            created = self.cli("token", "create", email)
-            assert created.returncode == 0, created.stderr
-            self.tokens[email] = created.stdout.strip().splitlines()[-1]
+            from live.services import accounts
+            from live.store.db import make_engine, make_sessionmaker, migrate
+
+            engine = make_engine(self.env["LIVE_DATABASE_URL"])
+            try:
+                migrate(engine)
+                sessions = make_sessionmaker(engine)
+                accounts.add_facilitator(sessions, email, password)
+                self.tokens[email] = accounts.create_api_token(sessions, email)
+            finally:
+                engine.dispose()
         return self.tokens[email]
 
     def create_session(self, body: dict, email: str = "host@example.org") -> dict:

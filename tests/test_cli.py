@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import POLLS, ROOT, LiveServer, free_port, server_env
+from tests.conftest import POLLS, ROOT, LiveServer, free_port, make_server, server_env
 from tests.sockets import host, participant
 
 
@@ -20,7 +20,10 @@ def fresh(tmp_path):
     )
 
 
-def test_facilitator_add_and_token_create(fresh):
+def test_facilitator_add_and_token_create(tmp_path, database_url):
+    # On both databases: the server fixtures make their accounts in-process, so this is
+    # where the commands themselves run on PostgreSQL.
+    fresh = make_server(tmp_path, database_url)
     added = fresh.cli("facilitator", "add", "Zoe@Example.org", "--password-stdin", stdin="long enough\n")
     assert added.returncode == 0 and "zoe@example.org" in added.stdout
     again = fresh.cli("facilitator", "add", "zoe@example.org", "--password-stdin", stdin="long enough\n")
