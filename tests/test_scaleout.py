@@ -26,7 +26,7 @@ import pytest
 import requests
 import socketio
 
-from tests.conftest import POLLS, ROOT, LiveServer, missing_service, server_env
+from tests.conftest import POLLS, ROOT, WAIT, LiveServer, missing_service, server_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -82,7 +82,7 @@ class Cluster:
 
     def connections_per_process(self) -> dict[str, int]:
         """Open connections HAProxy holds to each live process right now."""
-        rows = csv.DictReader(io.StringIO(requests.get(self.stats_url, timeout=5).text.lstrip("# ")))
+        rows = csv.DictReader(io.StringIO(requests.get(self.stats_url, timeout=WAIT).text.lstrip("# ")))
         return {row["svname"]: int(row["scur"]) for row in rows if row["pxname"] == "live_processes" and row["svname"].startswith("live")}
 
     def lease_holder_pid(self, code: str) -> int | None:
@@ -154,7 +154,7 @@ class Phone:
         self.disconnects += 1
 
     async def connect(self) -> "Phone":
-        await self.client.connect(self.url, auth=self.auth, transports=[self.transport], wait_timeout=10)
+        await self.client.connect(self.url, auth=self.auth, transports=[self.transport], wait_timeout=WAIT)
         await until(lambda: self.welcomes, f"no welcome for {self.auth}")
         return self
 
@@ -175,7 +175,7 @@ class Phone:
         for _attempt in range(3):
             await until(lambda: self.back, f"phone {self.auth} did not come back")
             try:
-                return await self.client.call("answer", payload, timeout=10)
+                return await self.client.call("answer", payload, timeout=WAIT / 3)
             except (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError):
                 continue
         raise AssertionError(f"no ack for {payload}")
@@ -195,7 +195,7 @@ class Host:
         self.events.append((event, data))
 
     async def connect(self) -> "Host":
-        await self.client.connect(self.url, auth=self.auth, transports=["websocket"], wait_timeout=10)
+        await self.client.connect(self.url, auth=self.auth, transports=["websocket"], wait_timeout=WAIT)
         return self
 
     def heard(self, event: str, predicate) -> bool:
@@ -203,10 +203,10 @@ class Host:
 
     async def call(self, event: str, data):
         await until(lambda: self.client.connected, "the host screen did not reconnect")
-        return await self.client.call(event, data, timeout=15)
+        return await self.client.call(event, data, timeout=WAIT)
 
 
-async def until(condition, message: str, seconds: float = 30.0) -> None:
+async def until(condition, message: str, seconds: float = WAIT) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:
