@@ -20,23 +20,55 @@ def fresh(tmp_path):
     )
 
 
-def test_facilitator_add_and_token_create(tmp_path, database_url):
+def in_process(monkeypatch, capsys, env: dict):
+    """``live ARGS`` run by ``live.cli.main`` in this process with ``env``'s LIVE_*
+    variables and ``stdin``: (exit status, stdout, stderr), as the command gives them."""
+    import io
+    import sys
+
+    from live import cli
+
+    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        with monkeypatch.context() as patch:
+            for name in [n for n in __import__("os").environ if n.startswith("LIVE_")]:
+                patch.delenv(name)
+            for name, value in env.items():
+                if name.startswith("LIVE_"):
+                    patch.setenv(name, value)
+            patch.setattr(sys, "stdin", io.StringIO(stdin))
+            try:
+                cli.main(list(args))
+                status = 0
+            except SystemExit as exit_:  # as Python ends a process: a message goes to stderr, status 1
+                status = exit_.code if isinstance(exit_.code, int) else 1
+                if isinstance(exit_.code, str):
+                    print(exit_.code, file=sys.stderr)
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run
+
+
+def test_facilitator_add_and_token_create(tmp_path, database_url, monkeypatch, capsys):
     # On both databases: the server fixtures make their accounts in-process, so this is
-    # where the commands themselves run on PostgreSQL.
+    # where the commands themselves run on PostgreSQL. Each runs once as a process; the
+    # refusals run in this process (a second each saved).
     fresh = make_server(tmp_path, database_url)
+    live = in_process(monkeypatch, capsys, fresh.env)
     added = fresh.cli("facilitator", "add", "Zoe@Example.org", "--password-stdin", stdin="long enough\n")
     assert added.returncode == 0 and "zoe@example.org" in added.stdout
-    again = fresh.cli("facilitator", "add", "zoe@example.org", "--password-stdin", stdin="long enough\n")
-    assert again.returncode != 0 and "already exists" in again.stderr
-    weak = fresh.cli("facilitator", "add", "x@example.org", "--password-stdin", stdin="short\n")
-    assert weak.returncode != 0 and "8 characters" in weak.stderr
-    assert fresh.cli("facilitator", "add", "not-an-email", "--password-stdin", stdin="long enough\n").returncode != 0
+    status, _out, err = live("facilitator", "add", "zoe@example.org", "--password-stdin", stdin="long enough\n")
+    assert status != 0 and "already exists" in err
+    status, _out, err = live("facilitator", "add", "x@example.org", "--password-stdin", stdin="short\n")
+    assert status != 0 and "8 characters" in err
+    assert live("facilitator", "add", "not-an-email", "--password-stdin", stdin="long enough\n")[0] != 0
 
     first = fresh.cli("token", "create", "zoe@example.org").stdout.strip().splitlines()[-1]
-    second = fresh.cli("token", "create", "zoe@example.org").stdout.strip().splitlines()[-1]
-    assert re.fullmatch(r"live_[A-Za-z0-9_-]{40,}", first) and first != second
-    unknown = fresh.cli("token", "create", "nobody@example.org")
-    assert unknown.returncode != 0 and "No facilitator" in unknown.stderr
+    status, out, _err = live("token", "create", "zoe@example.org")
+    second = out.strip().splitlines()[-1]
+    assert status == 0 and re.fullmatch(r"live_[A-Za-z0-9_-]{40,}", first) and first != second
+    status, _out, err = live("token", "create", "nobody@example.org")
+    assert status != 0 and "No facilitator" in err
 
 
 def test_python_m_live_and_help(fresh):
