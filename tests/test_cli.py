@@ -117,6 +117,45 @@ def test_eventlet_mode_runs_a_poll(tmp_path):
         server.stop()
 
 
+SWALLOWED_SIGTERM = """
+import eventlet
+eventlet.monkey_patch()
+import os, signal
+from live import cli
+
+cli._stop_on_signals(None, "eventlet")
+
+def a_phone_disconnects():
+    # SIGTERM arrives while this green thread runs, inside a handler that catches
+    # everything, as python-engineio's does around a disconnect handler.
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(10**6):
+            pass
+    except BaseException:
+        pass
+
+eventlet.spawn(a_phone_disconnects)
+try:
+    eventlet.sleep(20)  # the server, in the main green thread
+    print("still serving")
+except KeyboardInterrupt:
+    print("stopped")
+"""
+
+
+def test_under_eventlet_sigterm_stops_the_server_whichever_green_thread_it_lands_in(tmp_path):
+    """A SIGTERM that arrived while a phone's disconnect was handled used to end that
+    handler only: the server went on until the service manager killed it."""
+    import subprocess
+    import sys
+
+    env = server_env(tmp_path, f"sqlite:///{tmp_path / 'live.sqlite3'}")
+    done = subprocess.run([sys.executable, "-c", SWALLOWED_SIGTERM], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.stdout.strip() == "stopped", done.stdout + done.stderr
+
+
 def test_version_prints_the_installed_version(fresh):
     from live.cli import version
 
