@@ -39,6 +39,7 @@ import subprocess
 import sys
 import time
 import uuid
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -263,6 +264,8 @@ class LiveServer:
             return log.read()
 
     def stop(self) -> None:
+        """SIGTERM, as a service manager stops it; a server still running 30 s later is
+        killed, with a warning in pytest's summary (SIGTERM should stop it at once)."""
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -270,6 +273,8 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(30)
+                warnings.warn(f"live serve ignored SIGTERM for 30 s and was killed; its log: {self.log_path}",
+                              RuntimeWarning, stacklevel=2)
 
     def facilitator(self, email: str = "host@example.org", password: str = "correct horse") -> str:
         """Create a facilitator (once) and return an API token for them, as ``live
