@@ -33,6 +33,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 N_PHONES = 40
 N_POLLING = 4
 REDIS_URL = os.environ.get("LIVE_TEST_REDIS", "redis://127.0.0.1:6379/0")
+ANSWER_TIMEOUT = 5.0  # seconds without an ack before a phone sends its answer again
 
 
 def consecutive_free_ports(count: int) -> int:
@@ -170,12 +171,14 @@ class Phone:
     async def answer(self, activity_id: str, value, answer_id: str):
         """Sent once connected and sent again (same ``answer_id``) when no ack
         comes, as the phone page does: a long-polling phone may only find out
-        that its process died when this answer is lost."""
+        that its process died when this answer is lost. A lost answer is only
+        found out after ``ANSWER_TIMEOUT``: short, since the test waits that long,
+        and sent again until ``WAIT`` is spent, since a busy machine is slow to ack."""
         payload = {"activity_id": activity_id, "value": value, "answer_id": answer_id}
-        for _attempt in range(3):
+        for _attempt in range(round(WAIT / ANSWER_TIMEOUT)):
             await until(lambda: self.back, f"phone {self.auth} did not come back")
             try:
-                return await self.client.call("answer", payload, timeout=WAIT / 3)
+                return await self.client.call("answer", payload, timeout=ANSWER_TIMEOUT)
             except (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError):
                 continue
         raise AssertionError(f"no ack for {payload}")
