@@ -103,11 +103,34 @@ def cluster(tmp_path, postgres_url):
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except Exception as error:  # noqa: BLE001 - any failure means "no server"
         missing_service(f"Redis is not reachable at {REDIS_URL}: {error}")
-    first = consecutive_free_ports(4)
-    balancer, stats = first, first + 3
     # A prefix of its own: parallel runs on one Redis never hear each other.
     prefix = f"live-test-{uuid.uuid4().hex[:10]}"
     env = server_env(tmp_path, postgres_url, LIVE_REDIS_URL=REDIS_URL, LIVE_REDIS_PREFIX=prefix)
+    # The four ports were free when chosen; on a shared machine another process may
+    # take one before the cluster binds it: then the cluster starts again elsewhere.
+    for attempt in range(3):
+        running = start_cluster(env, tmp_path, prefix)
+        try:
+            running.wait_for_line("ready:")
+            break
+        except RuntimeError:
+            stop_cluster(running, tmp_path)
+            if attempt == 2 or not any("in use" in line for line in running.lines):
+                raise
+    try:
+        for line in running.lines:
+            if line.startswith("process ") and ": pid " in line:
+                number, rest = line[len("process "):].split(": pid ")
+                running.pids[int(number)] = int(rest.split()[0])
+        yield running
+    finally:
+        stop_cluster(running, tmp_path)
+
+
+def start_cluster(env: dict, tmp_path, prefix: str) -> Cluster:
+    """``scripts/cluster 2`` starting on four consecutive free ports (not waited for)."""
+    first = consecutive_free_ports(4)
+    balancer, stats = first, first + 3
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "cluster"), "2", "--host", "127.0.0.1", "--port", str(balancer),
          "--first-port", str(first + 1), "--stats-port", str(stats)],
@@ -117,21 +140,19 @@ def cluster(tmp_path, postgres_url):
     running = Cluster(process, server, f"http://127.0.0.1:{stats}/stats;csv", prefix)
     reader = threading.Thread(target=lambda: running.lines.extend(line.rstrip() for line in process.stdout), daemon=True)
     reader.start()
-    try:
-        running.wait_for_line("ready:")
-        for line in running.lines:
-            if line.startswith("process ") and ": pid " in line:
-                number, rest = line[len("process "):].split(": pid ")
-                running.pids[int(number)] = int(rest.split()[0])
-        yield running
-    finally:
+    return running
+
+
+def stop_cluster(running: Cluster, tmp_path) -> None:
+    process = running.process
+    if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(30)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
-        (tmp_path / "cluster.log").write_text("\n".join(running.lines))
+    (tmp_path / "cluster.log").write_text("\n".join(running.lines))
 
 
 class Phone:
