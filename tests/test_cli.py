@@ -272,7 +272,7 @@ def test_a_broken_install_stops_at_start_with_one_sentence(tmp_path):
     env["PYTHONPATH"] = str(broken)
     started = subprocess.run(
         [sys.executable, "-m", "live", "serve", "--port", str(free_port())], cwd=tmp_path, env=env,
-        capture_output=True, text=True, timeout=60,
+        capture_output=True, text=True, timeout=120,
     )
     assert started.returncode != 0
     assert "Traceback" not in started.stderr + started.stdout
@@ -296,7 +296,7 @@ def test_a_broken_install_stops_at_start_with_one_sentence(tmp_path):
     env["LIVE_ASYNC_MODE"] = "eventlet"
     started = subprocess.run(
         [sys.executable, "-m", "live", "serve", "--port", str(free_port())], cwd=tmp_path, env=env,
-        capture_output=True, text=True, timeout=60,
+        capture_output=True, text=True, timeout=120,
     )
     assert started.returncode != 0 and "Traceback" not in started.stderr
     (line,) = started.stderr.strip().splitlines()

@@ -305,7 +305,7 @@ def test_a_session_spread_over_two_processes_survives_losing_one(cluster):
 
     expected_first, expected_second = asyncio.run(scenario())
     token = cluster.server.facilitator()
-    summary = requests.get(f"{url}/api/sessions/{code}/summary", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    summary = requests.get(f"{url}/api/sessions/{code}/summary", headers={"Authorization": f"Bearer {token}"}, timeout=WAIT)
     by_id = {activity["id"]: activity for activity in summary.json()["activities"]}
     assert by_id[first_poll]["counts"] == expected_first and by_id[second_poll]["counts"] == expected_second
     assert summary.json()["n_participants"] == N_PHONES
