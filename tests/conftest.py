@@ -27,6 +27,10 @@ Fast patterns (the suite runs on a busy 2-core machine; keep it quick and steady
   generous timeout; a test must pass on a loaded machine, not only alone.
 - ``database_url`` / ``postgres_url`` give an empty database each test. PostgreSQL
   databases are recycled (emptied, not re-created): creating one costs 0.3 s.
+- ``scripts/test`` runs two pytest processes (pytest-xdist, ``--dist loadfile``): each
+  takes whole modules, so module-scoped fixtures hold, but two modules run at once.
+  Take ports from ``free_port``/``make_server``, Redis keys under a prefix of your own
+  (``uuid``), files under ``tmp_path``; never rely on what another module left.
 """
 
 from __future__ import annotations
