@@ -301,7 +301,7 @@ class LiveServer:
     def create_session(self, body: dict, email: str = "host@example.org") -> dict:
         token = self.facilitator(email)
         response = requests.post(
-            self.url + "/api/sessions", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=30
+            self.url + "/api/sessions", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=WAIT
         )
         assert response.status_code == 201, response.text
         return response.json()
@@ -310,7 +310,7 @@ class LiveServer:
         """The session's summary document, from the API."""
         token = self.facilitator(email)
         response = requests.get(f"{self.url}/api/sessions/{code}/summary",
-                                headers={"Authorization": f"Bearer {token}"}, timeout=30)
+                                headers={"Authorization": f"Bearer {token}"}, timeout=WAIT)
         assert response.status_code == 200, response.text
         return response.json()
 
