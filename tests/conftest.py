@@ -16,7 +16,13 @@ Fast patterns (the suite runs on a busy 2-core machine; keep it quick and steady
   and, when who owns what matters, its own facilitator (``facilitator("x@example.org")``).
   Never stop, restart or reconfigure it. Its HTTP rate limits and join-code guess
   budget are lifted, since every test of the module comes from one address with one
-  token (the limits themselves are tested on servers of their own).
+  token (the limits themselves are tested on servers of their own)::
+
+      def test_a_vote_counts(shared_server):
+          created = shared_server.create_session(POLLS)
+          ...  # tests/sockets.py: host(shared_server.url, ...), participant(...)
+          assert shared_server.summary(created["code"])["activities"][0]["counts"] == [1, 0, 0]
+
 - **A fresh process only when that is the point**: a restart, SIGKILL or SIGTERM, a
   first start on an empty database, the CLI, settings that differ. ``live_server``
   gives one per test (on both databases); ``make_server(tmp_path, url, LIVE_X="...")``
@@ -27,6 +33,8 @@ Fast patterns (the suite runs on a busy 2-core machine; keep it quick and steady
   generous timeout; a test must pass on a loaded machine, not only alone.
 - ``database_url`` / ``postgres_url`` give an empty database each test. PostgreSQL
   databases are recycled (emptied, not re-created): creating one costs 0.3 s.
+  Password hashes made in this process use argon2's smallest cost (a tenth of a
+  second saved per account and per sign-in); servers keep production's.
 - ``scripts/test`` runs two pytest processes (pytest-xdist, ``--dist loadfile``): each
   takes whole modules, so module-scoped fixtures hold, but two modules run at once.
   Take ports from ``free_port``/``make_server``, Redis keys under a prefix of your own
