@@ -24,13 +24,14 @@ def in_process(monkeypatch, capsys, env: dict):
     """``live ARGS`` run by ``live.cli.main`` in this process with ``env``'s LIVE_*
     variables and ``stdin``: (exit status, stdout, stderr), as the command gives them."""
     import io
+    import os
     import sys
 
     from live import cli
 
     def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
         with monkeypatch.context() as patch:
-            for name in [n for n in __import__("os").environ if n.startswith("LIVE_")]:
+            for name in [n for n in os.environ if n.startswith("LIVE_")]:
                 patch.delenv(name)
             for name, value in env.items():
                 if name.startswith("LIVE_"):
