@@ -181,12 +181,28 @@ def _stop_on_signals(socketio, async_mode: str) -> None:
     Under gevent a Python signal handler runs in whichever greenlet happens to be
     running (a phone's WebSocket, say), so a KeyboardInterrupt raised there is
     printed as a traceback before it reaches the server. gevent's own handler
-    runs in a greenlet of its own and stops the server from there instead."""
+    runs in a greenlet of its own and stops the server from there instead.
+
+    Under eventlet the same holds, and worse: a handler that catches everything
+    (python-engineio's, around a phone's disconnect) swallows the interrupt and
+    the server goes on. The interrupt is thrown into the main green thread, where
+    the server runs, by eventlet's hub (as eventlet.kill does)."""
     if async_mode == "gevent":
         import gevent
 
         for number in (signal.SIGINT, signal.SIGTERM):
             gevent.signal_handler(number, socketio.stop)
+    elif async_mode == "eventlet":
+        import greenlet
+        from eventlet import hubs
+
+        server = greenlet.getcurrent()
+
+        def interrupt_the_server(_number, _frame) -> None:
+            hubs.get_hub().schedule_call_global(0, server.throw, KeyboardInterrupt())
+
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, interrupt_the_server)
     else:
         signal.signal(signal.SIGTERM, signal.default_int_handler)
 

@@ -1,5 +1,8 @@
 """python-socketio clients for the real-server tests: a participant and a host
-that record what they hear and can wait for a condition."""
+that record what they hear and can wait for a condition.
+
+Every wait has a generous default (``WAIT``): on a busy machine a test is slower,
+never red; only what never comes fails it."""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ import asyncio
 import uuid
 
 import socketio
+
+from tests.conftest import WAIT
 
 
 class Recorder:
@@ -28,7 +33,7 @@ class Recorder:
         self.connect_error = data
 
     async def connect(self) -> "Recorder":
-        await self.client.connect(self.url, auth=self.auth, transports=["websocket"], wait_timeout=10)
+        await self.client.connect(self.url, auth=self.auth, transports=["websocket"], wait_timeout=WAIT)
         return self
 
     async def disconnect(self) -> None:
@@ -47,7 +52,7 @@ class Recorder:
         """A bookmark: ``wait_for(..., after=mark)`` ignores what was heard before it."""
         return len(self.events)
 
-    async def wait_for(self, event: str, predicate=lambda data: True, timeout: float = 10.0, after: int = 0):
+    async def wait_for(self, event: str, predicate=lambda data: True, timeout: float = WAIT, after: int = 0):
         """The first ``event`` (already heard since ``after``, or coming) whose data satisfies ``predicate``."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
@@ -58,7 +63,7 @@ class Recorder:
                 raise AssertionError(f"no {event} matching within {timeout}s; heard {self.events[-5:]}")
             await asyncio.sleep(0.02)
 
-    async def call(self, event: str, data=None, timeout: float = 15.0):
+    async def call(self, event: str, data=None, timeout: float = WAIT):
         return await self.client.call(event, data, timeout=timeout)
 
     async def answer(self, activity_id: str, value, answer_id: str | None = None):
@@ -87,14 +92,13 @@ async def refused(url: str, auth) -> object:
     """Try to connect with ``auth`` and return what the server refused it with."""
     recorder = Recorder(url, auth)
     try:
-        await recorder.client.connect(url, auth=auth, transports=["websocket"], wait_timeout=10)
+        await recorder.client.connect(url, auth=auth, transports=["websocket"], wait_timeout=WAIT)
     except socketio.exceptions.ConnectionError:
         pass
     else:
         await recorder.disconnect()
         raise AssertionError("the connection was accepted")
-    for _ in range(100):
-        if recorder.connect_error is not None:
-            break
+    deadline = asyncio.get_running_loop().time() + WAIT
+    while recorder.connect_error is None and asyncio.get_running_loop().time() < deadline:
         await asyncio.sleep(0.02)
     return recorder.connect_error

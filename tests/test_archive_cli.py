@@ -188,25 +188,19 @@ def test_purge_by_hand_follows_live_retention_days(tmp_path, env, db, capsys, mo
 @pytest.mark.slow
 def test_the_real_command_imports_and_the_server_purges_at_start(tmp_path):
     """`live archive import` as a process; `live serve` with LIVE_RETENTION_DAYS purges at start."""
-    from tests.conftest import LiveServer, free_port
+    from tests.conftest import make_server, wait_until
 
-    env = server_env(tmp_path, f"sqlite:///{tmp_path / 'live.sqlite3'}", LIVE_RETENTION_DAYS="30")
-    server = LiveServer(env=env, port=free_port(), archive_dir=tmp_path / "sessions", log_path=tmp_path / "server.log")
+    server = make_server(tmp_path, LIVE_RETENTION_DAYS="30")
     server.facilitator("host@example.org")
     copied_archive(tmp_path / "other", "OLDSESS1", ended_at="2020-01-01T10:00:00Z")
-    done = subprocess.run([sys.executable, "-m", "live", "archive", "import", str(tmp_path / "other")], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-m", "live", "archive", "import", str(tmp_path / "other")], env=server.env,
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "1 imported, 0 skipped." in done.stdout
     assert len(list((tmp_path / "sessions").iterdir())) == 1
     server.start()
     try:
-        import time
-
-        deadline = time.monotonic() + 20
-        while list((tmp_path / "sessions").iterdir()) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert list((tmp_path / "sessions").iterdir()) == []
+        wait_until(lambda: list((tmp_path / "sessions").iterdir()) == [], message="the old session was not purged")
         assert "retention" in server.log_path.read_text()
     finally:
         server.stop()

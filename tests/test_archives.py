@@ -23,6 +23,7 @@ from live.archive import compare as matching
 from live.archive.writer import write_archive
 from live.services import archives, planning
 from live.store.models import Activity, Answer, LiveSession, Participant, ShareLink
+from tests.conftest import WAIT
 from tests.sockets import host, participant
 from tests.test_archive_writer import make_group, make_player, make_poll, make_quiz, make_summary, make_wordcloud
 
@@ -63,23 +64,23 @@ def web_login(server, email: str) -> requests.Session:
     password = "correct horse"  # LiveServer.facilitator's
     server.facilitator(email, password)
     web = requests.Session()
-    page = web.get(server.url + "/login", timeout=10).text
+    page = web.get(server.url + "/login", timeout=WAIT).text
     token = csrf_of(page)
-    signed = web.post(server.url + "/login", data={"email": email, "password": password, "csrf_token": token}, timeout=10)
+    signed = web.post(server.url + "/login", data={"email": email, "password": password, "csrf_token": token}, timeout=WAIT)
     assert signed.status_code == 200 and "/dashboard" in signed.url
     return web
 
 
 @pytest.mark.slow
-def test_a_real_session_leaves_a_complete_folder_and_shareable_pages(live_server):
-    created = live_server.create_session(SESSION)
+def test_a_real_session_leaves_a_complete_folder_and_shareable_pages(shared_server):
+    created = shared_server.create_session(SESSION)
     code, poll, cloud, quiz = created["code"], *(a["id"] for a in created["activities"])
 
     async def scenario():
-        screen = await host(live_server.url, created["code"], created["host_token"])
-        zoe = await participant(live_server.url, code, "Zoé")
-        hostile = await participant(live_server.url, code, HOSTILE_SCRIPT)
-        anonymous = await participant(live_server.url, code)
+        screen = await host(shared_server.url, created["code"], created["host_token"])
+        zoe = await participant(shared_server.url, code, "Zoé")
+        hostile = await participant(shared_server.url, code, HOSTILE_SCRIPT)
+        anonymous = await participant(shared_server.url, code)
         phones = [zoe, hostile, anonymous]
         acks = []
         assert await screen.call("open", {"activity_id": poll}) == {"ok": True}
@@ -132,22 +133,22 @@ def test_a_real_session_leaves_a_complete_folder_and_shareable_pages(live_server
     assert "@media print" in offline and "Final leaderboard" in offline
 
     # The facilitator's page and a share link, through the real server.
-    web = web_login(live_server, "host@example.org")
-    page = web.get(f"{live_server.url}/archives/{code}", timeout=10)
+    web = web_login(shared_server, "host@example.org")
+    page = web.get(f"{shared_server.url}/archives/{code}", timeout=WAIT)
     assert page.status_code == 200
     assert_hostile_text_is_text(page.text)
-    made = web.post(f"{live_server.url}/archives/{code}/shares", data={"csrf_token": csrf_of(page.text)}, timeout=10)
+    made = web.post(f"{shared_server.url}/archives/{code}/shares", data={"csrf_token": csrf_of(page.text)}, timeout=WAIT)
     assert made.status_code == 201
     link = re.search(r'data-testid="new-share-url" value="([^"]+)"', made.text).group(1)
-    shared = requests.get(link, timeout=10)
+    shared = requests.get(link, timeout=WAIT)
     assert shared.status_code == 200 and shared.headers["Referrer-Policy"] == "no-referrer"
     assert "Zoé" not in shared.text and "alert(1)</" not in shared.text  # pseudonymised by default
     assert "Participant 1" in shared.text and "Participant 2" in shared.text
     assert "<img" not in shared.text.lower() and "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in shared.text
-    named = web.post(f"{live_server.url}/archives/{code}/shares", data={"csrf_token": csrf_of(page.text), "show_names": "y"},
-                     timeout=10)
+    named = web.post(f"{shared_server.url}/archives/{code}/shares", data={"csrf_token": csrf_of(page.text), "show_names": "y"},
+                     timeout=WAIT)
     link = re.search(r'data-testid="new-share-url" value="([^"]+)"', named.text).group(1)
-    with_names = requests.get(link, timeout=10).text
+    with_names = requests.get(link, timeout=WAIT).text
     assert_hostile_text_is_text(with_names)
     assert "Zoé" in with_names
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REQUIRE_SERVICES, LiveServer, free_port, server_env
+from tests.conftest import REQUIRE_SERVICES, WAIT, make_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,20 +26,20 @@ def browser():
         if REQUIRE_SERVICES:
             pytest.fail("Chromium is missing at /usr/bin/chromium (scripts/test installs it as root)")
         pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Playwright's expect gives up after 5 s by default: too short on a busy machine.
+    expect.set_options(timeout=WAIT * 1000)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield launched
         launched.close()
 
 
-@pytest.fixture
-def server(tmp_path):
-    live = LiveServer(
-        env=server_env(tmp_path, f"sqlite:///{tmp_path / 'live.sqlite3'}"), port=free_port(),
-        archive_dir=tmp_path / "sessions", log_path=tmp_path / "server.log",
-    )
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """One server for the module (SQLite): each test makes its own session."""
+    live = make_server(tmp_path_factory.mktemp("browser"))
     live.start()
     yield live
     live.stop()

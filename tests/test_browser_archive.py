@@ -61,7 +61,7 @@ def server(tmp_path):
     for summary in (MARCH, NOVEMBER):
         write_archive(tmp_path / "copied", summary, [])
     imported = subprocess.run([sys.executable, "-m", "live", "archive", "import", str(tmp_path / "copied")],
-                              env=live.env, cwd=ROOT, capture_output=True, text=True, timeout=60)
+                              env=live.env, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert imported.returncode == 0, imported.stdout + imported.stderr
     live.start()
     yield live

@@ -15,6 +15,7 @@ import threading
 import pytest
 import socketio
 
+from tests.conftest import WAIT
 from tests.test_browser import PASSWORD, Watched, browser, server, shot, sign_in  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -35,7 +36,7 @@ class Phone:
         self.heard = threading.Condition()
         self.client = socketio.Client(reconnection=False)
         self.client.on("*", self._record)
-        self.client.connect(url, auth={"code": code, "name": name}, transports=["polling"], wait_timeout=10)
+        self.client.connect(url, auth={"code": code, "name": name}, transports=["polling"], wait_timeout=WAIT)
         self.wait_for("welcome")
 
     def _record(self, event, data=None):
@@ -43,7 +44,7 @@ class Phone:
             self.events.append((event, data))
             self.heard.notify_all()
 
-    def wait_for(self, event: str, predicate=lambda data: True, timeout: float = 10.0):
+    def wait_for(self, event: str, predicate=lambda data: True, timeout: float = WAIT):
         """The first ``event`` heard (or coming) whose data satisfies ``predicate``."""
         def found():
             return next((data for name, data in self.events if name == event and predicate(data)), None)
@@ -56,7 +57,7 @@ class Phone:
     def answer(self, activity_id: str, value) -> dict:
         import uuid
 
-        return self.client.call("answer", {"activity_id": activity_id, "value": value, "answer_id": uuid.uuid4().hex}, timeout=15)
+        return self.client.call("answer", {"activity_id": activity_id, "value": value, "answer_id": uuid.uuid4().hex}, timeout=WAIT)
 
     def close(self) -> None:
         if self.client.connected:

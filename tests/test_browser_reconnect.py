@@ -11,7 +11,7 @@ import signal
 import pytest
 import requests
 
-from tests.conftest import LiveServer, free_port, server_env
+from tests.conftest import WAIT, LiveServer, free_port, server_env
 from tests.test_browser import PASSWORD, Watched, browser, sign_in  # noqa: F401 - browser is a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -63,15 +63,15 @@ def test_host_and_phone_recover_by_themselves_after_a_server_kill(browser, serve
     # The server dies without a word: both screens say they are offline, out loud too.
     server.process.send_signal(signal.SIGKILL)
     server.process.wait(10)
-    expect(host.page.get_by_test_id("offline")).to_be_visible(timeout=30_000)
-    expect(phone.page.get_by_test_id("connection")).to_be_visible(timeout=30_000)
+    expect(host.page.get_by_test_id("offline")).to_be_visible(timeout=WAIT * 1000)
+    expect(phone.page.get_by_test_id("connection")).to_be_visible(timeout=WAIT * 1000)
     expect(phone.page.get_by_test_id("connection")).to_contain_text(re.compile("reconnexion", re.I))
     expect(phone.page.get_by_test_id("announcer")).to_contain_text(re.compile("reconnexion", re.I))
 
     # It comes back on the same port and database: nobody touches either page.
     server.start()
-    expect(host.page.get_by_test_id("offline")).to_be_hidden(timeout=30_000)
-    expect(phone.page.get_by_test_id("connection")).not_to_contain_text(re.compile("reconnexion", re.I), timeout=30_000)
+    expect(host.page.get_by_test_id("offline")).to_be_hidden(timeout=WAIT * 1000)
+    expect(phone.page.get_by_test_id("connection")).not_to_contain_text(re.compile("reconnexion", re.I), timeout=WAIT * 1000)
     expect(phone.page.get_by_test_id("my-name")).to_have_text("Zoé")  # the same participant, not a new one
     expect(phone.page.get_by_test_id("confirmation")).to_be_visible()  # its vote, as given
     expect(phone.page.get_by_test_id("confirmation")).to_contain_text("Nana")
@@ -90,7 +90,7 @@ def test_host_and_phone_recover_by_themselves_after_a_server_kill(browser, serve
 
     token = server.facilitator(email)
     document = requests.get(f"{server.url}/api/sessions/{code}/summary", headers={"Authorization": f"Bearer {token}"},
-                            timeout=10).json()
+                            timeout=WAIT).json()
     assert [a["counts"] for a in document["activities"]] == [[0, 1, 0], [1, 0]]
     assert document["n_participants"] == 1
 

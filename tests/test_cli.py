@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import POLLS, ROOT, LiveServer, free_port, server_env
+from tests.conftest import POLLS, ROOT, LiveServer, free_port, make_server, server_env
 from tests.sockets import host, participant
 
 
@@ -20,20 +20,56 @@ def fresh(tmp_path):
     )
 
 
-def test_facilitator_add_and_token_create(fresh):
+def in_process(monkeypatch, capsys, env: dict):
+    """``live ARGS`` run by ``live.cli.main`` in this process with ``env``'s LIVE_*
+    variables and ``stdin``: (exit status, stdout, stderr), as the command gives them."""
+    import io
+    import os
+    import sys
+
+    from live import cli
+
+    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        with monkeypatch.context() as patch:
+            for name in [n for n in os.environ if n.startswith("LIVE_")]:
+                patch.delenv(name)
+            for name, value in env.items():
+                if name.startswith("LIVE_"):
+                    patch.setenv(name, value)
+            patch.setattr(sys, "stdin", io.StringIO(stdin))
+            try:
+                cli.main(list(args))
+                status = 0
+            except SystemExit as exit_:  # as Python ends a process: a message goes to stderr, status 1
+                status = exit_.code if isinstance(exit_.code, int) else 1
+                if isinstance(exit_.code, str):
+                    print(exit_.code, file=sys.stderr)
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run
+
+
+def test_facilitator_add_and_token_create(tmp_path, database_url, monkeypatch, capsys):
+    # On both databases: the server fixtures make their accounts in-process, so this is
+    # where the commands themselves run on PostgreSQL. Each runs once as a process; the
+    # refusals run in this process (a second each saved).
+    fresh = make_server(tmp_path, database_url)
+    live = in_process(monkeypatch, capsys, fresh.env)
     added = fresh.cli("facilitator", "add", "Zoe@Example.org", "--password-stdin", stdin="long enough\n")
     assert added.returncode == 0 and "zoe@example.org" in added.stdout
-    again = fresh.cli("facilitator", "add", "zoe@example.org", "--password-stdin", stdin="long enough\n")
-    assert again.returncode != 0 and "already exists" in again.stderr
-    weak = fresh.cli("facilitator", "add", "x@example.org", "--password-stdin", stdin="short\n")
-    assert weak.returncode != 0 and "8 characters" in weak.stderr
-    assert fresh.cli("facilitator", "add", "not-an-email", "--password-stdin", stdin="long enough\n").returncode != 0
+    status, _out, err = live("facilitator", "add", "zoe@example.org", "--password-stdin", stdin="long enough\n")
+    assert status != 0 and "already exists" in err
+    status, _out, err = live("facilitator", "add", "x@example.org", "--password-stdin", stdin="short\n")
+    assert status != 0 and "8 characters" in err
+    assert live("facilitator", "add", "not-an-email", "--password-stdin", stdin="long enough\n")[0] != 0
 
     first = fresh.cli("token", "create", "zoe@example.org").stdout.strip().splitlines()[-1]
-    second = fresh.cli("token", "create", "zoe@example.org").stdout.strip().splitlines()[-1]
-    assert re.fullmatch(r"live_[A-Za-z0-9_-]{40,}", first) and first != second
-    unknown = fresh.cli("token", "create", "nobody@example.org")
-    assert unknown.returncode != 0 and "No facilitator" in unknown.stderr
+    status, out, _err = live("token", "create", "zoe@example.org")
+    second = out.strip().splitlines()[-1]
+    assert status == 0 and re.fullmatch(r"live_[A-Za-z0-9_-]{40,}", first) and first != second
+    status, _out, err = live("token", "create", "nobody@example.org")
+    assert status != 0 and "No facilitator" in err
 
 
 def test_python_m_live_and_help(fresh):
@@ -80,6 +116,45 @@ def test_eventlet_mode_runs_a_poll(tmp_path):
         asyncio.run(scenario())
     finally:
         server.stop()
+
+
+SWALLOWED_SIGTERM = """
+import eventlet
+eventlet.monkey_patch()
+import os, signal
+from live import cli
+
+cli._stop_on_signals(None, "eventlet")
+
+def a_phone_disconnects():
+    # SIGTERM arrives while this green thread runs, inside a handler that catches
+    # everything, as python-engineio's does around a disconnect handler.
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        for _ in range(10**6):
+            pass
+    except BaseException:
+        pass
+
+eventlet.spawn(a_phone_disconnects)
+try:
+    eventlet.sleep(20)  # the server, in the main green thread
+    print("still serving")
+except KeyboardInterrupt:
+    print("stopped")
+"""
+
+
+def test_under_eventlet_sigterm_stops_the_server_whichever_green_thread_it_lands_in(tmp_path):
+    """A SIGTERM that arrived while a phone's disconnect was handled used to end that
+    handler only: the server went on until the service manager killed it."""
+    import subprocess
+    import sys
+
+    env = server_env(tmp_path, f"sqlite:///{tmp_path / 'live.sqlite3'}")
+    done = subprocess.run([sys.executable, "-c", SWALLOWED_SIGTERM], env=env, cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.stdout.strip() == "stopped", done.stdout + done.stderr
 
 
 def test_version_prints_the_installed_version(fresh):
@@ -198,7 +273,7 @@ def test_a_broken_install_stops_at_start_with_one_sentence(tmp_path):
     env["PYTHONPATH"] = str(broken)
     started = subprocess.run(
         [sys.executable, "-m", "live", "serve", "--port", str(free_port())], cwd=tmp_path, env=env,
-        capture_output=True, text=True, timeout=60,
+        capture_output=True, text=True, timeout=120,
     )
     assert started.returncode != 0
     assert "Traceback" not in started.stderr + started.stdout
@@ -222,7 +297,7 @@ def test_a_broken_install_stops_at_start_with_one_sentence(tmp_path):
     env["LIVE_ASYNC_MODE"] = "eventlet"
     started = subprocess.run(
         [sys.executable, "-m", "live", "serve", "--port", str(free_port())], cwd=tmp_path, env=env,
-        capture_output=True, text=True, timeout=60,
+        capture_output=True, text=True, timeout=120,
     )
     assert started.returncode != 0 and "Traceback" not in started.stderr
     (line,) = started.stderr.strip().splitlines()

@@ -21,7 +21,7 @@ from live.services.running import sync as running_sync
 from live.services.runtime import AnswerInput, Runtime
 from live.store.committer import GroupCommitter
 from live.store.db import make_engine, make_sessionmaker, migrate
-from tests.conftest import missing_service
+from tests.conftest import WAIT, missing_service, wait_until
 
 PLAN = [
     {"type": "poll", "prompt": "Quel livre ?", "options": ["Germinal", "Nana", "L'Assommoir"]},
@@ -396,13 +396,6 @@ def spawn(target, *args):
     threading.Thread(target=target, args=args, daemon=True).start()
 
 
-def wait_until(condition, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.02)
-
-
 def test_one_process_holds_a_session_lease_and_another_takes_it_when_released(redis_url):
     from live.realtime.cluster import Cluster
 
@@ -438,13 +431,10 @@ def test_one_process_holds_a_session_lease_and_another_takes_it_when_released(re
 def test_a_full_session_refuses_a_new_phone_with_session_full_and_lets_a_returning_one_in(tmp_path):
     import asyncio
 
-    from tests.conftest import POLLS, LiveServer, free_port, server_env
+    from tests.conftest import POLLS, make_server
     from tests.sockets import participant, refused
 
-    server = LiveServer(
-        env=server_env(tmp_path, f"sqlite:///{tmp_path / 'live.sqlite3'}", LIVE_MAX_PARTICIPANTS="2"),
-        port=free_port(), archive_dir=tmp_path / "sessions", log_path=tmp_path / "server.log",
-    )
+    server = make_server(tmp_path, LIVE_MAX_PARTICIPANTS="2")
     server.start()
     try:
         code = server.create_session(POLLS)["code"]
@@ -523,12 +513,11 @@ def test_a_server_stopped_with_sigterm_hands_its_leases_back_at_once(tmp_path, p
 
     import redis
 
-    from tests.conftest import POLLS, LiveServer, free_port, server_env
+    from tests.conftest import POLLS, make_server
     from tests.sockets import host
 
     prefix = f"live-test-{uuid.uuid4().hex[:8]}"
-    env = server_env(tmp_path, postgres_url, LIVE_REDIS_URL=redis_url, LIVE_REDIS_PREFIX=prefix)
-    server = LiveServer(env=env, port=free_port(), archive_dir=tmp_path / "sessions", log_path=tmp_path / "server.log")
+    server = make_server(tmp_path, postgres_url, LIVE_REDIS_URL=redis_url, LIVE_REDIS_PREFIX=prefix)
     server.start()
     store = redis.Redis.from_url(redis_url)
     try:
@@ -537,16 +526,15 @@ def test_a_server_stopped_with_sigterm_hands_its_leases_back_at_once(tmp_path, p
 
         async def hold_the_screen_until_leased() -> None:
             screen = await host(server.url, created["code"], created["host_token"])
-            for _ in range(300):
-                if store.exists(lease):
-                    break
+            deadline = time.monotonic() + WAIT
+            while not store.exists(lease) and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
             await screen.disconnect()
 
         asyncio.run(hold_the_screen_until_leased())
         assert store.exists(lease)
         server.process.terminate()  # SIGTERM
-        assert server.process.wait(15) == 0
+        assert server.process.wait(WAIT) == 0
         assert not store.exists(lease)
     finally:
         server.stop()

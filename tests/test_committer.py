@@ -49,16 +49,21 @@ def test_answers_sent_together_are_committed_in_few_transactions(world):
     event.listen(engine, "commit", lambda _conn: commits.append(1))
     committer = GroupCommitter(sessions)
     results = []
+    # Every thread is up before any answer goes: on a busy machine, threads started
+    # one by one could each find the writer idle and be committed alone.
+    together = threading.Event()
 
     def answer(index: int) -> None:
+        together.wait(60)
         ticket = committer.submit(row(session_id, activity_id, phones[index % 3]))
         results.append(ticket.wait())
 
     threads = [threading.Thread(target=answer, args=(index,)) for index in range(200)]
     for thread in threads:
         thread.start()
+    together.set()
     for thread in threads:
-        thread.join(30)
+        thread.join(60)
     committer.flush()
 
     assert results == [True] * 200

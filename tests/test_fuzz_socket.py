@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from live.domain.normalise import normalise_word
-from tests.conftest import LiveServer, free_port, server_env
+from tests.conftest import WAIT, LiveServer, free_port, server_env
 from tests.sockets import Recorder, host, participant
 
 pytestmark = [pytest.mark.slow]
@@ -84,7 +84,7 @@ class Loop:
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
 
-    def run(self, coroutine, timeout: float = 30):
+    def run(self, coroutine, timeout: float = 2 * WAIT):
         return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
     def close(self) -> None:
@@ -145,7 +145,7 @@ def assert_error_shaped(ack, allow_ok: bool = True) -> None:
 
 def summary(server: LiveServer, code: str) -> dict:
     token = server.facilitator()
-    response = requests.get(f"{server.url}/api/sessions/{code}/summary", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    response = requests.get(f"{server.url}/api/sessions/{code}/summary", headers={"Authorization": f"Bearer {token}"}, timeout=WAIT)
     assert response.status_code == 200, response.text
     return {a["id"]: a for a in response.json()["activities"]}
 
@@ -326,6 +326,14 @@ def test_hostile_host_payloads_get_error_acks_and_lose_no_answer(server, loop):
 
 # ---- connecting ----------------------------------------------------------------------
 
+async def soon(value, timeout: float = WAIT):
+    """``value()`` once it is truthy, or its last (falsy) value after ``timeout`` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not value() and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.01)
+    return value()
+
+
 def test_hostile_auth_objects_are_refused_cleanly_or_join(server, loop):
     created = server.create_session(PLAN)
     code = created["code"]
@@ -343,18 +351,10 @@ def test_hostile_auth_objects_are_refused_cleanly_or_join(server, loop):
     async def attempt(auth):
         recorder = Recorder(server.url, auth)
         try:
-            await recorder.client.connect(server.url, auth=auth, transports=["websocket"], wait_timeout=10)
+            await recorder.client.connect(server.url, auth=auth, transports=["websocket"], wait_timeout=WAIT)
         except Exception:  # noqa: BLE001 - refused: what matters is what it was told
-            for _ in range(200):
-                if recorder.connect_error is not None:
-                    return "refused", recorder.connect_error
-                await asyncio.sleep(0.01)
-            return "refused", None
-        for _ in range(500):
-            if recorder.last("welcome") or recorder.last("host_state"):
-                break
-            await asyncio.sleep(0.01)
-        heard = bool(recorder.last("welcome") or recorder.last("host_state"))
+            return "refused", await soon(lambda: recorder.connect_error)
+        heard = bool(await soon(lambda: recorder.last("welcome") or recorder.last("host_state")))
         await recorder.disconnect()
         return "joined", heard
 
@@ -381,9 +381,9 @@ async def raw_socket(server: LiveServer, auth: dict):
     """A bare Engine.IO websocket that joined as a participant: (http session, websocket)."""
     http = aiohttp.ClientSession()
     ws = await http.ws_connect(server.url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket")
-    assert (await ws.receive_str(timeout=10)).startswith("0")
+    assert (await ws.receive_str(timeout=WAIT)).startswith("0")
     await ws.send_str("40" + json.dumps(auth))
-    heard = [await ws.receive_str(timeout=10) for _ in range(2)]  # the connect ack and the welcome, in any order
+    heard = [await ws.receive_str(timeout=WAIT) for _ in range(2)]  # the connect ack and the welcome, in any order
     assert any(frame.startswith("40") for frame in heard) and any('"welcome"' in frame for frame in heard), heard
     return http, ws
 
@@ -434,12 +434,12 @@ def test_raw_frames_no_client_would_send(server, loop):
             await ws.send_str(frame)
         # Still connected, still heard: a valid vote after all that is acknowledged and counted.
         await ws.send_str("42999" + answer % ("2", "valid-after-junk"))
-        final = await reply(ws, 999, timeout=10)
+        final = await reply(ws, 999, timeout=WAIT)
         await ws.close()
         await http.close()
         return replies, final
 
-    replies, final = loop.run(scenario(), timeout=90)
+    replies, final = loop.run(scenario())
     for ack in replies:
         if ack is not None and not isinstance(ack, aiohttp.WSMsgType):
             assert_error_shaped(ack, allow_ok=False)
@@ -489,11 +489,11 @@ def test_events_named_connect_or_disconnect_change_nothing(server, loop):
         await ws.send_str('42["disconnect",{}]')
         await ws.send_str('42["connect",{"code":"ZZZZZZZZ"}]')
         await ws.send_str('421["answer",{"activity_id":"%s","value":1,"answer_id":"after"}]' % single)
-        ack = await reply(ws, 1, timeout=10)
+        ack = await reply(ws, 1, timeout=WAIT)
         await http.close()
         return ack
 
-    ack = loop.run(scenario(), timeout=60)
+    ack = loop.run(scenario())
     loop.run(screen.disconnect())
     assert ack == {"ok": True, "remaining": 0}
     assert our_tracebacks(watch.new()) == []
@@ -504,10 +504,9 @@ def test_a_nul_in_the_join_code_is_an_unknown_session_on_postgresql(tmp_path, po
     async def refused(url, auth):
         recorder = Recorder(url, auth)
         try:
-            await recorder.client.connect(url, auth=auth, transports=["websocket"], wait_timeout=3)
+            await recorder.client.connect(url, auth=auth, transports=["websocket"], wait_timeout=WAIT)
         except Exception:  # noqa: BLE001 - refused, as expected
-            await asyncio.sleep(0.2)
-            return recorder.connect_error
+            return await soon(lambda: recorder.connect_error)
         await recorder.disconnect()
         return "accepted"
 

@@ -1,5 +1,6 @@
 """The whole loop on a real ``live serve`` process (gevent), with a host and 30
-participants on python-socketio's own client, on SQLite and on PostgreSQL."""
+participants on python-socketio's own client, on SQLite and on PostgreSQL: one
+server per database for the module, and a fresh one for the restart."""
 
 from __future__ import annotations
 
@@ -9,12 +10,9 @@ import json
 from pathlib import Path
 
 import pytest
-import requests
 
 from tests.conftest import POLLS
 from tests.sockets import host, participant, refused
-
-pytestmark = pytest.mark.slow
 
 N_PARTICIPANTS = 30
 
@@ -23,14 +21,15 @@ def run(coroutine):
     return asyncio.run(coroutine)
 
 
-def test_a_whole_session_with_thirty_phones(live_server):
-    created = live_server.create_session(POLLS)
+@pytest.mark.slow
+def test_a_whole_session_with_thirty_phones(shared_server):
+    created = shared_server.create_session(POLLS)
     code, host_token = created["code"], created["host_token"]
     single, multiple = (activity["id"] for activity in created["activities"])
 
     async def scenario():
-        screen = await host(live_server.url, code, host_token)
-        phones = await asyncio.gather(*(participant(live_server.url, code, f"Phone {i}") for i in range(N_PARTICIPANTS)))
+        screen = await host(shared_server.url, code, host_token)
+        phones = await asyncio.gather(*(participant(shared_server.url, code, f"Phone {i}") for i in range(N_PARTICIPANTS)))
 
         welcome = phones[0].last("welcome")
         assert welcome["name"] == "Phone 0"
@@ -68,7 +67,7 @@ def test_a_whole_session_with_thirty_phones(live_server):
         assert final["type"] == "poll" and final["n_participants"] == N_PARTICIPANTS
 
         # Refusals that must never be counted.
-        fresh = await participant(live_server.url, code, "Late")
+        fresh = await participant(shared_server.url, code, "Late")
         for value, error in ((7, "out_of_range"), (-1, "out_of_range"), ("1", "invalid_value"), (True, "invalid_value"),
                              (None, "invalid_value"), ([0, 1], "invalid_value"), (1.0, "invalid_value")):
             refusal = await fresh.answer(single, value)
@@ -85,7 +84,7 @@ def test_a_whole_session_with_thirty_phones(live_server):
         lost = phones[5]
         before = lost.last("welcome")
         await lost.disconnect()
-        back = await participant(live_server.url, code, token=before["token"])
+        back = await participant(shared_server.url, code, token=before["token"])
         again = back.last("welcome")
         assert again["participant_id"] == before["participant_id"]
         assert again["name"] == "Phone 5"
@@ -123,7 +122,7 @@ def test_a_whole_session_with_thirty_phones(live_server):
 
     ended = run(scenario())
     archive = Path(ended["archive_path"])
-    assert archive.parent == live_server.archive_dir and archive.name.endswith(f"-{code}")
+    assert archive.parent == shared_server.archive_dir and archive.name.endswith(f"-{code}")
     summary = json.loads((archive / "summary.json").read_text())
     assert summary["schema"] == 1 and summary["code"] == code and summary["title"] == "Atelier lecture"
     assert summary["n_participants"] == N_PARTICIPANTS + 1
@@ -137,40 +136,38 @@ def test_a_whole_session_with_thirty_phones(live_server):
     assert sorted(r["answer_text"] for r in rows if r["activity_id"] == second["id"]) == ["Lundi | Jeudi", "Mardi"]
     assert "<svg" in (archive / "index.html").read_text()
 
-    token = live_server.facilitator()
-    response = requests.get(f"{live_server.url}/api/sessions/{code}/summary", headers={"Authorization": f"Bearer {token}"}, timeout=10)
-    assert response.status_code == 200 and response.json() == summary
+    assert shared_server.summary(code) == summary
 
 
-def test_wrong_code_or_host_token_is_refused_at_connect(live_server):
-    created = live_server.create_session(POLLS)
+def test_wrong_code_or_host_token_is_refused_at_connect(shared_server):
+    created = shared_server.create_session(POLLS)
 
     async def scenario():
-        unknown = await refused(live_server.url, {"code": "ZZZZZZZZ"})
+        unknown = await refused(shared_server.url, {"code": "ZZZZZZZZ"})
         assert unknown["code"] == "unknown_session"
-        assert (await refused(live_server.url, {"code": created["code"], "host_token": "guess"}))["code"] == "forbidden"
+        assert (await refused(shared_server.url, {"code": created["code"], "host_token": "guess"}))["code"] == "forbidden"
         # Another session's host token does not open this one.
-        other = live_server.create_session(POLLS)
-        stolen = await refused(live_server.url, {"code": created["code"], "host_token": other["host_token"]})
+        other = shared_server.create_session(POLLS)
+        stolen = await refused(shared_server.url, {"code": created["code"], "host_token": other["host_token"]})
         assert stolen["code"] == "forbidden"
-        assert (await refused(live_server.url, None))["code"] == "unknown_session"
-        assert (await refused(live_server.url, {"code": ["x"]}))["code"] == "unknown_session"
-        too_long = await refused(live_server.url, {"code": created["code"], "name": "n" * 41})
+        assert (await refused(shared_server.url, None))["code"] == "unknown_session"
+        assert (await refused(shared_server.url, {"code": ["x"]}))["code"] == "unknown_session"
+        too_long = await refused(shared_server.url, {"code": created["code"], "name": "n" * 41})
         assert too_long["code"] == "too_long"
 
     run(scenario())
 
 
-def test_a_token_from_another_session_gives_a_new_participant(live_server):
-    first = live_server.create_session(POLLS)
-    second = live_server.create_session(POLLS)
+def test_a_token_from_another_session_gives_a_new_participant(shared_server):
+    first = shared_server.create_session(POLLS)
+    second = shared_server.create_session(POLLS)
 
     async def scenario():
-        phone = await participant(live_server.url, first["code"], "Zoé")
+        phone = await participant(shared_server.url, first["code"], "Zoé")
         token = phone.last("welcome")["token"]
-        elsewhere = await participant(live_server.url, second["code"], token=token)
+        elsewhere = await participant(shared_server.url, second["code"], token=token)
         assert elsewhere.last("welcome")["participant_id"] != phone.last("welcome")["participant_id"]
-        forged = await participant(live_server.url, first["code"], token=token[:-2] + "xx")
+        forged = await participant(shared_server.url, first["code"], token=token[:-2] + "xx")
         assert forged.last("welcome")["participant_id"] != phone.last("welcome")["participant_id"]
         for recorder in (phone, elsewhere, forged):
             await recorder.disconnect()
@@ -178,6 +175,7 @@ def test_a_token_from_another_session_gives_a_new_participant(live_server):
     run(scenario())
 
 
+@pytest.mark.slow
 def test_acknowledged_answers_and_state_survive_a_restart(live_server):
     created = live_server.create_session(POLLS)
     code, single = created["code"], created["activities"][0]["id"]

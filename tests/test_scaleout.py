@@ -26,13 +26,14 @@ import pytest
 import requests
 import socketio
 
-from tests.conftest import POLLS, ROOT, LiveServer, missing_service, server_env
+from tests.conftest import POLLS, ROOT, WAIT, LiveServer, missing_service, server_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 N_PHONES = 40
 N_POLLING = 4
 REDIS_URL = os.environ.get("LIVE_TEST_REDIS", "redis://127.0.0.1:6379/0")
+ANSWER_TIMEOUT = 5.0  # seconds without an ack before a phone sends its answer again
 
 
 def consecutive_free_ports(count: int) -> int:
@@ -82,7 +83,7 @@ class Cluster:
 
     def connections_per_process(self) -> dict[str, int]:
         """Open connections HAProxy holds to each live process right now."""
-        rows = csv.DictReader(io.StringIO(requests.get(self.stats_url, timeout=5).text.lstrip("# ")))
+        rows = csv.DictReader(io.StringIO(requests.get(self.stats_url, timeout=WAIT).text.lstrip("# ")))
         return {row["svname"]: int(row["scur"]) for row in rows if row["pxname"] == "live_processes" and row["svname"].startswith("live")}
 
     def lease_holder_pid(self, code: str) -> int | None:
@@ -102,11 +103,34 @@ def cluster(tmp_path, postgres_url):
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except Exception as error:  # noqa: BLE001 - any failure means "no server"
         missing_service(f"Redis is not reachable at {REDIS_URL}: {error}")
-    first = consecutive_free_ports(4)
-    balancer, stats = first, first + 3
     # A prefix of its own: parallel runs on one Redis never hear each other.
     prefix = f"live-test-{uuid.uuid4().hex[:10]}"
     env = server_env(tmp_path, postgres_url, LIVE_REDIS_URL=REDIS_URL, LIVE_REDIS_PREFIX=prefix)
+    # The four ports were free when chosen; on a shared machine another process may
+    # take one before the cluster binds it: then the cluster starts again elsewhere.
+    for attempt in range(3):
+        running = start_cluster(env, tmp_path, prefix)
+        try:
+            running.wait_for_line("ready:")
+            break
+        except RuntimeError:
+            stop_cluster(running, tmp_path)
+            if attempt == 2 or not any("in use" in line for line in running.lines):
+                raise
+    try:
+        for line in running.lines:
+            if line.startswith("process ") and ": pid " in line:
+                number, rest = line[len("process "):].split(": pid ")
+                running.pids[int(number)] = int(rest.split()[0])
+        yield running
+    finally:
+        stop_cluster(running, tmp_path)
+
+
+def start_cluster(env: dict, tmp_path, prefix: str) -> Cluster:
+    """``scripts/cluster 2`` starting on four consecutive free ports (not waited for)."""
+    first = consecutive_free_ports(4)
+    balancer, stats = first, first + 3
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "scripts" / "cluster"), "2", "--host", "127.0.0.1", "--port", str(balancer),
          "--first-port", str(first + 1), "--stats-port", str(stats)],
@@ -116,21 +140,19 @@ def cluster(tmp_path, postgres_url):
     running = Cluster(process, server, f"http://127.0.0.1:{stats}/stats;csv", prefix)
     reader = threading.Thread(target=lambda: running.lines.extend(line.rstrip() for line in process.stdout), daemon=True)
     reader.start()
-    try:
-        running.wait_for_line("ready:")
-        for line in running.lines:
-            if line.startswith("process ") and ": pid " in line:
-                number, rest = line[len("process "):].split(": pid ")
-                running.pids[int(number)] = int(rest.split()[0])
-        yield running
-    finally:
+    return running
+
+
+def stop_cluster(running: Cluster, tmp_path) -> None:
+    process = running.process
+    if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(30)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(10)
-        (tmp_path / "cluster.log").write_text("\n".join(running.lines))
+    (tmp_path / "cluster.log").write_text("\n".join(running.lines))
 
 
 class Phone:
@@ -154,7 +176,7 @@ class Phone:
         self.disconnects += 1
 
     async def connect(self) -> "Phone":
-        await self.client.connect(self.url, auth=self.auth, transports=[self.transport], wait_timeout=10)
+        await self.client.connect(self.url, auth=self.auth, transports=[self.transport], wait_timeout=WAIT)
         await until(lambda: self.welcomes, f"no welcome for {self.auth}")
         return self
 
@@ -170,12 +192,14 @@ class Phone:
     async def answer(self, activity_id: str, value, answer_id: str):
         """Sent once connected and sent again (same ``answer_id``) when no ack
         comes, as the phone page does: a long-polling phone may only find out
-        that its process died when this answer is lost."""
+        that its process died when this answer is lost. A lost answer is only
+        found out after ``ANSWER_TIMEOUT``: short, since the test waits that long,
+        and sent again until ``WAIT`` is spent, since a busy machine is slow to ack."""
         payload = {"activity_id": activity_id, "value": value, "answer_id": answer_id}
-        for _attempt in range(3):
+        for _attempt in range(round(WAIT / ANSWER_TIMEOUT)):
             await until(lambda: self.back, f"phone {self.auth} did not come back")
             try:
-                return await self.client.call("answer", payload, timeout=10)
+                return await self.client.call("answer", payload, timeout=ANSWER_TIMEOUT)
             except (socketio.exceptions.TimeoutError, socketio.exceptions.BadNamespaceError):
                 continue
         raise AssertionError(f"no ack for {payload}")
@@ -195,7 +219,7 @@ class Host:
         self.events.append((event, data))
 
     async def connect(self) -> "Host":
-        await self.client.connect(self.url, auth=self.auth, transports=["websocket"], wait_timeout=10)
+        await self.client.connect(self.url, auth=self.auth, transports=["websocket"], wait_timeout=WAIT)
         return self
 
     def heard(self, event: str, predicate) -> bool:
@@ -203,10 +227,10 @@ class Host:
 
     async def call(self, event: str, data):
         await until(lambda: self.client.connected, "the host screen did not reconnect")
-        return await self.client.call(event, data, timeout=15)
+        return await self.client.call(event, data, timeout=WAIT)
 
 
-async def until(condition, message: str, seconds: float = 30.0) -> None:
+async def until(condition, message: str, seconds: float = WAIT) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:
@@ -281,7 +305,7 @@ def test_a_session_spread_over_two_processes_survives_losing_one(cluster):
 
     expected_first, expected_second = asyncio.run(scenario())
     token = cluster.server.facilitator()
-    summary = requests.get(f"{url}/api/sessions/{code}/summary", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    summary = requests.get(f"{url}/api/sessions/{code}/summary", headers={"Authorization": f"Bearer {token}"}, timeout=WAIT)
     by_id = {activity["id"]: activity for activity in summary.json()["activities"]}
     assert by_id[first_poll]["counts"] == expected_first and by_id[second_poll]["counts"] == expected_second
     assert summary.json()["n_participants"] == N_PHONES

@@ -32,13 +32,13 @@ def sign_in(app, client):
     return facilitator, response
 
 
-def test_participants_can_never_send_host_events(live_server):
-    created = live_server.create_session(POLLS)
+def test_participants_can_never_send_host_events(shared_server):
+    created = shared_server.create_session(POLLS)
     code, first = created["code"], created["activities"][0]["id"]
 
     async def scenario():
-        screen = await host(live_server.url, code, created["host_token"])
-        phone = await participant(live_server.url, code, "Mallory")
+        screen = await host(shared_server.url, code, created["host_token"])
+        phone = await participant(shared_server.url, code, "Mallory")
         me = phone.last("welcome")["participant_id"]
         payloads = {"open": {"activity_id": first}, "close": {"activity_id": first}, "end": {},
                     "moderate": {"activity_id": first, "action": "hide", "key": "x"}, "undo": {"activity_id": first},

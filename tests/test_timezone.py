@@ -80,7 +80,7 @@ def test_without_live_timezone_the_machines_named_zone_is_used_else_utc():
 def test_live_serve_stops_at_start_on_an_unknown_zone(tmp_path):
     env = server_env(tmp_path, f"sqlite:///{tmp_path / 'live.sqlite3'}", LIVE_TIMEZONE="Europe/Nowhere")
     done = subprocess.run([sys.executable, "-m", "live", "serve", "--port", "1"], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+                          capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert "LIVE_TIMEZONE must be a time zone name such as Europe/Paris or UTC, not 'Europe/Nowhere'" in done.stderr
 

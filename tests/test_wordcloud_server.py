@@ -1,5 +1,6 @@
-"""Word clouds on a real ``live serve``: grouping of what 40 phones send, the
-profanity filter, limits, moderation, and the archive, on SQLite and PostgreSQL."""
+"""Word clouds on a real ``live serve`` (one per database, shared by the module):
+grouping of what 40 phones send, the profanity filter, limits, moderation, and the
+archive, on SQLite and PostgreSQL; bad settings through the API (test client)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,9 @@ import json
 from pathlib import Path
 
 import pytest
-import requests
 
 from tests.sockets import Recorder, host, participant
-
-pytestmark = pytest.mark.slow
+from tests.web import api_token, bearer
 
 CLOUD = {
     "title": "Soirée lecture",
@@ -50,16 +49,17 @@ def words(results) -> dict:
     return {word: count for word, count in results["words"]}
 
 
-def test_forty_phones_fill_a_cloud_that_groups_filters_and_moderates(live_server):
-    created = live_server.create_session(CLOUD)
+@pytest.mark.slow
+def test_forty_phones_fill_a_cloud_that_groups_filters_and_moderates(shared_server):
+    created = shared_server.create_session(CLOUD)
     code, host_token = created["code"], created["host_token"]
     cloud, single, poll = (activity["id"] for activity in created["activities"])
     n = 40
 
     async def scenario():
-        screen = await host(live_server.url, code, host_token)
-        console = await Recorder(live_server.url, {"code": code, "host_token": host_token, "view": "moderator"}).connect()
-        phones = await asyncio.gather(*(participant(live_server.url, code, f"P{i}") for i in range(n)))
+        screen = await host(shared_server.url, code, host_token)
+        console = await Recorder(shared_server.url, {"code": code, "host_token": host_token, "view": "moderator"}).connect()
+        phones = await asyncio.gather(*(participant(shared_server.url, code, f"P{i}") for i in range(n)))
         assert await screen.call("open", {"activity_id": cloud}) == {"ok": True}
         view = (await phones[0].wait_for("state", lambda s: s["phase"] == "activity"))["activity"]
         assert view == {"id": cloud, "position": 0, "type": "wordcloud", "prompt": "Un mot pour cette soirée ?",
@@ -159,7 +159,7 @@ def test_forty_phones_fill_a_cloud_that_groups_filters_and_moderates(live_server
         assert (await phones[0].answer(single, "encore"))["error"]["code"] == "already_answered"
 
         # A phone that reconnects gets its own entries back.
-        back = await participant(live_server.url, code, token=phones[2].last("welcome")["token"])
+        back = await participant(shared_server.url, code, token=phones[2].last("welcome")["token"])
         assert back.last("welcome")["answers"][cloud] == ["LECTURE", "CAFÉ", "« Amitié ! »"]
 
         ended = await screen.call("end", {})
@@ -184,9 +184,7 @@ def test_forty_phones_fill_a_cloud_that_groups_filters_and_moderates(live_server
     page = (archive / "index.html").read_text()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
 
-    token = live_server.facilitator()
-    api = requests.get(f"{live_server.url}/api/sessions/{code}/summary", headers={"Authorization": f"Bearer {token}"}, timeout=10)
-    assert api.json() == summary
+    assert shared_server.summary(code) == summary
 
 
 @pytest.mark.parametrize(
@@ -204,22 +202,20 @@ def test_forty_phones_fill_a_cloud_that_groups_filters_and_moderates(live_server
         ({"activities": [{"type": "wordcloud", "prompt": "Q", "single_word": "no"}]}, "invalid_type", "activities[0].single_word"),
     ],
 )
-def test_bad_word_cloud_settings_are_refused(live_server, extra, code, field):
-    token = live_server.facilitator()
-    response = requests.post(f"{live_server.url}/api/sessions", json=dict(CLOUD, **extra),
-                             headers={"Authorization": f"Bearer {token}"}, timeout=10)
+def test_bad_word_cloud_settings_are_refused(app, client, extra, code, field):
+    response = client.post("/api/sessions", json=dict(CLOUD, **extra), headers=bearer(api_token(app)))
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == code and response.json()["error"]["field"] == field
+    assert response.get_json()["error"]["code"] == code and response.get_json()["error"]["field"] == field
 
 
-def test_the_filter_can_be_switched_off_per_session(live_server):
-    created = live_server.create_session(dict(CLOUD, profanity_filter=False, blocked_words=[]))
+def test_the_filter_can_be_switched_off_per_session(shared_server):
+    created = shared_server.create_session(dict(CLOUD, profanity_filter=False, blocked_words=[]))
     cloud = created["activities"][0]["id"]
 
     async def scenario():
-        screen = await host(live_server.url, created["code"], created["host_token"])
+        screen = await host(shared_server.url, created["code"], created["host_token"])
         await screen.call("open", {"activity_id": cloud})
-        phone = await participant(live_server.url, created["code"])
+        phone = await participant(shared_server.url, created["code"])
         assert (await phone.answer(cloud, "merde"))["ok"] is True
         results = await screen.wait_for("results", lambda r: r["activity_id"] == cloud and r["n_answers"] == 1)
         assert results["words"] == [["merde", 1]]

@@ -1,5 +1,5 @@
-"""Facilitator pages in tests through Flask's test client: a form's CSRF token,
-signing in, the facilitator's id."""
+"""Facilitator pages and the API in tests through Flask's test client: a form's
+CSRF token, signing in, the facilitator's id, an API token."""
 
 from __future__ import annotations
 
@@ -33,3 +33,14 @@ def owner_id(app, email: str = "host@example.org") -> int:
     sessions = app.extensions["live"].sessions
     found = accounts.check_login(sessions, email, PASSWORD)
     return (found or accounts.add_facilitator(sessions, email, PASSWORD)).id
+
+
+def api_token(app, email: str = "host@example.org") -> str:
+    """A new API token of facilitator ``email`` (created once), as ``live token create`` makes."""
+    owner_id(app, email)
+    return accounts.create_api_token(app.extensions["live"].sessions, email)
+
+
+def bearer(token: str) -> dict:
+    """The Authorization header of an API call."""
+    return {"Authorization": f"Bearer {token}"}
