@@ -26,6 +26,12 @@ What a kind owns:
 - its **host commands** (``commands``: reveal, add time, moderate...), each a pure
   function of the session's state and the payload that returns an ``Outcome``: what
   the service must store, spread to other processes and tell whom;
+- its **participant commands** beyond ``answer`` (``participant_commands``: a Q&A's
+  ``ask`` and ``upvote``, a report), each a pure function that returns a
+  ``Participation``: the value the service stores as an answer row (append-only,
+  acknowledged once durable) and counts with ``count``;
+- its **wall** (``phone_feed``): what phones see live of everyone's contributions
+  while it is open (a Q&A's questions and votes), pushed coalesced as ``wall``;
 - its **summary** (``summary_fields``, ``session_summary``), its **archive** files and
   page section (``archive_files``, ``archive_view`` and the Jinja partials in its
   ``templates/`` folder), its **comparison** fingerprint (``fingerprint_parts``),
@@ -62,7 +68,8 @@ class Capabilities:
     - ``scored``: it adds to the session's standings (leaderboard, podium).
     - ``several_answers``: one participant may give several answers (see
       ``answer_limit`` for the number).
-    - ``beside``: it may stay open beside the activity on screen.
+    - ``beside``: it may stay open beside the activity on screen (a Q&A): the
+      lifecycle keeps it open when another opens, and ``state`` carries it as ``side``.
     - ``answerable``: participants answer it (a content slide does not).
     - ``results_on_phones``: by default phones see its results once it closes (a
       setting per activity, ``show_results``, can change that); a quiz shows them
@@ -120,6 +127,10 @@ class Outcome:
     - ``mark``: a session mark ``(name, value)`` to remember and spread (the screen
       the podium was shown on, say).
     - ``tell``: messages to send, after everything is stored.
+    - ``insert``: a new activity to place in the plan, ``(raw spec, the id of the
+      activity it goes after)``, not yet open (the chain's shortlist poll); the
+      service stores it, and the ack carries its id as ``activity_id``.
+    - ``ack``: fields the host's ack carries beyond ``ok``.
     """
 
     lifecycle: bool = False
@@ -129,6 +140,43 @@ class Outcome:
     state: bool = False
     mark: tuple[str, Any] | None = None
     tell: list[Tell] = field(default_factory=list)
+    insert: tuple[dict, str] | None = None
+    ack: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Participation:
+    """What a participant command decided.
+
+    - ``value``: what the service stores as one answer row of the activity (JSON) and
+      then counts with the kind's ``count``;
+    - ``answer_id``: the client's id when the event carries one (a resent ``ask`` is
+      stored once and acknowledged again); None: the service makes one;
+    - ``guard``: while a value with this guard of the same participant is being
+      stored, another is refused (``in_progress``): two quick taps on "upvote" are
+      not two votes;
+    - ``ack``: fields the participant's ack carries beyond ``ok`` (``question_id``).
+    """
+
+    value: Any
+    answer_id: str | None = None
+    guard: object | None = None
+    ack: dict = field(default_factory=dict)
+
+
+# A participant command: (the session, the activity, the participant, the payload) -> Participation.
+Participate = Callable[["LiveSession", "Activity", str, dict], Participation]
+
+
+@dataclass(frozen=True)
+class ParticipantCommand:
+    """A participant event a kind takes beyond ``answer`` (``ask``, ``upvote``,
+    ``report``): ``decide`` checks it against the session and says what to store;
+    ``replayed(participant_id, answer_id)`` gives the ack fields of one already
+    stored (a phone that lost its ack sends it again)."""
+
+    decide: Participate
+    replayed: Callable[[str, str], dict] = lambda participant_id, answer_id: {}
 
 
 class LiveSession(Protocol):
@@ -172,6 +220,8 @@ class ActivityKind:
     commands: ClassVar[dict[str, Command]] = {}
     # Commands that act on the whole session (no activity_id in the payload).
     session_commands: ClassVar[frozenset[str]] = frozenset()
+    # Participant events beyond ``answer``, by event name: ``{"upvote": ParticipantCommand(...)}``.
+    participant_commands: ClassVar[dict[str, ParticipantCommand]] = {}
     # Reads activities of this kind from an uploaded file, for the editor's import card:
     # an object with ``MAX_BYTES`` and ``read(filename, data, max_items)`` giving
     # ``ok``, ``activities`` (raw specs) and ``problems`` (``template``, ``params``).
@@ -207,9 +257,19 @@ class ActivityKind:
         """A key two answers of one participant may not share (``already_sent``), or None."""
         return None
 
-    def describe_answer(self, spec: Any, value: Any) -> str:
-        """The answer as text, for answers.csv."""
+    def describe_answer(self, spec: Any, value: Any) -> str | None:
+        """The answer as text, for answers.csv; None leaves the row out of the raw
+        answers (a report, which must never say who reported)."""
         return str(value)
+
+    def takes_slot(self, value: Any) -> bool:
+        """Whether a stored value uses one of the participant's ``answer_limit`` slots
+        (a question asked does; an upvote, stored the same way, does not)."""
+        return True
+
+    def count(self, tally: Any, participant_id: str, value: Any) -> None:
+        """Count one stored value (an answer, or a participant command's) into the tally."""
+        tally.add(value)
 
     # ------------------------------------------------------------------ state
 
@@ -250,6 +310,12 @@ class ActivityKind:
         setting, or the kind's default)."""
         shown = self.capabilities.results_on_phones if activity.show_results is None else activity.show_results
         return status == "closed" and shown
+
+    def phone_feed(self, activity: Activity, status: str, session: LiveSession) -> dict | None:
+        """What phones see live of everyone's contributions while ``activity`` is open
+        (a Q&A's questions and votes), pushed to them coalesced as ``wall``; None for
+        kinds whose results phones only see once shown."""
+        return None
 
     def moderation_view(self, activity: Activity, session: LiveSession) -> dict | None:
         """The facilitator's moderation view (moderated kinds), or None."""

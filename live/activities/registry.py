@@ -108,6 +108,7 @@ class PlannedActivity:
     kind: ActivityKind
     spec: object
     show_results: bool | None = None
+    origin: dict | None = None
 
     @property
     def type(self) -> str:
@@ -115,12 +116,13 @@ class PlannedActivity:
 
     def as_dict(self) -> dict:
         """The spec as stored and given back to its owner."""
-        return document_of(self.kind, self.spec, self.show_results)
+        return document_of(self.kind, self.spec, self.show_results, self.origin)
 
 
 def parse_spec(raw: object, where: str = "") -> PlannedActivity:
     """Validate one activity from untrusted input: its kind's spec, and the
-    settings every kind shares (``show_results``)."""
+    settings every kind shares (``show_results``; ``origin``, where the chain took a
+    poll's options from)."""
     if not isinstance(raw, dict):
         raise DomainError("invalid_type", "An activity must be an object.", where.rstrip(".") or None)
     activity_type = raw.get("type")
@@ -130,7 +132,37 @@ def parse_spec(raw: object, where: str = "") -> PlannedActivity:
     show_results = raw.get("show_results")
     if show_results is not None and not isinstance(show_results, bool):
         raise DomainError("invalid_type", "show_results must be true or false.", f"{where}show_results")
-    return PlannedActivity(chosen, chosen.parse_spec(raw, where), show_results)
+    origin = _origin(raw.get("origin"), f"{where}origin")
+    return PlannedActivity(chosen, chosen.parse_spec(raw, where), show_results, origin)
+
+
+def _origin(raw: object, field: str) -> dict | None:
+    """The ``origin`` of a poll the chain made (live/activities/shortlist.py): the
+    activity its options came from and, per option, its upvotes, senders and entries."""
+    if raw is None:
+        return None
+
+    def text(value: object, most: int) -> bool:
+        return isinstance(value, str) and len(value) <= most
+
+    def whole(value: object) -> bool:
+        return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10**9
+
+    def option(value: object) -> bool:
+        return (
+            isinstance(value, dict) and whole(value.get("votes")) and whole(value.get("senders"))
+            and isinstance(value.get("entries"), list) and len(value["entries"]) <= 50
+            and all(text(entry, 64) for entry in value["entries"])
+        )
+
+    valid = (
+        isinstance(raw, dict) and text(raw.get("activity_id"), 64) and text(raw.get("type"), 40)
+        and text(raw.get("prompt"), 300) and isinstance(raw.get("options"), list) and len(raw["options"]) <= 12
+        and all(option(item) for item in raw["options"])
+    )
+    if not valid:
+        raise DomainError("invalid_type", "origin is not where a shortlist came from.", field)
+    return {key: raw[key] for key in ("activity_id", "type", "prompt", "options")}
 
 
 def parse_specs(raw: object) -> list[PlannedActivity]:
@@ -148,12 +180,14 @@ def parse_specs(raw: object) -> list[PlannedActivity]:
     return planned
 
 
-def document_of(activity_kind: ActivityKind, spec: object, show_results: bool | None) -> dict:
+def document_of(activity_kind: ActivityKind, spec: object, show_results: bool | None, origin: dict | None = None) -> dict:
     """The stored spec document: the kind's, plus ``show_results`` when the
-    facilitator chose it."""
+    facilitator chose it and the ``origin`` of a shortlist poll."""
     document = activity_kind.spec_document(spec)
     if show_results is not None:
         document["show_results"] = show_results
+    if origin is not None:
+        document["origin"] = origin
     return document
 
 

@@ -386,7 +386,25 @@ def _activity_view(activity: dict, number: int, page: "PageFormat") -> dict:
         "closed": _format_clock(activity.get("closed_at"), page.locale, page.zone),
         "template": kind.template("archive.html") if kind else UNKNOWN_KIND,
         "view": kind.archive_view(activity, number, page) if kind else {},
+        "origin": _origin_view(activity, page),
     }
+
+
+def _origin_view(activity: dict, page: "PageFormat") -> dict | None:
+    """Where a poll made by the chain took its options from (live/activities/shortlist.py):
+    the prompt of the open question or Q&A, and per option its upvotes and senders."""
+    origin = activity.get("origin")
+    if not isinstance(origin, dict) or not isinstance(origin.get("options"), list):
+        return None
+    texts = activity.get("options") if isinstance(activity.get("options"), list) else []
+    rows = []
+    for text, option in zip(texts, origin["options"]):
+        if isinstance(option, dict):
+            rows.append({
+                "text": str(text), "votes": page.number(option.get("votes") or 0),
+                "senders": page.number(option.get("senders") or 0),
+            })
+    return {"prompt": str(origin.get("prompt") or ""), "rows": rows}
 
 
 # Costly views (a large word cloud's layout) drawn for several pages of one archive:

@@ -352,12 +352,31 @@ def command_handler(name: str):
         state = _host_state()
         payload = {} if about_session and data is None else payloads.object_of(data)
         activity_id = None if about_session else payloads.activity_id(payload)
-        _deliver(services().runtime.run_command(state, name, payload, activity_id))
-        return OK
+        ack, messages = services().runtime.command(state, name, payload, activity_id)
+        _deliver(messages)
+        return ack
 
     on_command.__name__ = f"on_{name}"
     on_command.__doc__ = f"The host sends the kind command {name!r}; what it changes is delivered."
     return on_command
+
+
+def participant_command_handler(name: str):
+    """The handler of a kind's participant event ``name`` (``ask``, ``upvote``,
+    ``report``): acked like ``answer``, once what it stores is durable."""
+
+    def on_participant_command(data=None):
+        connection = _connection("participant")
+        payload = payloads.participant_command(data)
+        runtime = services().runtime
+        runtime.check_answer_rate(connection.code, connection.participant_id)
+        ack, messages = runtime.participate(connection.code, connection.participant_id, name, payload)
+        _deliver(messages)
+        return ack
+
+    on_participant_command.__name__ = f"on_{name}"
+    on_participant_command.__doc__ = f"A participant sends the kind event {name!r}."
+    return on_participant_command
 
 
 HOST_EVENTS = {
@@ -374,6 +393,14 @@ def kind_commands() -> list[str]:
     return names
 
 
+def participant_commands() -> list[str]:
+    """Every participant event the registered kinds take beyond ``answer``, once each."""
+    names: list[str] = []
+    for kind in KINDS:
+        names += [name for name in kind.participant_commands if name not in names]
+    return names
+
+
 def register(socketio) -> None:
     """Attach the handlers to ``socketio``: the table above and every kind's commands."""
     socketio.on_event("connect", on_connect)
@@ -382,4 +409,6 @@ def register(socketio) -> None:
         socketio.on_event(event, acknowledged(handler))
     for name in kind_commands():
         socketio.on_event(name, acknowledged(command_handler(name)))
+    for name in participant_commands():
+        socketio.on_event(name, acknowledged(participant_command_handler(name)))
     socketio.server.on("answer", acknowledged(answer_handler(socketio.server)), namespace="/")

@@ -51,6 +51,16 @@ def answer_input(data: object) -> AnswerInput:
     )
 
 
+def participant_command(data: object) -> dict:
+    """A participant command's payload (``ask``, ``upvote``...): an object naming the
+    activity, with an optional client ``answer_id``; the kind checks the rest."""
+    data = dict(object_of(data))
+    data["activity_id"] = _identifier(data, "activity_id")
+    if "answer_id" in data:
+        data["answer_id"] = _identifier(data, "answer_id")
+    return data
+
+
 def activity_id(data: object) -> str:
     """The ``activity_id`` of a host command's payload (``open``, ``close``, ``reveal``...)."""
     return _identifier(object_of(data), "activity_id")

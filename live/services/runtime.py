@@ -199,6 +199,11 @@ class Runtime:
         """Check, commit, then count an answer; the ack once it is durable, and the notices."""
         return answers.submit(self.ctx, code, participant_id, answer)
 
+    def participate(self, code: str, participant_id: str, name: str, data: dict) -> tuple[dict, list[Message]]:
+        """A participant command beyond ``answer`` (``ask``, ``upvote``...): the ack once
+        what it stores is durable, and the notices."""
+        return answers.participate(self.ctx, code, participant_id, name, data)
+
     # -- host controls -------------------------------------------------------------
 
     def open_activity(self, state: SessionState, activity_id: str) -> list[Message]:
@@ -209,10 +214,15 @@ class Runtime:
         """Close an open activity; it stays on screen with its results."""
         return controls.close_activity(self.ctx, state, activity_id)
 
-    def run_command(self, state: SessionState, name: str, data: dict, activity_id: str | None) -> list[Message]:
-        """Run a kind's host command (``reveal``, ``moderate``...) on ``activity_id``
-        (None for a command about the whole session, such as ``podium``)."""
+    def command(self, state: SessionState, name: str, data: dict, activity_id: str | None) -> tuple[dict, list[Message]]:
+        """Run a kind's host command (``reveal``, ``moderate``, ``shortlist``...) on
+        ``activity_id`` (None for a command about the whole session, such as
+        ``podium``); the host's ack and what to tell whom."""
         return controls.run_command(self.ctx, state, name, data, activity_id)
+
+    def run_command(self, state: SessionState, name: str, data: dict, activity_id: str | None) -> list[Message]:
+        """``command``, when only what to tell matters."""
+        return self.command(state, name, data, activity_id)[1]
 
     def expire_timed(self, pushes_for: Callable[[str], bool] | None = None) -> list[Message]:
         """Close every open timed activity whose time is over."""

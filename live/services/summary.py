@@ -99,6 +99,8 @@ def collect(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -
             "ms_since_open": a.ms_since_open,
         }
         for a in answers
+        # A kind leaves out what must not be linked to a person (who reported what).
+        if _describe(stored.activities[a.activity_id], a.value) is not None
     ]
     return document, rows
 
@@ -111,7 +113,7 @@ def _stored_session(session, activity_rows, participants, answers, server_filter
     tallies = {aid: activity.kind.new_tally(activity, states[aid], lent) for aid, activity in activities.items()}
     values: dict = {}
     for answer in answers:
-        tallies[answer.activity_id].add(answer.value)
+        activities[answer.activity_id].kind.count(tallies[answer.activity_id], answer.participant_id, answer.value)
         values.setdefault(answer.participant_id, {}).setdefault(answer.activity_id, []).append(answer.value)
     return StoredSession(
         activities=activities,

@@ -5,7 +5,9 @@ acknowledged again and counted once."""
 from __future__ import annotations
 
 import time
+import uuid
 
+from live.activities.registry import KINDS
 from live.domain.errors import DomainError
 from live.services.messages import Message
 from live.services.running import counting, sync
@@ -44,6 +46,59 @@ def submit(ctx: Context, code: str, participant_id: str, answer: AnswerInput) ->
         raise DomainError("unavailable", "Your answer could not be saved. Please send it again.")
     notices = ctx.notice(state.code, counting.answer_notice(ticket.row)) if owner else []
     return ack(state, participant_id, answer.activity_id), notices
+
+
+def participate(ctx: Context, code: str, participant_id: str, name: str, data: dict) -> tuple[dict, list[Message]]:
+    """A participant command beyond ``answer`` (``ask``, ``upvote``, ``report``): the
+    activity's kind decides what to store, then it is committed, counted and
+    acknowledged like an answer (durable before the ack; the same ``answer_id`` again
+    is acknowledged again and stored once)."""
+    state = ctx.state(code)
+    activity_id = data["activity_id"]
+    with state.lock:
+        activity, command = _command_taking(state, participant_id, name, activity_id)
+        client_id = data.get("answer_id")
+        if client_id is not None and (participant_id, client_id) in state.acked:
+            return {"ok": True, **command.replayed(participant_id, client_id)}, []
+        decision = command.decide(state, activity, participant_id, data)
+        if activity.kind.takes_slot(decision.value):
+            _within_limit(state, participant_id, activity)
+        answer_id = decision.answer_id or f"~{uuid.uuid4().hex}"
+        guard = (participant_id, activity_id, decision.guard)
+        key = (participant_id, answer_id)
+        if key in state.inflight or (decision.guard is not None and guard in state.guards):
+            raise DomainError("in_progress", "Your previous action is still being saved. Please try again.")
+        counting.reserve(state, participant_id, activity_id, decision.value)
+        row = _row(state, participant_id, AnswerInput(activity_id, answer_id, decision.value), activity, decision.value)
+        ticket = ctx.committer.submit(row)
+        state.inflight[key] = ticket
+        if decision.guard is not None:
+            state.guards.add(guard)
+    durable = ticket.wait()
+    with state.lock:
+        state.inflight.pop(key, None)
+        state.guards.discard(guard)
+        if durable:
+            counting.record(state, ticket.row, reserve_slot=False)
+        else:
+            counting.release(state, participant_id, activity_id, decision.value)
+    if not durable:
+        raise DomainError("unavailable", "This could not be saved. Please send it again.")
+    return {"ok": True, **decision.ack}, ctx.notice(state.code, counting.answer_notice(ticket.row))
+
+
+def _command_taking(state: SessionState, participant_id: str, name: str, activity_id: str):
+    """The open activity a participant command names, and its kind's command ``name``."""
+    if participant_id in state.removed:
+        raise DomainError("removed", "The host removed you from this session.")
+    state.lifecycle.check_answerable(activity_id)
+    activity = state.activities[activity_id]
+    command = activity.kind.participant_commands.get(name)
+    if command is None:
+        owners = [kind.name for kind in KINDS if name in kind.participant_commands]
+        code = f"not_{owners[0]}" if len(owners) == 1 else "not_supported"
+        raise DomainError(code, f"This activity does not take {name!r}.", "activity_id")
+    return activity, command
 
 
 def allowed_rate(ctx: Context, state: SessionState, participant_id: str) -> None:
@@ -95,17 +150,22 @@ def _accept(state: SessionState, participant_id: str, answer: AnswerInput):
     value = kind.check_answer(activity.spec, answer.value)
     if kind.capabilities.timed and not kind.in_time(activity, state):
         raise DomainError("time_up", "Time is up for this question.", "activity_id")
+    _within_limit(state, participant_id, activity)
     slot = (participant_id, answer.activity_id)
-    limit = kind.answer_limit(activity.spec)
-    if state.given[slot] >= limit:
-        if limit == 1:
-            raise DomainError("already_answered", "You have already answered this activity.", "activity_id")
-        raise DomainError("limit_reached", f"You have sent your {limit} entries.", "activity_id")
     key = kind.answer_key(activity.spec, value)
     if key is not None and key in state.answer_keys[slot]:
         raise DomainError("already_sent", "You have already sent this word.", "value")
     counting.reserve(state, participant_id, answer.activity_id, value)
     return activity, value
+
+
+def _within_limit(state: SessionState, participant_id: str, activity) -> None:
+    """Refuse an answer beyond the ``answer_limit`` of the participant."""
+    limit = activity.kind.answer_limit(activity.spec)
+    if state.given[(participant_id, activity.id)] >= limit:
+        if limit == 1:
+            raise DomainError("already_answered", "You have already answered this activity.", "activity_id")
+        raise DomainError("limit_reached", f"You have sent your {limit} entries.", "activity_id")
 
 
 def _row(state: SessionState, participant_id: str, answer: AnswerInput, activity, value) -> dict:

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from live.activities.base import Activity, Outcome
-from live.activities.registry import KINDS
+from live.activities.registry import KINDS, PlannedActivity, parse_spec
 from live.domain.errors import DomainError
-from live.domain.session import ENDED, OPEN
-from live.services.messages import Message, Outbound, outbound_of, session_room
+from live.domain.session import ENDED, MAX_ACTIVITIES, OPEN, PENDING
+from live.services.planning import new_activity_id
+from live.services.messages import Message, Outbound, hosts_room, outbound_of, session_room
 from live.services.running import joins, views
 from live.services.running.context import Context
 from live.services.running.state import SessionState
@@ -26,15 +28,15 @@ def open_activity(ctx: Context, state: SessionState, activity_id: str) -> list[M
     """Open an activity (closing the open one); everyone is told the new state."""
     with state.lock:
         before = dict(state.lifecycle.statuses)
-        closed = state.lifecycle.open(activity_id)
+        closed = state.lifecycle.open_closing(activity_id)
         activity = state.activities[activity_id]
         opened = activity.kind.state_on_open(dict(state.states.get(activity_id) or {}))
         now = utcnow()
-        _store(ctx, state, closed=(closed,) if closed else (), opened=(activity_id, now), states={activity_id: opened})
+        _store(ctx, state, closed=closed, opened=(activity_id, now), states={activity_id: opened})
         state.opened_at[activity_id] = now
         state.opened_clock[activity_id] = state.clock()
         _apply_states(state, {activity_id: opened})
-        state.dirty_results.update({activity_id} | ({closed} if closed else set()))
+        state.dirty_results.update({activity_id, *closed})
         return _told(ctx, state, before, urgent_notice={"t": "lifecycle"})
 
 
@@ -49,9 +51,12 @@ def close_activity(ctx: Context, state: SessionState, activity_id: str) -> list[
         return _told(ctx, state, before, urgent_notice={"t": "lifecycle"})
 
 
-def run_command(ctx: Context, state: SessionState, name: str, data: dict, activity_id: str | None) -> list[Message]:
-    """Run a kind's host command (``reveal``, ``add_time``, ``moderate``...): the kind
-    decides, this stores what it decided, then says what to tell whom."""
+def run_command(
+    ctx: Context, state: SessionState, name: str, data: dict, activity_id: str | None,
+) -> tuple[dict, list[Message]]:
+    """Run a kind's host command (``reveal``, ``add_time``, ``moderate``, ``shortlist``...):
+    the kind decides, this stores what it decided; returns the host's ack and what
+    to tell whom."""
     activity = None
     if activity_id is not None:
         activity = _activity_taking(state, name, activity_id)
@@ -60,14 +65,64 @@ def run_command(ctx: Context, state: SessionState, name: str, data: dict, activi
         saved = copy.deepcopy(state.lifecycle)
         before = dict(state.lifecycle.statuses)
         outcome = command(state, activity, data)
+        inserted = _planned_insert(state, outcome)
         try:
-            _store(ctx, state, closed=outcome.closed, states=outcome.states, lifecycle=outcome.lifecycle)
+            _store(
+                ctx, state, closed=outcome.closed, states=outcome.states, lifecycle=outcome.lifecycle,
+                inserted=inserted,
+            )
         except DomainError:
             state.lifecycle = saved  # memory must not run ahead of the database
             raise
         _apply_states(state, outcome.states)
         state.dirty_results.update(outcome.changed)
-        return _command_messages(ctx, state, outcome, before)
+        ack = {"ok": True, **outcome.ack}
+        messages = _command_messages(ctx, state, outcome, before)
+        if inserted is not None:
+            _place(state, inserted)
+            ack["activity_id"] = inserted.activity_id
+            messages += [
+                *ctx.notice(state.code, {"t": "reload"}, urgent=True),
+                Outbound("state", views.public_state(state), session_room(state.code)),
+                Outbound("host_state", views.host_view(state), hosts_room(state.code)),
+            ]
+        return ack, messages
+
+
+@dataclass(frozen=True)
+class Inserted:
+    """An activity a host command adds to the plan mid-session (the chain's poll)."""
+
+    activity_id: str
+    planned: PlannedActivity
+    after: Activity
+
+
+def _planned_insert(state: SessionState, outcome: Outcome) -> Inserted | None:
+    """The activity ``outcome`` inserts, validated like any spec, or None."""
+    if outcome.insert is None:
+        return None
+    raw, after_id = outcome.insert
+    if len(state.activities) >= MAX_ACTIVITIES:
+        raise DomainError("too_many", f"A session holds at most {MAX_ACTIVITIES} activities.", "activity_id")
+    return Inserted(new_activity_id(), parse_spec(raw), state.activities[after_id])
+
+
+def _place(state: SessionState, inserted: Inserted) -> None:
+    """Put a stored inserted activity in this cache, right after the one it follows,
+    not yet open."""
+    after = inserted.after.position
+    for activity in list(state.activities.values()):
+        if activity.position > after:
+            state.activities[activity.id] = replace(activity, position=activity.position + 1)
+    planned = inserted.planned
+    activity = Activity(inserted.activity_id, after + 1, planned.spec, planned.kind, planned.show_results)
+    state.activities[activity.id] = activity
+    state.states[activity.id] = planned.kind.default_state()
+    state.tallies[activity.id] = planned.kind.new_tally(activity, state.states[activity.id], state.kind_settings)
+    state.lifecycle.statuses[activity.id] = PENDING
+    state.opened_at[activity.id] = None
+    state.caches.clear()  # standings and the like count activities by place
 
 
 def _activity_taking(state: SessionState, name: str, activity_id: str) -> Activity:
@@ -139,16 +194,19 @@ def end(ctx: Context, state: SessionState) -> list[Message]:
 
 def _store(
     ctx: Context, state: SessionState, closed=(), opened: tuple | None = None, states: dict | None = None,
-    lifecycle: bool = True, ended: bool = False,
+    lifecycle: bool = True, ended: bool = False, inserted: Inserted | None = None,
 ) -> None:
-    """Store the session's lifecycle and the given kind states in one transaction,
-    before anyone is told. A failure is ``unavailable``: nothing was stored."""
-    if not (lifecycle or closed or opened or states or ended):
+    """Store the session's lifecycle, the given kind states and an inserted activity
+    in one transaction, before anyone is told. A failure is ``unavailable``: nothing
+    was stored."""
+    if not (lifecycle or closed or opened or states or ended or inserted):
         return
     now = utcnow()
     try:
         with ctx.sessions.begin() as db:
             session = db.get(LiveSession, state.session_id)
+            if inserted is not None:
+                repository.insert_activity(db, state.session_id, inserted.planned, inserted.activity_id, inserted.after.id)
             if lifecycle:
                 session.phase = state.lifecycle.phase
                 session.current_activity_id = state.lifecycle.current_activity_id

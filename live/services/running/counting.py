@@ -10,8 +10,10 @@ from live.services.running.state import SessionState
 def reserve(state: SessionState, participant_id: str, activity_id: str, value) -> None:
     """Take one of the participant's answer slots (and the answer's key) for ``value``."""
     slot = (participant_id, activity_id)
-    state.given[slot] += 1
     activity = state.activities[activity_id]
+    if not activity.kind.takes_slot(value):
+        return
+    state.given[slot] += 1
     key = activity.kind.answer_key(activity.spec, value)
     if key is not None:
         state.answer_keys[slot].add(key)
@@ -20,16 +22,19 @@ def reserve(state: SessionState, participant_id: str, activity_id: str, value) -
 def release(state: SessionState, participant_id: str, activity_id: str, value) -> None:
     """Give back a slot ``reserve`` took, for an answer that could not be stored."""
     slot = (participant_id, activity_id)
-    state.given[slot] -= 1
     activity = state.activities[activity_id]
+    if not activity.kind.takes_slot(value):
+        return
+    state.given[slot] -= 1
     key = activity.kind.answer_key(activity.spec, value)
     if key is not None:
         state.answer_keys[slot].discard(key)
 
 
 def count(state: SessionState, participant_id: str, activity_id: str, value) -> None:
-    """Add a stored answer to the activity's tally and the participant's answers."""
-    state.tallies[activity_id].add(value)
+    """Add a stored answer (or a participant command's value) to the activity's tally
+    and the participant's answers."""
+    state.activities[activity_id].kind.count(state.tallies[activity_id], participant_id, value)
     state.values[participant_id][activity_id].append(value)
 
 

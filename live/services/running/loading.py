@@ -24,7 +24,7 @@ from live.store.models import Answer
 # What a rebuild replaces; everything else (connections, what changed, marks) stays.
 REBUILT = (
     "title", "lifecycle", "activities", "opened_at", "tallies", "names", "archive_path", "given", "answer_keys",
-    "timings", "states", "settings", "removed", "values", "acked", "loaded_at", "caches", "summary_path", "joins",
+    "timings", "states", "settings", "kind_settings", "removed", "values", "acked", "loaded_at", "caches", "summary_path", "joins",
 )
 
 
@@ -49,7 +49,7 @@ def load(
         activities=activities, opened_at={a.id: a.opened_at for a in activity_rows},
         tallies={aid: activity.kind.new_tally(activity, states[aid], lent) for aid, activity in activities.items()},
         names={p.id: p.name for p in participants}, archive_path=row.archive_path,
-        states=states, settings=settings, removed={p.id for p in participants if p.removed},
+        states=states, settings=settings, kind_settings=lent, removed={p.id for p in participants if p.removed},
         joins=JoinSettings.from_stored(row.settings), clock=clock,
     )
     state.opened_clock = state.anchored(state.opened_at)

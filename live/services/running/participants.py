@@ -14,7 +14,7 @@ from live.services.messages import Message, Outbound, participant_room
 from live.services.running import counting, joins, loading
 from live.services.running.context import Context, unknown_session
 from live.services.running.state import SessionState
-from live.services.running.views import phone_results, public_state
+from live.services.running.views import phone_results, public_state, walls
 from live.store.models import Answer, Participant
 
 MAX_NAME = 40
@@ -101,13 +101,19 @@ def missed_while_away(state: SessionState, participant_id: str) -> dict:
     miss: the results on screen when they are shown, and what each kind says (a quiz
     result after the reveal, the final rank while the podium is up)."""
     missed: dict = {}
-    current = state.lifecycle.current_activity_id
+    current, side = state.lifecycle.current_activity_id, state.lifecycle.side
+    for activity_id in (side, current):  # the one on screen last: its fields win
+        if activity_id is not None:
+            activity = state.activities[activity_id]
+            status = state.lifecycle.statuses[activity_id]
+            missed.update(activity.kind.rejoin_fields(activity, status, state, participant_id))
     if current is not None:
-        activity = state.activities[current]
-        missed.update(activity.kind.rejoin_fields(activity, state.lifecycle.statuses[current], state, participant_id))
         shown = phone_results(state, current)
         if shown is not None:
             missed["results"] = shown  # the results on screen, as the phones heard them
+    shown_walls = walls(state)
+    if shown_walls:
+        missed["walls"] = shown_walls  # what the Q&A on screen or beside shows now
     for kind in state.kinds_present():
         missed.update(kind.session_rejoin_fields(state, participant_id))
     return missed

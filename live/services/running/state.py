@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from live.activities.base import Activity
+from live.activities.base import Activity, KindSettings
 from live.domain.joins import JoinSettings
 from live.domain.ratelimit import RateLimiter
 from live.domain.session import Lifecycle
@@ -64,8 +64,10 @@ class SessionState:
     names: dict[str, str | None]
     # Each activity's kind state (JSON in the database: moderation, time added...).
     states: dict[str, dict] = field(default_factory=dict)
-    # Session settings (JSON in the database: the word filter, join limits...).
+    # Session settings (JSON in the database: the word filter, join limits...), and
+    # what they lend the kinds' tallies (the word filter in force).
     settings: dict = field(default_factory=dict)
+    kind_settings: KindSettings = field(default_factory=KindSettings)
     opened_clock: dict[str, float] = field(default_factory=dict)
     archive_path: str | None = None
     # The participants' summary page once the session ended, when the facilitator shared it.
@@ -80,8 +82,15 @@ class SessionState:
     values: dict[str, dict[str, list]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
     acked: set[tuple[str, str]] = field(default_factory=set)
     inflight: dict[tuple[str, str], object] = field(default_factory=dict)
+    # Participant commands being stored: (participant, activity, the kind's guard).
+    guards: set[tuple] = field(default_factory=set)
     connections: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     dirty_results: set[str] = field(default_factory=set)
+    # The activity whose results were pushed last (on screen and beside take turns),
+    # walls that changed since phones last heard them, and when they last did.
+    last_pushed: str | None = None
+    dirty_walls: set[str] = field(default_factory=set)
+    wall_pushed_at: float = 0.0
     dirty_presence: bool = False
     lock: threading.RLock = field(default_factory=threading.RLock)
     # Held while the archive is written (seconds), so that ``lock`` is not.

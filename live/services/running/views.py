@@ -8,10 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from live.activities.registry import public_view
-from live.domain.session import ACTIVITY, ENDED
+from live.domain.session import ACTIVITY, ENDED, OPEN
 from live.services.messages import Outbound, hosts_room, moderators_room, participants_room
 from live.services.running import joins
 from live.services.running.state import SessionState
+
+# Phones hear a wall (a Q&A's questions and votes) at most this often.
+WALL_SECONDS = 0.5
 
 
 def public_state(state: SessionState) -> dict:
@@ -26,6 +29,9 @@ def public_state(state: SessionState) -> dict:
         "title": state.title,
         "n_activities": len(state.activities),
     }
+    side = state.lifecycle.side
+    if side and state.lifecycle.phase == ACTIVITY:
+        public["side"] = activity_view(state, side)  # a Q&A open beside the activity on screen
     if state.lifecycle.phase == ENDED and state.summary_path:
         public["summary_url"] = state.summary_path  # the group's summary, when the facilitator shared it
     return public
@@ -77,6 +83,25 @@ def phone_results_message(state: SessionState, activity_id: str) -> list[Outboun
     return [Outbound("results", shown, participants_room(state.code))] if shown is not None else []
 
 
+def wall(state: SessionState, activity_id: str) -> dict | None:
+    """The ``wall`` phones see of an open activity whose kind has one (a Q&A's
+    questions and votes), or None."""
+    activity = state.activities[activity_id]
+    status = state.lifecycle.statuses[activity_id]
+    if status != OPEN:
+        return None
+    feed = activity.kind.phone_feed(activity, status, state)
+    if feed is None:
+        return None
+    return {"activity_id": activity_id, "type": activity.type, **feed}
+
+
+def walls(state: SessionState) -> list[dict]:
+    """The walls of the activity on screen and the one beside it, for a phone (re)joining."""
+    on_show = [state.lifecycle.current_activity_id, state.lifecycle.side]
+    return [shown for shown in (wall(state, a) for a in on_show if a) if shown is not None]
+
+
 def presence(state: SessionState) -> dict:
     """The ``presence`` event: participants joined, and connected now (here and,
     with several processes, on the others)."""
@@ -111,10 +136,11 @@ def pending_pushes(states: list[SessionState], pushes_for: Callable[[str], bool]
     lease); the others just forget what changed."""
     messages = []
     for state in states:
-        if not state.dirty_results and not state.dirty_presence and not state.dirty_joins:
+        if not state.dirty_results and not state.dirty_presence and not state.dirty_joins and not state.dirty_walls:
             continue
         if pushes_for is not None and not pushes_for(state.code):
             state.dirty_results.clear()
+            state.dirty_walls.clear()
             state.dirty_presence = state.dirty_joins = False
             continue
         with state.lock:
@@ -123,17 +149,17 @@ def pending_pushes(states: list[SessionState], pushes_for: Callable[[str], bool]
 
 
 def _pushes_of(state: SessionState) -> list[Outbound]:
-    # One results event per session per tick (the contract's "at most 10 a second"):
-    # the current activity first, others on later ticks.
     messages = []
     if state.dirty_results:
-        current = state.lifecycle.current_activity_id
-        activity_id = current if current in state.dirty_results else min(state.dirty_results)
+        activity_id = _next_to_push(state)
         state.dirty_results.discard(activity_id)
+        state.last_pushed = activity_id
         messages.append(Outbound("results", results(state, activity_id), hosts_room(state.code)))
         moderation = moderation_view(state, activity_id)
         if moderation is not None:
             messages.append(Outbound("moderation", moderation, moderators_room(state.code)))
+        state.dirty_walls.add(activity_id)  # phones' wall, when its kind has one
+    messages += _wall_pushes(state)
     presence_changed, state.dirty_presence = state.dirty_presence, False
     if presence_changed:
         messages.append(Outbound("presence", presence(state), hosts_room(state.code)))
@@ -141,3 +167,28 @@ def _pushes_of(state: SessionState) -> list[Outbound]:
     if joins_changed:
         messages.append(Outbound("joins", joins.view(state), hosts_room(state.code)))
     return messages
+
+
+def _next_to_push(state: SessionState) -> str:
+    """The activity whose ``results`` go out this tick: one per session per tick (the
+    contract's "at most 10 a second"). The activity on screen and the one beside it
+    come first, taking turns when both keep changing (a poll's votes pouring in must
+    not starve the Q&A beside it); others follow on later ticks."""
+    shown = [a for a in (state.lifecycle.current_activity_id, state.lifecycle.side) if a in state.dirty_results]
+    if len(shown) == 2 and shown[0] == state.last_pushed:
+        return shown[1]
+    return shown[0] if shown else min(state.dirty_results)
+
+
+def _wall_pushes(state: SessionState) -> list[Outbound]:
+    """The phones' ``wall`` of each activity whose wall changed, at most every
+    ``WALL_SECONDS``: every phone of the room hears it, so it is coalesced harder
+    than the host's results."""
+    if not state.dirty_walls or state.clock() - state.wall_pushed_at < WALL_SECONDS:
+        return []
+    changed, state.dirty_walls = state.dirty_walls, set()
+    state.wall_pushed_at = state.clock()
+    return [
+        Outbound("wall", shown, participants_room(state.code))
+        for shown in (wall(state, activity_id) for activity_id in sorted(changed)) if shown is not None
+    ]
