@@ -11,6 +11,8 @@ from sqlalchemy.orm import sessionmaker
 from live import paths
 from live.config import Settings
 from live.extensions import babel, csrf, login_manager, socketio
+from live.realtime import malformed
+from live.realtime.malformed import StrictPacket
 from live.services.runtime import Runtime
 from live.store.committer import GroupCommitter
 from live.store.db import make_engine, make_sessionmaker, migrate
@@ -91,7 +93,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         channel=f"{settings.redis_prefix}-socketio",
         ping_interval=10,
         ping_timeout=20,
+        # Refuses what no honest client sends (live/realtime/malformed.py).
+        serializer=StrictPacket,
     )
+    malformed.install(socketio, app)
     committer = GroupCommitter(sessions, spawn=socketio.start_background_task)
     runtime = Runtime(
         sessions, committer, settings.secret_key, settings.archive_dir, settings.profanity_file,
