@@ -153,6 +153,8 @@ def _limited_handler_class(base):
             self._admit()
             try:
                 super().handle()
+            except (ConnectionError, TimeoutError):
+                pass  # the client went away while it was told its request was bad: nothing to do
             finally:
                 self._release()
 
@@ -190,8 +192,9 @@ def _limited_handler_class(base):
                 super().handle_one_response()
             finally:
                 self._release()
-                if self._connection_upgrade_requested() or getattr(self.wsgi_input, "timed_out", False):
-                    # After a WebSocket, what follows on this connection is not HTTP.
+                if self._connection_upgrade_requested() or self._body_unfinished():
+                    # After a WebSocket, or a body cut short or broken, what follows
+                    # on this connection cannot be read as the next request.
                     self.close_connection = True
 
         def handle_error(self, t, v, tb):
@@ -219,6 +222,10 @@ def _limited_handler_class(base):
             except OSError:
                 pass
             return False
+
+        def _body_unfinished(self) -> bool:
+            body = self.wsgi_input
+            return bool(getattr(body, "timed_out", False) or getattr(body, "_chunked_input_error", False))
 
         def _has_body(self) -> bool:
             return bool(self.content_length) or self.headers.get("transfer-encoding", "").lower() == "chunked"

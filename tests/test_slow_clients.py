@@ -143,6 +143,18 @@ def test_a_body_that_does_not_arrive_is_answered_and_closed(server):
     assert "Traceback" not in server.log_path.read_text()[before:]
 
 
+def test_a_broken_chunked_body_is_answered_and_its_connection_closed(server):
+    """What follows a body that cannot be read is not the next request: the connection
+    closes after the answer (and a client gone meanwhile is no traceback)."""
+    before = server.log_path.stat().st_size
+    sock = connection(server)
+    sock.sendall(b"POST /login HTTP/1.1\r\nHost: live.test\r\nTransfer-Encoding: chunked\r\n"
+                 b"Content-Type: application/x-www-form-urlencoded\r\n\r\nzz\r\nGET / HTTP/1.1\r\n\r\n")
+    answer = closed_by_server(sock)
+    assert answer is not None and answer.startswith(b"HTTP/1.1 400") and answer.count(b"HTTP/1.1") == 1, answer
+    assert "Traceback" not in server.log_path.read_text()[before:]
+
+
 def test_slow_requests_are_capped_per_address_but_the_room_keeps_connecting(server):
     created = server.create_session(PLAN)
     code, poll = created["code"], created["activities"][0]["id"]
