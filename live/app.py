@@ -16,6 +16,7 @@ from live.realtime.malformed import StrictPacket
 from live.services.runtime import Runtime
 from live.store.committer import GroupCommitter
 from live.store.db import make_engine, make_sessionmaker, migrate
+from live.web.inputs import JSONProvider
 
 LOCALES = ("en", "fr")
 # Large enough for any honest payload, small enough that a flood of huge frames costs little.
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build a live app. With no settings, they come from the environment."""
     settings = settings or Settings.from_env()
     app = Flask("live", static_folder=str(paths.STATIC), template_folder=str(paths.TEMPLATES))
+    app.json = JSONProvider(app)  # JSON nested too deep is a 400, not a 500
     secure = bool(settings.public_url and settings.public_url.startswith("https://"))
     app.config.update(
         SECRET_KEY=settings.secret_key,
