@@ -17,10 +17,9 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
-import requests
-import socketio
 
 from tests.conftest import ROOT, LiveServer, free_port, server_env
 from tests.sockets import Recorder, host, participant
@@ -220,7 +219,7 @@ async def polling_participant(url: str, code: str, name: str) -> Recorder:
 # ---- the open-files limit -------------------------------------------------------------
 
 def test_live_serve_raises_its_open_files_limit_to_the_hard_one(server):
-    limits = (ROOT / "tests").exists() and open(f"/proc/{server.process.pid}/limits").read()
+    limits = Path(f"/proc/{server.process.pid}/limits").read_text()
     line = next(line for line in limits.splitlines() if line.startswith("Max open files"))
     soft, hard = line.split()[3:5]
     assert soft == hard
@@ -253,3 +252,22 @@ def test_a_high_limit_is_not_warned_about():
         pytest.skip(f"this machine's hard limit of open files is {hard}")
     told = limits_after_start(256, hard)
     assert "warning" not in told and "open files:" in told
+
+
+# ---- the settings -----------------------------------------------------------------------
+
+def test_the_limits_are_read_from_the_environment_and_checked(tmp_path):
+    from live.config import Settings
+
+    base = {"LIVE_DATA_DIR": str(tmp_path), "LIVE_SECRET_KEY": "k"}
+    defaults = Settings.from_env(base)
+    assert (defaults.http_header_timeout, defaults.http_idle_timeout, defaults.http_body_timeout,
+            defaults.slow_requests_per_address) == (10.0, 15.0, 60.0, 256)
+    chosen = Settings.from_env({**base, "LIVE_HTTP_HEADER_TIMEOUT": "5", "LIVE_HTTP_IDLE_TIMEOUT": "2.5",
+                                "LIVE_HTTP_BODY_TIMEOUT": "120", "LIVE_SLOW_REQUESTS_PER_ADDRESS": "0"})
+    assert (chosen.http_header_timeout, chosen.http_idle_timeout, chosen.http_body_timeout,
+            chosen.slow_requests_per_address) == (5.0, 2.5, 120.0, 0)
+    for name, value in (("LIVE_HTTP_HEADER_TIMEOUT", "0"), ("LIVE_HTTP_IDLE_TIMEOUT", "soon"),
+                        ("LIVE_SLOW_REQUESTS_PER_ADDRESS", "-1")):
+        with pytest.raises(SystemExit, match=name):
+            Settings.from_env({**base, name: value})
