@@ -13,9 +13,12 @@ from live.config import Settings
 from live.extensions import babel, csrf, login_manager, socketio
 from live.offload import Offload, make_offload, run_here
 from live.services.archive_pages import SummaryPages
+from live.realtime import malformed
+from live.realtime.malformed import StrictPacket
 from live.services.runtime import Runtime
 from live.store.committer import GroupCommitter
 from live.store.db import make_engine, make_sessionmaker, migrate
+from live.web.inputs import JSONProvider
 
 LOCALES = ("en", "fr")
 # Large enough for any honest payload, small enough that a flood of huge frames costs little.
@@ -67,6 +70,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     """Build a live app. With no settings, they come from the environment."""
     settings = settings or Settings.from_env()
     app = Flask("live", static_folder=str(paths.STATIC), template_folder=str(paths.TEMPLATES))
+    app.json = JSONProvider(app)  # JSON nested too deep is a 400, not a 500
     secure = bool(settings.public_url and settings.public_url.startswith("https://"))
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -97,7 +101,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         channel=f"{settings.redis_prefix}-socketio",
         ping_interval=10,
         ping_timeout=20,
+        # Refuses what no honest client sends (live/realtime/malformed.py).
+        serializer=StrictPacket,
     )
+    malformed.install(socketio, app)
     committer = GroupCommitter(sessions, spawn=socketio.start_background_task)
     offload = make_offload(settings.async_mode)
     runtime = Runtime(
