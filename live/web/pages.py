@@ -23,6 +23,7 @@ from live.services import planning, summary
 from live.services import settings as session_settings
 from live.web import editor, limits
 from live.web.forms import ImportForm, JoinForm, SessionForm
+from live.web.inputs import same_site_path
 
 bp = Blueprint("pages", __name__)
 
@@ -106,10 +107,7 @@ def qr_code(code: str):
 @bp.get("/lang/<locale>")
 def switch_language(locale: str):
     """Remember the chosen interface language and go back where the person was."""
-    target = request.args.get("next") or "/"
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    response = redirect(target)
+    response = redirect(same_site_path(request.args.get("next")) or "/")
     if locale in LOCALES:
         response.set_cookie("lang", locale, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                             secure=current_app.config["SESSION_COOKIE_SECURE"])
