@@ -197,7 +197,8 @@
       C.clear(holder);
       holder.appendChild(C.table("results-table", T.str("results_caption"),
         [T.str("column_answer"), T.str("column_votes"), T.str("column_share")], rows));
-      $("[data-poll-total]").textContent = T.counted("n_voters", n);
+      // Several answers each: the shares add up to more than 100%, said in words.
+      $("[data-poll-total]").textContent = T.counted("n_voters", n) + (activity.multiple ? " " + T.str("multiple_note") : "");
     }
 
     form.addEventListener("submit", function (event) {

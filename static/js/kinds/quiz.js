@@ -506,7 +506,7 @@
       var correct = activity.correct || (shown && shown.correct) || [];
       var n = (shown && shown.n_answers) || 0;
       var rows = (activity.options || []).map(function (option, index) {
-        var label = badged(el("span", "results__option"), index);
+        var label = badged(el("span", "results__option tile--c" + index), index);
         label.appendChild(el("span", "results__text", option));
         if (correct.indexOf(index) !== -1) label.appendChild(el("span", "results__correct", "✓ " + T.str("correct")));
         if (chosen.indexOf(index) !== -1) label.appendChild(el("span", "results__mine", T.str("your_choice")));
@@ -514,7 +514,7 @@
       });
       var holder = $("[data-qresult-table]");
       C.clear(holder);
-      holder.appendChild(C.table("results-table", T.str("group_caption"), [T.str("column_answer"), T.str("column_answers")], rows));
+      holder.appendChild(C.table("results-table", T.str("group_caption"), [T.str("column_option"), T.str("column_answers")], rows));
       Array.prototype.forEach.call(holder.querySelectorAll("tbody tr"), function (tr, index) {
         tr.classList.toggle("is-correct", correct.indexOf(index) !== -1);
       });
