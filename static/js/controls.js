@@ -13,6 +13,7 @@
   "use strict";
 
   var C = window.LiveCommon;
+  var SHARED = ["open", "close", "next", "previous", "end", "joins", "admit"];
 
   /* The controls of one page. `page` holds:
        root, view (phase, activity, activities: the programme, connected, ended, busy,
@@ -29,7 +30,10 @@
     var root = page.root;
     var view = page.view;
     var str = page.texts.str;
-    var actions = page.actions || {};
+    var actions = {};  // the kinds' own: never one of the shared actions nor a page's local one
+    Object.keys(page.actions || {}).forEach(function (name) {
+      if (SHARED.indexOf(name) === -1 && !(page.local && page.local[name])) actions[name] = page.actions[name];
+    });
     var endDialog = root.querySelector("[data-end-dialog]");
     var archiveUrl = root.getAttribute("data-archive-url");
 
@@ -206,8 +210,8 @@
      results by activity id) and tells the page: `page` holds root, auth, view,
      texts, announce, setOffline(offline), showFatal(text), render() (the
      controls), and the hooks presence(changed), joins(), state(before, initial),
-     results(result), optional `on` (event -> handler: the kinds' own events) and
-     lost() for what the page resets when the connection drops. */
+     results(result), optional `on` ([event, handler] pairs: the kinds' own events)
+     and lost() for what the page resets when the connection drops. */
   function connect(page) {
     var view = page.view;
     var str = page.texts.str;
@@ -291,7 +295,7 @@
       }
       page.results(result);
     });
-    Object.keys(page.on || {}).forEach(function (event) { socket.on(event, page.on[event]); });
+    (page.on || []).forEach(function (pair) { socket.on(pair[0], pair[1]); });
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible" && !socket.connected && !view.fatal) socket.connect();
     });

@@ -239,7 +239,6 @@
 
   /* ---- controls (controls.js; the kinds add theirs) -------------------------- */
 
-  var kindActions = {}, kindEvents = {};
   var KEYS = {
     o: "open", c: "close",
     n: "next", arrowright: "next", pagedown: "next",
@@ -247,18 +246,14 @@
     e: "end", q: "qr", f: "fullscreen", "?": "help", m: "moderate",
     j: "joins", a: "admit"
   };
-  eachPart(function (part) {
-    Object.assign(kindActions, part.actions);
-    Object.assign(KEYS, part.keys);
-    Object.assign(kindEvents, part.on);
-  });
+  Object.assign(KEYS, K.merged(parts, "keys", KEYS));  // a kind's keys never take a shared one
 
   var controls = window.LiveControls.create({
     root: root,
     view: view,
     texts: T,
     textsOf: textsOf,
-    actions: kindActions,
+    actions: K.merged(parts, "actions"),
     announce: announce,
     renderPage: render,
     socket: function () { return socket; },
@@ -364,7 +359,7 @@
     },
     joins: renderJoins,
     state: applyState,
-    on: kindEvents,  // the kinds' own (a quiz's "podium")
+    on: K.events(parts),  // the kinds' own (a quiz's "podium")
     results: function (result) {
       var now = view.activity;
       if (!now || now.id !== result.activity_id) return;

@@ -280,18 +280,12 @@
 
   /* ---- remote control (controls.js; the kinds add theirs) ---------------------------- */
 
-  var kindActions = {}, kindEvents = {};
-  eachPart(function (part) {
-    Object.assign(kindActions, part.actions);
-    Object.assign(kindEvents, part.on);
-  });
-
   var controls = window.LiveControls.create({
     root: root,
     view: view,
     texts: T,
     textsOf: textsOf,
-    actions: kindActions,
+    actions: K.merged(parts, "actions"),
     announce: announce,
     renderPage: render,
     socket: function () { return socket; },
@@ -348,7 +342,7 @@
         render();
       }
     },
-    on: kindEvents  // the kinds' own (a cloud's "moderation")
+    on: K.events(parts)  // the kinds' own (a cloud's "moderation")
   });
 
   renderPresence();

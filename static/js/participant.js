@@ -372,9 +372,7 @@
     socket.on("admitted", enterNow);
     socket.on("turned_away", function (data) { showCannotJoin((data && data.code) || "joins_locked"); });
     // The kinds' own events (a quiz's "quiz_result", "podium", "final_rank").
-    eachPart(function (part) {
-      Object.keys(part.on).forEach(function (event) { socket.on(event, part.on[event]); });
-    });
+    K.events(parts).forEach(function (pair) { socket.on(pair[0], pair[1]); });
   }
 
   $("[data-join-form]").addEventListener("submit", function (event) {
