@@ -21,7 +21,7 @@ from live.realtime.malformed import StrictPacket
 from live.services.runtime import Runtime
 from live.store.committer import GroupCommitter
 from live.store.db import make_engine, make_sessionmaker, migrate
-from live.templating import kind_loader
+from live.templating import kind_capabilities, kind_loader, kind_script_url
 from live.web.inputs import JSONProvider
 
 # Large enough for any honest payload, small enough that a flood of huge frames costs little.
@@ -133,6 +133,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.context_processor
     def activity_kinds():
         return {"activity_kinds": list(registry.KINDS)}
+
+    app.jinja_env.globals.update(kind_script_url=kind_script_url, kind_capabilities=kind_capabilities)
 
     return app
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import qrcode
 import qrcode.image.svg
@@ -87,6 +88,17 @@ def join_page(code: str):
     session = _session_or_404(code)
     limits.opened(code)
     return render_template("join.html", session=session, code=code)
+
+
+@bp.get("/kinds/<name>.js")
+def kind_script(name: str):
+    """The browser module of a kind added from outside live (its ``script`` is a file
+    of its own package): only a registered kind's own file, never a path taken from
+    the request; live's own kinds' modules are under /static."""
+    kind = KINDS.get(name, None) if name in KINDS else None
+    if kind is None or not isinstance(kind.script, Path):
+        abort(404)
+    return send_file(kind.script, mimetype="text/javascript")  # cached as live's own static files
 
 
 @bp.get("/qr/<code>.svg")
@@ -272,6 +284,8 @@ def _host_context(code: str) -> dict:
     url = join_url(code)
     return {
         "session": session, "host_token": planning.host_token_of(services().settings.secret_key, session),
+        # The end dialog's box "give participants a link to the summary", ticked as the session's setting says.
+        "share_summary": session_settings.settings_of(session.settings)["share_with_participants"],
         # The projector page holds only what phones may see (never a correct answer before its reveal).
         "activities": planning.public_plan(services().sessions, session.id),
         "join_url": url,
