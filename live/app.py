@@ -1,61 +1,31 @@
-"""The app factory: configuration, database, extensions, blueprints, handlers."""
+"""The app factory: configuration, database, activity kinds, extensions, blueprints,
+handlers. Routes and handlers reach the services through ``live.extensions.services``,
+never by importing this module."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from flask import Flask, request
+from jinja2 import ChoiceLoader, FileSystemLoader
 
-from flask import Flask, current_app, request
-from sqlalchemy import Engine
-from sqlalchemy.orm import sessionmaker
-
-from live import paths
-from live.config import Settings
-from live.extensions import babel, csrf, login_manager, socketio
-from live.offload import Offload, make_offload, run_here
+from live import paths, wordlists
+from live.activities import registry
+from live.config import LOCALES, Settings
+from live.domain.ratelimit import GuessThrottle
+from live.extensions import Services, babel, csrf, login_manager, socketio
+from live.realtime.connections import Connections, JoinGuard
+from live.realtime.outbound import Delivery, push_loop
+from live.offload import make_offload
 from live.services.archive_pages import SummaryPages
 from live.realtime import malformed
 from live.realtime.malformed import StrictPacket
 from live.services.runtime import Runtime
 from live.store.committer import GroupCommitter
 from live.store.db import make_engine, make_sessionmaker, migrate
+from live.templating import kind_capabilities, kind_loader, kind_script_url
 from live.web.inputs import JSONProvider
 
-LOCALES = ("en", "fr")
 # Large enough for any honest payload, small enough that a flood of huge frames costs little.
 MAX_SOCKET_FRAME = 64 * 1024
-
-
-@dataclass
-class Services:
-    """What handlers reach through ``services()``: settings, database, runtime."""
-
-    settings: Settings
-    engine: Engine
-    sessions: sessionmaker
-    committer: GroupCommitter
-    runtime: Runtime
-    # Runs CPU-heavy work (layouts, archives, zips) away from the event loop (live/offload.py).
-    offload: Offload = run_here
-    # Archived summaries as the pages show them, drawn once (live/services/archive_pages.py).
-    pages: SummaryPages | None = None
-
-
-def services() -> Services:
-    """The live services of the current app."""
-    return current_app.extensions["live"]
-
-
-def public_base_url() -> str:
-    """The address phones use: LIVE_PUBLIC_URL, else the one this request came in on."""
-    configured = services().settings.public_url
-    if configured:
-        return configured
-    # A host screen opened on localhost must not print "localhost" in the QR
-    # code: phones would not find it. Use the LAN address live serve found.
-    lan_url = current_app.config.get("LIVE_LAN_URL")
-    if lan_url and request.host.split(":")[0] in ("localhost", "127.0.0.1", "::1", "[::1]"):
-        return lan_url
-    return request.host_url.rstrip("/")
 
 
 def select_locale() -> str:
@@ -69,7 +39,12 @@ def select_locale() -> str:
 def create_app(settings: Settings | None = None) -> Flask:
     """Build a live app. With no settings, they come from the environment."""
     settings = settings or Settings.from_env()
+    registry.register_external(list(settings.activity_kinds))
     app = Flask("live", static_folder=str(paths.STATIC), template_folder=str(paths.TEMPLATES))
+    # The pages, then the archive's (the kinds' archive partials import its charts), then the kinds'.
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(paths.TEMPLATES)), FileSystemLoader(str(paths.PACKAGE / "archive")), kind_loader(),
+    ])
     app.json = JSONProvider(app)  # JSON nested too deep is a 400, not a 500
     secure = bool(settings.public_url and settings.public_url.startswith("https://"))
     app.config.update(
@@ -108,16 +83,27 @@ def create_app(settings: Settings | None = None) -> Flask:
     committer = GroupCommitter(sessions, spawn=socketio.start_background_task)
     offload = make_offload(settings.async_mode)
     runtime = Runtime(
-        sessions, committer, settings.secret_key, settings.archive_dir, settings.profanity_file,
-        max_participants=settings.max_participants, timezone_name=settings.timezone, offload=offload,
+        sessions, committer, settings.secret_key, settings.archive_dir,
+        # The word lists are read once, here, and handed down: the rules never read files.
+        server_filter=wordlists.server_filter(settings.profanity_file),
+        max_participants=settings.max_participants, timezone_name=settings.timezone,
+        answer_rate=settings.answer_rate, answer_burst=settings.answer_burst, offload=offload,
     )
+    delivery = Delivery(socketio)
     pages = SummaryPages(settings.archive_dir, settings.secret_key, settings.timezone, offload)
-    app.extensions["live"] = Services(settings, engine, sessions, committer, runtime, offload, pages)
+    live = Services(settings, engine, sessions, committer, runtime, screens=delivery, offload=offload, pages=pages)
+    live.realtime.update(
+        connections=Connections(), joins=JoinGuard(GuessThrottle(settings.join_guesses_per_minute)),
+        socketio=socketio, sleep=socketio.sleep, start_pusher=_pusher_starter(app),
+    )
+    app.extensions["live"] = live
     if settings.redis_url:
         # Several processes: notices and leases over Redis (live/realtime/cluster.py).
         from live.realtime.cluster import Cluster
 
         cluster = Cluster(settings.redis_url, settings.redis_prefix, runtime, spawn=socketio.start_background_task)
+        runtime.clustered = True
+        delivery.cluster = cluster
         cluster.start()
         app.extensions["live_cluster"] = cluster
 
@@ -144,7 +130,25 @@ def create_app(settings: Settings | None = None) -> Flask:
         current = str(get_locale() or "en")
         return {"current_locale": current, "other_locales": [code for code in LOCALES if code != current]}
 
+    @app.context_processor
+    def activity_kinds():
+        return {"activity_kinds": list(registry.KINDS)}
+
+    app.jinja_env.globals.update(kind_script_url=kind_script_url, kind_capabilities=kind_capabilities)
+
     return app
+
+
+def _pusher_starter(app: Flask):
+    """Start the results push loop of ``app`` once, at the first connection."""
+    started = []
+
+    def start() -> None:
+        if not started:
+            started.append(True)
+            socketio.start_background_task(push_loop, app)
+
+    return start
 
 
 def start_retention(app: Flask) -> None:

@@ -286,13 +286,11 @@ def export_archive(settings: Settings, args) -> None:
     from pathlib import Path
 
     from live.domain.errors import DomainError
-    from live.domain.profanity import default_filter
+    from live import wordlists
     from live.services import archives
 
     # The same word lists as the server's, should the folder be written again.
-    server_filter = default_filter()
-    if settings.profanity_file:
-        server_filter = server_filter.with_lines(settings.profanity_file.read_text(encoding="utf-8").splitlines())
+    server_filter = wordlists.server_filter(settings.profanity_file)
     try:
         folder = archives.export_archive(
             _database(settings), args.code, settings.archive_dir, server_filter, Path(args.to).resolve() if args.to else None,

@@ -23,6 +23,7 @@
 | LIVE_MAX_PARTICIPANTS | ``5000``: participants one session admits (``0``: no limit), counted in the database |
 | LIVE_REDIS_PREFIX | ``live``: prefix of the Redis keys and channels (one per cluster sharing a Redis) |
 | LIVE_RETENTION_DAYS | none (keep archives forever); N: sessions that ended more than N days ago are deleted |
+| LIVE_ACTIVITY_KINDS | none: more activity kinds, as ``package.module:KIND`` (comma-separated); see docs/ACTIVITY_KINDS.md |
 | LIVE_HTTP_HEADER_TIMEOUT | ``10``: seconds a client has to send a request's line and headers (``live serve``) |
 | LIVE_HTTP_IDLE_TIMEOUT | ``15``: seconds a kept-alive connection waits for its next request (``live serve``) |
 | LIVE_HTTP_BODY_TIMEOUT | ``60``: seconds a request body has to arrive; no read or write may stall longer (``live serve``) |
@@ -38,6 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ASYNC_MODES = ("gevent", "eventlet", "threading")
+# The interface languages (Flask-Babel catalogues under live/translations).
+LOCALES = ("en", "fr")
 # One process holds about this many participants with room to spare (docs/DEPLOYMENT.md):
 # a join code leaked to a crowd fills a session, it does not sink the server.
 DEFAULT_MAX_PARTICIPANTS = 5000
@@ -73,6 +76,8 @@ class Settings:
     retention_days: int | None = None
     # Built directly (tests), a server shows UTC; from_env defaults to the machine's zone.
     timezone: str = "UTC"
+    # Activity kinds added from outside live (module:attribute references).
+    activity_kinds: tuple[str, ...] = ()
     # Slow clients (live/serving.py): seconds, and a count per client address.
     http_header_timeout: float = 10.0
     http_idle_timeout: float = 15.0
@@ -121,6 +126,9 @@ class Settings:
                 if (environ.get("LIVE_RETENTION_DAYS") or "").strip() else None
             ),
             timezone=_timezone(environ),
+            activity_kinds=tuple(
+                part.strip() for part in (environ.get("LIVE_ACTIVITY_KINDS") or "").split(",") if part.strip()
+            ),
             http_header_timeout=_positive(environ, "LIVE_HTTP_HEADER_TIMEOUT", 10.0),
             http_idle_timeout=_positive(environ, "LIVE_HTTP_IDLE_TIMEOUT", 15.0),
             http_body_timeout=_positive(environ, "LIVE_HTTP_BODY_TIMEOUT", 60.0),

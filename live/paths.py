@@ -20,4 +20,4 @@ STATIC = _first_existing(PACKAGE.parent / "static", PACKAGE / "static")
 TEMPLATES = _first_existing(PACKAGE.parent / "templates", PACKAGE / "templates")
 TRANSLATIONS = PACKAGE / "translations"
 # The profanity word lists shipped with the server.
-WORDLISTS = PACKAGE / "domain" / "wordlists"
+WORDLISTS = PACKAGE / "wordlists"

@@ -192,8 +192,8 @@ def test_drawing_zipping_comparing_and_writing_archives_go_to_the_pool_and_kept_
     created = planning.create_session(live.sessions, "test-key", 1, "Live", [{"type": "poll", "prompt": "Q",
                                                                                "options": ["A", "B"]}])
     state = live.runtime.connect_host(created.code, created.host_token)
-    ack, _messages = live.runtime.end_session(state, "http://example.org")
-    assert ack["ok"] and pool.jobs[-1] == "write_archive"
+    ack, _messages = live.runtime.end_session(state)
+    assert ack["archive_path"] and pool.jobs[-1] == "write_archive"
     assert archives.repair_archives(live.sessions, live.settings.archive_dir, live.runtime.server_filter,
                                     offload=pool) == []
     assert pool.jobs[-3:] == ["remove_stale_staging", "forget_orphans", "_incomplete"]
@@ -283,7 +283,7 @@ def test_other_sessions_results_are_pushed_while_an_archive_is_being_written(tmp
 
     monkeypatch.setattr(files, "write_new", slow_write)
     ended = []
-    ender = threading.Thread(target=lambda: ended.append(runtime.end_session(ending_state, "http://example.org")))
+    ender = threading.Thread(target=lambda: ended.append(runtime.end_session(ending_state)))
     ender.start()
     pushed = []
     try:
@@ -298,4 +298,4 @@ def test_other_sessions_results_are_pushed_while_an_archive_is_being_written(tmp
         ender.join(60)
     assert pushed_while_writing
     assert any(m.event == "results" and m.room == f"hosts:{other.code}" and m.data["n_answers"] == 1 for m in pushed)
-    assert ended and ended[0][0]["ok"] and ended[0][0]["archive_path"]
+    assert ended and ended[0][0]["archive_path"]

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_file
 
+import live.activities
 import live.archive
-from live.archive import cloud, writer
+from live.activities.wordcloud import picture as cloud
+from live.archive import writer
 from live.archive.writer import write_archive
 
 HOSTILE_SCRIPT = "<script>alert(1)</script>"
@@ -336,7 +338,9 @@ def test_unknown_activity_type_shows_its_prompt_without_a_chart(tmp_path):
 def test_interface_text_is_extractable_by_babel():
     found = [
         message
+        # The page's own templates, and each kind's partials (its section of the page).
         for template in sorted(Path(live.archive.__file__).parent.glob("*.html"))
+        + sorted(Path(live.activities.__file__).parent.glob("*/templates/*.html"))
         for message in extract_from_file("jinja2.ext:babel_extract", template)
     ]
     # Each message is a string, or a (singular, plural) tuple for ngettext.

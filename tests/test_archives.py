@@ -330,13 +330,13 @@ def test_deletion_asks_then_removes_rows_files_and_links(app, client, tmp_path):
     created = planning.create_session(live.sessions, "test-key", owner_id(app), "À supprimer",
                                       [{"type": "poll", "prompt": "Q", "options": ["A", "B"]}])
     state = live.runtime.state(created.code)
-    _state, welcome = live.runtime.join(created.code, None, "Zoé")
+    _state, welcome, _notices = live.runtime.join(created.code, None, "Zoé")
     activity_id = created.activities[0]["id"]
     live.runtime.open_activity(state, activity_id)
     with live.sessions.begin() as db:  # an answer as the committer stores it
         db.add(Answer(session_id=state.session_id, activity_id=activity_id, participant_id=welcome["participant_id"],
                       answer_id="a1", value=1, created_at=datetime.utcnow(), ms_since_open=1200))
-    ack, _ = live.runtime.end_session(state, "http://localhost")
+    ack, _ = live.runtime.end_session(state)
     with open(Path(ack["archive_path"]) / "answers.csv", encoding="utf-8-sig") as handle:
         assert len(list(csv.reader(handle))) == 2
     folder = Path(ack["archive_path"])

@@ -266,7 +266,7 @@ def test_a_broken_install_stops_at_start_with_one_sentence(tmp_path):
     root = ROOT
     broken = tmp_path / "site"
     shutil.copytree(root / "live", broken / "live", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.rmtree(broken / "live" / "domain" / "wordlists")
+    shutil.rmtree(broken / "live" / "wordlists" / "profanity")
     for folder in ("static", "templates"):
         shutil.copytree(root / folder, broken / folder)
     env = server_env(tmp_path, f"sqlite:///{tmp_path / 'live.sqlite3'}")
@@ -282,7 +282,7 @@ def test_a_broken_install_stops_at_start_with_one_sentence(tmp_path):
     assert "reinstall live" in line
 
     # An optional dependency the configuration needs: eventlet, hidden from this Python.
-    shutil.copytree(root / "live" / "domain" / "wordlists", broken / "live" / "domain" / "wordlists")
+    shutil.copytree(root / "live" / "wordlists" / "profanity", broken / "live" / "wordlists" / "profanity")
     blocker = tmp_path / "blocker"
     blocker.mkdir()
     (blocker / "sitecustomize.py").write_text(

@@ -15,7 +15,9 @@ import pytest
 
 from live.domain.errors import DomainError
 from live.services import accounts, planning
-from live.services import runtime as runtime_module
+from live.services.messages import Notice
+from live.services.running import state as running_state
+from live.services.running import sync as running_sync
 from live.services.runtime import AnswerInput, Runtime
 from live.store.committer import GroupCommitter
 from live.store.db import make_engine, make_sessionmaker, migrate
@@ -35,20 +37,63 @@ class Bus:
         self.runtimes: dict[str, Runtime] = {}
         self.muted = False
 
-    def join(self, name: str, runtime: Runtime) -> Runtime:
-        bus = self
-
-        class Peers:
-            def announce(self, code, notice, urgent=False):
-                if bus.muted:
-                    return
-                for other_name, other in bus.runtimes.items():
-                    if other_name != name:
-                        other.apply_notice(code, json.loads(json.dumps(notice)), name)
-
-        runtime.peers = Peers()
+    def join(self, name: str, runtime: Runtime) -> "Process":
+        runtime.clustered = True
         self.runtimes[name] = runtime
-        return runtime
+        return Process(self, name, runtime)
+
+    def spread(self, name: str, result) -> None:
+        """Deliver the notices a use case of process ``name`` returned to the others."""
+        found = result if isinstance(result, list) else [part for part in result if isinstance(part, list)][0] \
+            if isinstance(result, tuple) and any(isinstance(part, list) for part in result) else []
+        for message in found:
+            if not isinstance(message, Notice) or self.muted:
+                continue
+            for other_name, other in self.runtimes.items():
+                if other_name != name:
+                    other.apply_notice(message.code, json.loads(json.dumps(message.data)), name)
+
+
+class Process:
+    """A runtime as one process of a cluster: what its use cases return for the other
+    processes goes to them through the bus, as live/realtime/outbound.py sends it."""
+
+    def __init__(self, bus: Bus, name: str, runtime: Runtime) -> None:
+        self.bus, self.name, self.runtime = bus, name, runtime
+
+    def __getattr__(self, attribute: str):
+        value = getattr(self.runtime, attribute)
+        if not callable(value):
+            return value
+
+        def call(*args, **kwargs):
+            result = value(*args, **kwargs)
+            self.bus.spread(self.name, result)
+            return result
+
+        return call
+
+    # The kinds' host commands, as the host's events name them.
+    def reveal_answer(self, state, activity_id):
+        return self.run_command(state, "reveal", {"activity_id": activity_id}, activity_id)
+
+    def podium(self, state):
+        return self.run_command(state, "podium", {}, None)
+
+    def moderate(self, state, activity_id, data):
+        return self.run_command(state, "moderate", data, activity_id)
+
+    def undo_moderation(self, state, activity_id):
+        return self.run_command(state, "undo", {"activity_id": activity_id}, activity_id)
+
+    def expire_questions(self, pushes_for):
+        return self.expire_timed(pushes_for)
+
+    def end_session(self, state, _public_url=None):
+        return self.__getattr__("end_session")(state)
+
+    def local_connected(self, state):
+        return state.local_connected()
 
 
 @pytest.fixture
@@ -69,7 +114,7 @@ def cluster(tmp_path, database_url):
 
 
 def answer(runtime: Runtime, code: str, participant_id: str, activity_id: str, value, answer_id: str | None = None):
-    return runtime.submit_answer(code, participant_id, AnswerInput(activity_id, answer_id or uuid.uuid4().hex, value))
+    return runtime.submit_answer(code, participant_id, AnswerInput(activity_id, answer_id or uuid.uuid4().hex, value))[0]
 
 
 def counts(runtime: Runtime, code: str, activity_id: str) -> list[int]:
@@ -121,7 +166,7 @@ def test_an_answer_resent_to_another_process_after_a_reconnect_counts_once(clust
     assert answer(a, code, welcome["participant_id"], poll, 1, answer_id="vote-1")["ok"]
 
     # The phone comes back through another process with its token and resends.
-    _state, again = b.join(code, welcome["token"], None)
+    _state, again, _notices = b.join(code, welcome["token"], None)
     assert again["participant_id"] == welcome["participant_id"] and again["answers"] == {poll: [1]}
     assert answer(b, code, welcome["participant_id"], poll, 1, answer_id="vote-1") == {"ok": True, "remaining": 0}
     with pytest.raises(DomainError) as refused:
@@ -173,7 +218,7 @@ def test_taking_over_a_session_rebuilds_it_from_the_database(cluster, monkeypatc
     bus.muted = True
     participant_id = a.join(code, None, None)[1]["participant_id"]
     answer(a, code, participant_id, poll, 2)
-    monkeypatch.setattr(runtime_module, "FRESH_SECONDS", 0.0)
+    monkeypatch.setattr(running_sync, "FRESH_SECONDS", 0.0)
     b.take_over(code)
     assert counts(b, code, poll) == [0, 0, 1]
     pushed = {m.event: m.data for m in b.pending_pushes(lambda _code: True)}
@@ -278,7 +323,7 @@ def test_presence_adds_up_every_process_and_forgets_a_silent_one(cluster, monkey
     b.join(code, None, None)
     b.apply_notice(code, {"t": "presence", "n": a.local_connected(a.state(code))}, "a")
     assert b.presence(b.state(code)) == {"n_participants": 4, "n_connected": 4}
-    monkeypatch.setattr(runtime_module, "PRESENCE_TTL", 0.0)
+    monkeypatch.setattr(running_state, "PRESENCE_TTL", 0.0)
     time.sleep(0.01)
     b.forget_silent_processes()
     assert b.presence(b.state(code))["n_connected"] == 1

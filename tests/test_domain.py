@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from live.domain import activities, codes, poll
+from live.activities import registry as activities
+from live.activities.base import Activity
+from live.activities.poll import rules as poll
+from live.domain import codes
 from live.domain.errors import DomainError
 from live.domain.session import Lifecycle
 from live.domain.text import clean_text, optional_text, required_text
@@ -103,7 +106,7 @@ def test_tally_counts_each_answer_once():
 
 
 def test_public_view_has_status_and_position():
-    activity = activities.Activity(id="a1", position=0, spec=spec())
+    activity = Activity(id="a1", position=0, spec=spec(), kind=activities.kind("poll"))
     view = activities.public_view(activity, "open")
     assert view == {"type": "poll", "prompt": "Quel livre ?", "options": ["A", "B", "C"], "multiple": False,
                     "id": "a1", "position": 0, "status": "open"}

@@ -25,7 +25,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from live.domain.wordcloud import normalise_word
+from live.domain.normalise import normalise_word
 from tests.conftest import WAIT, LiveServer, free_port, server_env
 from tests.sockets import Recorder, host, participant
 

@@ -31,6 +31,7 @@ from live.domain.errors import DomainError
 from live.domain.joins import JoinSettings
 from live.extensions import socketio
 from live.services import accounts, planning
+from live.services.messages import Notice
 from live.services.runtime import AnswerInput, Runtime
 from live.store.committer import GroupCommitter
 from live.store.db import make_engine, make_sessionmaker, migrate
@@ -181,15 +182,14 @@ def test_host_screens_on_every_process_hear_the_lock_and_the_waiting_phones(worl
     created = session(expected=1)
     a, b = make_runtime(), make_runtime()
 
-    class Notices:  # what live/realtime/cluster.py carries between processes, JSON and all
-        def __init__(self, sender: str, other: Runtime) -> None:
-            self.sender, self.other = sender, other
+    def spread(messages, sender: str, other: Runtime):
+        """What live/realtime/cluster.py carries between processes, JSON and all."""
+        for message in messages:
+            if isinstance(message, Notice):
+                other.apply_notice(message.code, json.loads(json.dumps(message.data)), sender)
 
-        def announce(self, code, notice, urgent=False):
-            self.other.apply_notice(code, json.loads(json.dumps(notice)), self.sender)
-
-    a.peers, b.peers = Notices("a", b), Notices("b", a)
-    a.join(created.code, None, "In")
+    a.clustered = b.clustered = True
+    spread(a.join(created.code, None, "In")[2], "a", b)
     b_state = b.state(created.code)
     for _ in range(3):
         b.joins.start_waiting(b_state)
@@ -199,7 +199,7 @@ def test_host_screens_on_every_process_hear_the_lock_and_the_waiting_phones(worl
     pushed = [m for m in a.pending_pushes() if m.event == "joins"]
     assert [m.data for m in pushed] == [{"locked": False, "expected_participants": 1, "n_waiting": 3}]
 
-    a.joins.lock(a.connect_host(created.code, created.host_token), True)
+    spread(a.joins.lock(a.connect_host(created.code, created.host_token), True), "a", b)
     assert b.joins.view(b_state)["locked"] is True
     assert [m.data["locked"] for m in b.pending_pushes() if m.event == "joins"] == [True]
     assert refusal(lambda: b.join(created.code, None, "Ghost")) == "joins_locked"
@@ -262,8 +262,8 @@ def test_an_ended_session_refuses_new_phones_adds_no_rows_and_still_welcomes_its
     runtime = make_runtime()
     welcome = runtime.join(created.code, None, "Ada")[1]
     host = runtime.connect_host(created.code, created.host_token)
-    ack, told = runtime.end_session(host, "http://live.test")
-    assert ack["ok"] and ("turned_away", f"waiting:{created.code}") in [(m.event, m.room) for m in told]
+    ack, told = runtime.end_session(host)
+    assert ack["archive_path"] and ("turned_away", f"waiting:{created.code}") in [(m.event, m.room) for m in told]
     for attempt in range(3):
         assert refusal(lambda: runtime.join(created.code, None, f"Late {attempt}")) == "session_ended"
         assert refusal(lambda: make_runtime().join(created.code, None, "Fresh process")) == "session_ended"
@@ -280,18 +280,18 @@ def test_the_host_removes_everyone_who_joined_in_the_last_seconds_exactly_as_cou
     poll = created.activities[0]["id"]
     runtime.open_activity(host, poll)
     moments = iter([datetime(2026, 11, 23, 19, 0, 0) + timedelta(seconds=s) for s in (0, 1, 100, 101, 102)])
-    monkeypatch.setattr("live.services.joins.utcnow", lambda: next(moments))
+    monkeypatch.setattr("live.services.running.joins.utcnow", lambda: next(moments))
     early, talker = (runtime.join(created.code, None, name)[1] for name in ("Early", "Talker"))
     runtime.submit_answer(created.code, talker["participant_id"], AnswerInput(poll, "a1", 0))
     ghosts = [runtime.join(created.code, None, None)[1] for _ in range(3)]
-    monkeypatch.setattr("live.services.joins.utcnow", lambda: datetime(2026, 11, 23, 19, 2, 0))
+    monkeypatch.setattr("live.services.running.joins.utcnow", lambda: datetime(2026, 11, 23, 19, 2, 0))
 
     ack, told = runtime.joins.remove_many(host, rules.parse_removal({"joined_within": 30, "preview": True}))
     assert ack == {"ok": True, "n": 3, "as_of": "2026-11-23T19:02:00.000000Z"} and told == []
     assert runtime.joins.remove_many(host, rules.parse_removal({"never_answered": True, "preview": True}))[0]["n"] == 4
 
     # One more phone joins while the host reads the dialog: not in what was counted.
-    monkeypatch.setattr("live.services.joins.utcnow", lambda: datetime(2026, 11, 23, 19, 2, 5))
+    monkeypatch.setattr("live.services.running.joins.utcnow", lambda: datetime(2026, 11, 23, 19, 2, 5))
     newcomer = runtime.join(created.code, None, "Newcomer")[1]
     ack, told = runtime.joins.remove_many(
         host, rules.parse_removal({"joined_within": 30, "as_of": "2026-11-23T19:02:00.000000Z"}))

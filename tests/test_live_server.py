@@ -110,6 +110,9 @@ def test_a_whole_session_with_thirty_phones(shared_server):
 
         ended = await screen.call("end", {})
         assert ended["ok"] is True
+        # The facilitator opens the summary on the address the host screen uses.
+        assert ended["archive_url"] == f"/archives/{code}"
+        assert ended["summary_url"].endswith(f"/api/sessions/{code}/summary")
         assert (await fresh.answer(multiple, [0]))["error"]["code"] == "session_ended"
         assert (await screen.call("open", {"activity_id": single}))["error"]["code"] == "session_ended"
         assert (await phones[3].wait_for("state", lambda s: s["phase"] == "ended"))["activity"] is None

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from live.domain import quiz
+from live.activities.quiz import rules as quiz
 from live.domain.errors import DomainError
 
 
@@ -154,7 +154,7 @@ def test_describe_answer():
 
 
 def test_module_protocol():
-    from live.domain import poll
+    from live.activities.poll import rules as poll
 
     for name in ("TYPE", "parse_spec", "check_answer", "Tally", "public_view", "describe_answer", "answer_limit"):
         assert hasattr(quiz, name) and hasattr(poll, name), name

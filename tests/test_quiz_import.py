@@ -16,8 +16,8 @@ import zipfile
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from live.domain import quiz
-from live.services.quiz_import import MAX_BYTES, read_quiz_file
+from live.activities.quiz import rules as quiz
+from live.activities.quiz.spreadsheet import MAX_BYTES, read_quiz_file
 
 HEADER = [
     "",

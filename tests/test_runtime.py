@@ -39,7 +39,7 @@ def test_a_burst_of_answers_becomes_one_results_push(world):
     runtime.pending_pushes()
     phones = [runtime.join(created.code, None, f"P{i}")[1]["participant_id"] for i in range(20)]
     for index, participant_id in enumerate(phones):
-        runtime.submit_answer(created.code, participant_id, AnswerInput(single, f"a{index}", index % 3))
+        runtime.submit_answer(created.code, participant_id, AnswerInput(single, f"a{index}", index % 3))[0]
 
     pushes = runtime.pending_pushes()
     results = [m for m in pushes if m.event == "results"]
@@ -71,7 +71,7 @@ def test_the_same_answer_sent_twice_at_once_is_counted_once(world):
 
     def send():
         try:
-            acks.append(runtime.submit_answer(created.code, participant_id, AnswerInput(single, "same", 1)))
+            acks.append(runtime.submit_answer(created.code, participant_id, AnswerInput(single, "same", 1))[0])
         except DomainError as error:
             errors.append(error)
 
@@ -91,14 +91,14 @@ def test_a_new_process_rebuilds_the_session_from_the_database(world):
     single = created.activities[0]["id"]
     runtime.open_activity(state, single)
     welcome = runtime.join(created.code, None, "Zoé")[1]
-    runtime.submit_answer(created.code, welcome["participant_id"], AnswerInput(single, "x", 2))
+    runtime.submit_answer(created.code, welcome["participant_id"], AnswerInput(single, "x", 2))[0]
 
     restarted = make_runtime()
     again = restarted.join(created.code, welcome["token"], None)[1]
     assert again["participant_id"] == welcome["participant_id"] and again["name"] == "Zoé"
     assert again["answers"] == {single: [2]}
     assert again["state"]["activity"]["status"] == "open"
-    assert restarted.submit_answer(created.code, welcome["participant_id"], AnswerInput(single, "x", 2)) == {"ok": True, "remaining": 0}
+    assert restarted.submit_answer(created.code, welcome["participant_id"], AnswerInput(single, "x", 2))[0] == {"ok": True, "remaining": 0}
     with pytest.raises(DomainError, match="already_answered"):
         restarted.submit_answer(created.code, welcome["participant_id"], AnswerInput(single, "y", 0))
     assert restarted.results(restarted.state(created.code), single)["counts"] == [0, 0, 1]

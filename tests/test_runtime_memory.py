@@ -40,7 +40,8 @@ def world(tmp_path, monkeypatch):
     facilitator = accounts.add_facilitator(sessions, "host@example.org", "password123")
     created = planning.create_session(sessions, "key", facilitator.id, "Quiz", QUIZ)
     clocks = Clocks()
-    monkeypatch.setattr("live.services.runtime.utcnow", lambda: clocks.wall)
+    for module in ("state", "controls", "answers"):  # where the running session reads the wall clock
+        monkeypatch.setattr(f"live.services.running.{module}.utcnow", lambda: clocks.wall)
 
     def runtime() -> Runtime:
         made = Runtime(sessions, GroupCommitter(sessions), "key", tmp_path / "sessions")
@@ -52,7 +53,7 @@ def world(tmp_path, monkeypatch):
 
 
 def answer(runtime: Runtime, code: str, participant_id: str, activity_id: str, value: int) -> dict:
-    return runtime.submit_answer(code, participant_id, AnswerInput(activity_id, f"{participant_id}-{activity_id}", value))
+    return runtime.submit_answer(code, participant_id, AnswerInput(activity_id, f"{participant_id}-{activity_id}", value))[0]
 
 
 def test_setting_the_wall_clock_back_an_hour_never_makes_a_late_answer_count(world):
@@ -71,10 +72,10 @@ def test_setting_the_wall_clock_back_an_hour_never_makes_a_late_answer_count(wor
     clocks.advance(25)  # 30 s after opening: past the 20 s and the grace
     with pytest.raises(DomainError, match="time_up"):
         answer(runtime, code, late, question, 1)
-    closed = runtime.expire_questions()
+    closed = runtime.expire_timed()
     assert closed and runtime.public_state(host)["activity"]["status"] == "closed"
 
-    runtime.reveal_answer(host, question)
+    runtime.run_command(host, "reveal", {"activity_id": question}, question)
     board = {row["name"]: row["score"] for row in runtime.results(host, question)["leaderboard"]}
     assert board == {"Quick": 875, "Late": 0}  # answered at 5 s of 20: 1000 * (1 - 5/40)
 
@@ -103,7 +104,7 @@ def test_an_ended_session_leaves_memory_once_nobody_uses_it_and_comes_back_ended
     running.join(code, None, "Still running")  # a session that has not ended never leaves
     host = runtime.connect_host(code, created.host_token)
     welcome = runtime.join(code, None, "Ada")[1]
-    ack, _told = runtime.end_session(host, "http://live.test")
+    ack, _told = runtime.end_session(host)
 
     clocks.advance(ENDED_GRACE_SECONDS * 2)
     assert runtime.evict_finished() == []  # Ada's phone is still connected here
@@ -127,7 +128,7 @@ def test_an_ended_session_leaves_memory_once_nobody_uses_it_and_comes_back_ended
     # The host screen comes back: ended, and ending again gives the same summary.
     reloaded = runtime.connect_host(code, created.host_token)
     assert reloaded is not host and runtime.host_view(reloaded)["state"]["phase"] == "ended"
-    assert runtime.end_session(reloaded, "http://live.test")[0] == ack
+    assert runtime.end_session(reloaded)[0] == ack
     runtime.leave(code, welcome["participant_id"])
     clocks.advance(ENDED_GRACE_SECONDS)
     assert runtime.evict_finished() == []  # quiet only from now on

@@ -125,7 +125,7 @@ def test_ending_a_session_writes_its_archive_for_the_apps_zone(paris_app):
     live = paris_app.extensions["live"]
     created = planning.create_session(live.sessions, "test-key", owner_id(paris_app), "Club",
                                       [{"type": "poll", "prompt": "Q", "options": ["A", "B"]}])
-    ack, _ = live.runtime.end_session(live.runtime.state(created.code), "http://localhost")  # no app context needed
+    ack, _ = live.runtime.end_session(live.runtime.state(created.code))  # no app context needed
     stored = json.loads((Path(ack["archive_path"]) / "summary.json").read_text(encoding="utf-8"))
     assert stored["timezone"] == PARIS and stored["ended_at"].endswith("Z")
     assert "Europe/Paris time zone" in (Path(ack["archive_path"]) / "index.html").read_text(encoding="utf-8")

@@ -6,10 +6,22 @@ import json
 
 import pytest
 
-from live.domain import wordcloud
+from live.activities.wordcloud import rules as wordcloud
 from live.domain.errors import DomainError
-from live.domain.profanity import DEFAULT_LISTS, ProfanityFilter, default_filter
-from live.domain.wordcloud import Moderation, Tally, normalise_word
+from live.domain.profanity import ProfanityFilter
+from live.wordlists import DEFAULT_LISTS, default_filter, server_filter
+
+SHIPPED = default_filter()
+from live.activities.wordcloud.rules import Moderation
+from live.activities.wordcloud.rules import Tally as CloudTally
+from live.domain.normalise import normalise_word
+
+
+def Tally(spec, moderation=None, profanity=None):  # noqa: N802 - stands for the class
+    """A word-cloud tally with the shipped word lists, as a server lends it (the rules
+    read no files: the lists are loaded by live.wordlists and passed in)."""
+    return CloudTally(spec, moderation, profanity if profanity is not None else SHIPPED)
+
 
 
 def spec(**overrides) -> wordcloud.WordCloudSpec:
@@ -314,7 +326,7 @@ def test_duplicates_from_one_participant_are_counted_by_the_domain():
 
 
 def test_answers_and_tally_follow_the_module_protocol():
-    from live.domain import poll
+    from live.activities.poll import rules as poll
 
     for name in ("TYPE", "parse_spec", "check_answer", "Tally", "public_view", "describe_answer", "answer_limit"):
         assert hasattr(wordcloud, name) and hasattr(poll, name), name
@@ -369,7 +381,7 @@ def test_held_entries_are_acknowledged_but_stay_off_the_projector():
 def test_session_and_server_words_extend_the_filter(tmp_path):
     server_list = tmp_path / "server.txt"
     server_list.write_text("# ours\nbrocoli\n!brocoli vapeur\n", encoding="utf-8")
-    server = ProfanityFilter.from_files([*DEFAULT_LISTS, server_list])
+    server = server_filter(server_list)
     assert server.is_profane("Brocolis") and server.is_profane("merde")
     assert not server.is_profane("brocoli vapeur")
     session = server.with_extra(["Chou-fleur", "!con", "#navet"])

@@ -1,9 +1,9 @@
 """Match the activities of archived sessions, to compare them side by side.
 
 Two activities are "the same" when they have the same fingerprint: the type, the
-prompt and the options, compared without case, accents' composition or extra spaces
-("Quel livre ?" and "quel  livre ?" match; "Quel livre?" with another option does
-not). A session that asks the same question twice matches it in order: the first
+prompt and what their kind says makes the question (``fingerprint_parts``: the options
+for most kinds), compared without case, accents' composition or extra spaces ("Quel
+livre ?" and "quel  livre ?" match; "Quel livre?" with another option does not). A session that asks the same question twice matches it in order: the first
 with the first, the second with the second.
 """
 
@@ -13,6 +13,8 @@ import hashlib
 import json
 import unicodedata
 
+from live.activities.registry import KINDS
+
 
 def normalise_text(value: object) -> str:
     """``value`` as text, Unicode-composed, case-folded, with single spaces."""
@@ -21,12 +23,17 @@ def normalise_text(value: object) -> str:
 
 
 def fingerprint(activity: dict) -> str:
-    """A short stable hash of the activity's type, prompt and options."""
-    options = activity.get("options")
+    """A short stable hash of the activity's type, prompt and kind's parts (options)."""
+    kind_name = activity.get("type")
+    if kind_name in KINDS:
+        parts = KINDS.get(kind_name).fingerprint_parts(activity)
+    else:  # a kind this server does not know: its options, if any
+        options = activity.get("options")
+        parts = options if isinstance(options, list) else []
     key = [
-        normalise_text(activity.get("type")),
+        normalise_text(kind_name),
         normalise_text(activity.get("prompt")),
-        [normalise_text(option) for option in options] if isinstance(options, list) else [],
+        [normalise_text(part) for part in parts],
     ]
     return hashlib.sha256(json.dumps(key, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 

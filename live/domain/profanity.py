@@ -1,6 +1,6 @@
 """Profanity filter for word-cloud entries, matched word by word on normalised text.
 
-Word lists are plain text, one entry per line (see wordlists/profanity/*.txt):
+Word lists are plain text, one entry per line (see live/wordlists/profanity/*.txt):
 
 - ``merde``: a word; also matches "MERDE", "merdé", "merdes", "m e r d e",
   "m.e.r.d.e", "m3rde", "merdeeee", and "merde" inside a longer entry;
@@ -13,9 +13,9 @@ Matching is on whole words of the normalised entry (``normalise_word``), never
 on substrings, so "Scunthorpe", "assistant", "cocktail", "constitution" and
 "dispute" pass. An entry is profane if any of its words or phrases is listed.
 
-The shipped lists (French and English) are loaded by ``default_filter()``; a
-server adds its own file with ``from_files``, a session its own words with
-``with_extra``.
+The rules here are pure: the shipped lists (French and English) and a server's own
+file are read at start by ``live.wordlists`` and given to ``from_lines``; a session
+adds its own words with ``with_extra``.
 """
 
 from __future__ import annotations
@@ -24,16 +24,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 from live.domain.errors import DomainError
+from live.domain.normalise import normalise_word
+from live.domain.normalise import singular as _singular
 from live.domain.text import clean_text
-from live.domain.wordcloud import _singular, normalise_word
 
-# Not under data/: the .gitignore ignores every data/ directory (runtime databases).
-DATA = Path(__file__).resolve().parent / "wordlists" / "profanity"
-DEFAULT_LISTS = (DATA / "fr.txt", DATA / "en.txt")
 MAX_EXTRA_WORDS = 500
 MAX_EXTRA_LENGTH = 100
 
@@ -60,15 +56,6 @@ class ProfanityFilter:
     def from_lines(cls, lines: Iterable[str]) -> ProfanityFilter:
         """A filter from list lines (words, phrases, ``!exceptions``, ``#`` comments)."""
         return cls().with_lines(lines)
-
-    @classmethod
-    def from_files(cls, paths: Iterable[str | Path]) -> ProfanityFilter:
-        """A filter from UTF-8 list files, e.g. ``[*DEFAULT_LISTS, server_file]``.
-        A missing file is a configuration error and raises ``OSError``."""
-        lines: list[str] = []
-        for path in paths:
-            lines.extend(Path(path).read_text(encoding="utf-8").splitlines())
-        return cls.from_lines(lines)
 
     def with_lines(self, lines: Iterable[str]) -> ProfanityFilter:
         """This filter plus the entries of ``lines`` (list-file syntax)."""
@@ -182,9 +169,3 @@ def _occurrences(parts: list[str], phrase: Phrase) -> Iterable[int]:
     for start in range(len(parts) - size + 1):
         if tuple(parts[start : start + size]) == phrase:
             yield start
-
-
-@lru_cache(maxsize=1)
-def default_filter() -> ProfanityFilter:
-    """The shipped French and English lists, loaded once per process."""
-    return ProfanityFilter.from_files(DEFAULT_LISTS)

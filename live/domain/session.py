@@ -1,6 +1,8 @@
 """The session lifecycle: a lobby, then activities opened and closed one at a
 time, then the end. Opening an activity closes the one that was open, so the
-room always looks at one question.
+room always looks at one question; the one exception is an activity that runs
+*beside* the others (a Q&A): it stays open while others are opened and closed on
+screen, until the host closes it (``side``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from dataclasses import dataclass, field
 from live.domain.errors import DomainError
 
 LOBBY, ACTIVITY, ENDED = "lobby", "activity", "ended"
+# Activities one session holds at most.
+MAX_ACTIVITIES = 100
 PENDING, OPEN, CLOSED, REVEALED = "pending", "open", "closed", "revealed"
 
 
@@ -20,22 +24,43 @@ class Lifecycle:
     phase: str = LOBBY
     current_activity_id: str | None = None
     statuses: dict[str, str] = field(default_factory=dict)
+    # Activities whose kind may stay open beside the one on screen (a Q&A).
+    beside: frozenset[str] = frozenset()
 
     def open(self, activity_id: str) -> str | None:
-        """Open ``activity_id``; return the id of the activity this closed, if any."""
+        """Open ``activity_id``; return the id of an activity this closed, if any
+        (``open_closing`` gives them all)."""
+        closed = self.open_closing(activity_id)
+        return closed[0] if closed else None
+
+    def open_closing(self, activity_id: str) -> tuple[str, ...]:
+        """Open ``activity_id`` and put it on screen; return the ids of the activities
+        this closed. An open activity that runs beside the others stays open, unless
+        another one of its sort opens (one side at a time)."""
         self._refuse_if_ended()
         self._require_known(activity_id)
         if self.statuses[activity_id] == REVEALED:
             raise DomainError("revealed", "This question's answer has been shown: it cannot be opened again.", "activity_id")
-        previous = self.current_activity_id
-        closed = None
-        if previous and previous != activity_id and self.statuses[previous] == OPEN:
-            self.statuses[previous] = CLOSED
-            closed = previous
+        closed = []
+        for other, status in self.statuses.items():
+            if other == activity_id or status != OPEN:
+                continue
+            if other in self.beside and activity_id not in self.beside:
+                continue  # it stays open beside the new one
+            self.statuses[other] = CLOSED
+            closed.append(other)
         self.statuses[activity_id] = OPEN
         self.current_activity_id = activity_id
         self.phase = ACTIVITY
-        return closed
+        return tuple(closed)
+
+    @property
+    def side(self) -> str | None:
+        """The activity open beside the one on screen (a Q&A), if any."""
+        for activity_id, status in self.statuses.items():
+            if status == OPEN and activity_id in self.beside and activity_id != self.current_activity_id:
+                return activity_id
+        return None
 
     def close(self, activity_id: str) -> None:
         """Close ``activity_id``, which must be open; it stays on screen with its results."""

@@ -1,9 +1,12 @@
-"""Socket.IO handlers: validate the payload at the edge, call a service, emit.
+"""Socket.IO handlers: a table of thin functions (validate the payload at the edge,
+call a service, deliver what it returns), as in Flask-SocketIO-Chat's ``events.py``.
 
-Who may do what is decided at connect: a connection is a participant or a host
-of one session, and a participant never passes a host check. A new phone beyond
-the session's expected size is a third kind until the host lets it in: a
-*waiting* connection, which may only ``enter`` (live/services/joins.py).
+Who may do what is decided at connect: a connection is a participant or a host of
+one session, and a participant never passes a host check. A new phone beyond the
+session's expected size is a third kind until the host lets it in: a *waiting*
+connection, which may only ``enter`` (live/services/running/joins.py). Each activity
+kind's host commands (``reveal``, ``moderate``...) are registered from the registry,
+so a new kind's commands need no line here.
 """
 
 from __future__ import annotations
@@ -11,56 +14,26 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-import threading
 import time
-from dataclasses import dataclass, field
 
-from flask import current_app, request
+from flask import request
 from flask_socketio import ConnectionRefusedError, disconnect as drop_connection, join_room, leave_room
 
-from live.app import public_base_url, services
+from live.activities.registry import KINDS
 from live.domain.errors import DomainError
 from live.domain.joins import parse_removal
-from live.domain.ratelimit import GuessThrottle, RateLimiter
+from live.extensions import services
 from live.realtime import payloads
-from live.realtime.outbound import deliver, push_loop, send_to
-from live.services.messages import hosts_room, moderators_room, participant_room, session_room, waiting_room
+from live.realtime.connections import Connection
+from live.services.messages import (
+    hosts_room, moderators_room, participant_room, participants_room, session_room, waiting_room,
+)
 from live.services.tokens import is_host_token
+from live.urls import public_base_url
 
 log = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Connection:
-    """Who is behind a socket: a participant (with its id), a host, or a phone
-    waiting for the host (with the name it asked for and the admissions count it
-    waits under), of one session."""
-
-    code: str
-    role: str
-    participant_id: str | None = None
-    host_token: str | None = None
-    locale: str = "en"
-    moderator: bool = False
-    name: object = None
-    waiting_since: int = 0
-
-
-@dataclass
-class Guards:
-    """The abuse limits of one app: answers per participant, unknown join codes per address."""
-
-    answers: RateLimiter
-    joins: GuessThrottle
-    # The buckets are plain dicts: real threads (async mode ``threading``) must not
-    # prune one while another adds to it. Uncontended under gevent.
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-_connections: dict[str, Connection] = {}
-_pusher_started = threading.Event()
-
-ANSWERING_TOO_FAST = "You are sending answers too fast. Please wait a moment and try again."
+OK = {"ok": True}
 GUESSING_TOO_MANY = "Too many unknown session codes were tried from this network. Please wait a minute and try again."
 
 
@@ -92,19 +65,6 @@ def _refuse(error: DomainError) -> ConnectionRefusedError:
     return refusal
 
 
-def _guards(app) -> Guards:
-    """The limits of ``app``, made on first use from its settings."""
-    guards = app.extensions.get("live_guards")
-    if guards is None:
-        settings = app.extensions["live"].settings
-        made = Guards(
-            RateLimiter(settings.answer_rate, settings.answer_burst),
-            GuessThrottle(settings.join_guesses_per_minute),
-        )
-        guards = app.extensions.setdefault("live_guards", made)
-    return guards
-
-
 def client_address(environ: dict) -> str:
     """The address a connection comes from: the peer's, or the one the trusted
     proxies forwarded (LIVE_TRUSTED_PROXIES: ProxyFix rewrites ``REMOTE_ADDR``
@@ -112,19 +72,17 @@ def client_address(environ: dict) -> str:
     return environ.get("REMOTE_ADDR") or "unknown"
 
 
-def _code_of(auth: dict) -> object:
-    code = auth.get("code")
-    return code.strip().upper() if isinstance(code, str) else code
+def _deliver(messages) -> None:
+    services().screens.deliver(messages)
 
 
-def _ensure_pusher(socketio) -> None:
-    if not _pusher_started.is_set():
-        _pusher_started.set()
-        socketio.start_background_task(push_loop, current_app._get_current_object())
+def _send(event: str, data: dict) -> None:
+    services().screens.send_to(request.sid, event, data)
 
 
-def _connection(role: str | None = None) -> Connection:
-    connection = _connections.get(request.sid)
+def _connection(role: str) -> Connection:
+    """Who is behind this socket, checked for ``role`` (``"host"`` or ``"participant"``)."""
+    connection = services().realtime["connections"].get(request.sid)
     if connection is None:
         raise DomainError("forbidden", "This connection has not joined a session.")
     if role == "host":
@@ -138,294 +96,319 @@ def _connection(role: str | None = None) -> Connection:
     return connection
 
 
-def register(socketio) -> None:
-    """Attach the handlers to ``socketio``."""
+def _host_state():
+    """The host connection's session state (a host check first)."""
+    return services().runtime.state(_connection("host").code)
 
-    @socketio.on("connect")
-    def connect(auth=None):
-        """Phones and host screens connect with an ``auth`` object; a wrong code or
-        host token is refused. A participant hears ``welcome``; a host hears
-        ``host_state``, ``state``, ``presence`` and the current ``results``."""
-        if request.sid in _connections:
-            return  # a client *event* named "connect" on a joined connection: ignore it
-        _ensure_pusher(socketio)
-        if not isinstance(auth, dict):
-            raise _refuse(DomainError("unknown_session", "Connect with an auth object holding the session code."))
-        locale = auth.get("lang") if auth.get("lang") in ("en", "fr") else "en"
-        guards, address, now = _guards(current_app), client_address(request.environ), time.monotonic()
-        with guards.lock:
-            if not guards.joins.may_try(address, _code_of(auth), now):
-                raise _refuse(DomainError("rate_limited", GUESSING_TOO_MANY))
-        try:
-            code = _connect_host(auth, locale) if "host_token" in auth else _connect_participant(auth, locale)
-        except DomainError as error:
-            if error.code == "unknown_session":
-                with guards.lock:
-                    guards.joins.unknown_code(address, now)
-            raise _refuse(error) from None
-        with guards.lock:
-            guards.joins.joined(address, code)
 
-    def _connect_host(auth: dict, locale: str) -> str:
-        runtime = services().runtime
-        state = runtime.connect_host(auth.get("code"), auth.get("host_token"))
-        moderator = auth.get("view") == "moderator"
-        _connections[request.sid] = Connection(
-            state.code, "host", host_token=auth["host_token"], locale=locale, moderator=moderator
-        )
-        join_room(session_room(state.code))
-        join_room(hosts_room(state.code))
-        if moderator:
-            join_room(moderators_room(state.code))
-        view = runtime.host_view(state)
-        send_to(request.sid, "host_state", view)
-        send_to(request.sid, "state", view["state"])
-        send_to(request.sid, "presence", view["presence"])
-        current = state.lifecycle.current_activity_id
-        if current:
-            send_to(request.sid, "results", runtime.results(state, current))
-            if moderator and state.activities[current].type == "wordcloud":
-                send_to(request.sid, "moderation", runtime.moderation_view(state, current))
-        return state.code
+# -- connect and disconnect ------------------------------------------------------------
 
-    def _connect_participant(auth: dict, locale: str) -> str:
-        try:
-            state, welcome = services().runtime.join(auth.get("code"), auth.get("token"), auth.get("name"))
-        except DomainError as error:
-            if error.code != "waiting_for_host":
-                raise
-            return _wait_for_host(auth, locale)
-        _admit(state.code, welcome, locale)
-        return state.code
 
-    def _admit(code: str, welcome: dict, locale: str) -> None:
-        participant_id = welcome["participant_id"]
-        _connections[request.sid] = Connection(code, "participant", participant_id, locale=locale)
-        join_room(session_room(code))
-        join_room(participant_room(participant_id))
-        send_to(request.sid, "welcome", welcome)
+def on_connect(auth=None):
+    """Phones and host screens connect with an ``auth`` object; a wrong code or host
+    token is refused. A participant hears ``welcome``; a host hears ``host_state``,
+    ``state``, ``presence`` and the current ``results``."""
+    realtime = services().realtime
+    if request.sid in realtime["connections"]:
+        return  # a client *event* named "connect" on a joined connection: ignore it
+    realtime["start_pusher"]()
+    if not isinstance(auth, dict):
+        raise _refuse(DomainError("unknown_session", "Connect with an auth object holding the session code."))
+    locale = auth.get("lang") if auth.get("lang") in ("en", "fr") else "en"
+    guard, address, now = realtime["joins"], client_address(request.environ), time.monotonic()
+    if not guard.may_try(address, payloads.join_code(auth), now):
+        raise _refuse(DomainError("rate_limited", GUESSING_TOO_MANY))
+    try:
+        code = _connect_host(auth, locale) if "host_token" in auth else _connect_participant(auth, locale)
+    except DomainError as error:
+        if error.code == "unknown_session":
+            guard.unknown_code(address, now)
+        raise _refuse(error) from None
+    guard.joined(address, code)
 
-    def _wait_for_host(auth: dict, locale: str) -> str:
-        """A new phone beyond the expected size stays connected and hears ``waiting``;
-        it hears ``admitted`` when the host lets it in."""
-        runtime = services().runtime
-        state = runtime.state(_code_of(auth))
-        # In the room before it counts as waiting: a "let them in" in between reaches it.
-        join_room(waiting_room(state.code))
-        since = runtime.joins.start_waiting(state)
-        _connections[request.sid] = Connection(
-            state.code, "waiting", locale=locale, name=auth.get("name"), waiting_since=since
-        )
-        send_to(request.sid, "waiting", {"title": state.title})
-        return state.code
 
-    @socketio.on("disconnect")
-    def disconnect(*_reason):
-        """A phone or host screen went away; a participant stays in the session."""
-        if socketio.server.manager.is_connected(request.sid, "/"):
-            # Still connected: a client *event* named "disconnect" (python-socketio
-            # routes it here too), not the end of the connection. Ignore it.
-            return
-        connection = _connections.pop(request.sid, None)
-        if connection and connection.role == "participant":
-            services().runtime.leave(connection.code, connection.participant_id)
-        elif connection and connection.role == "waiting":
-            services().runtime.stop_waiting(connection.code)
+def _connect_host(auth: dict, locale: str) -> str:
+    runtime = services().runtime
+    state = runtime.connect_host(auth.get("code"), auth.get("host_token"))
+    moderator = auth.get("view") == "moderator"
+    services().realtime["connections"].add(
+        request.sid, Connection(state.code, "host", host_token=auth["host_token"], locale=locale, moderator=moderator)
+    )
+    join_room(session_room(state.code))
+    join_room(hosts_room(state.code))
+    if moderator:
+        join_room(moderators_room(state.code))
+    view = runtime.host_view(state)
+    _send("host_state", view)
+    _send("state", view["state"])
+    _send("presence", view["presence"])
+    current = state.lifecycle.current_activity_id
+    if current:
+        _send("results", runtime.results(state, current))
+        moderation = runtime.moderation_view(state, current) if moderator else None
+        if moderation is not None:
+            _send("moderation", moderation)
+    return state.code
 
-    def _drop(code: str, which) -> None:
-        """Close this process's connections of session ``code`` for which ``which`` is true."""
-        for sid, other in list(_connections.items()):
-            if other.code == code and which(other):
-                drop_connection(sid=sid, namespace="/")
 
-    def _no_payload(data) -> None:
-        if data is not None and not isinstance(data, dict):
-            raise DomainError("invalid_payload", "The payload must be an object.")
+def _connect_participant(auth: dict, locale: str) -> str:
+    try:
+        state, welcome, messages = services().runtime.join(auth.get("code"), auth.get("token"), auth.get("name"))
+    except DomainError as error:
+        if error.code != "waiting_for_host":
+            raise
+        return _wait_for_host(auth, locale)
+    _admit(state.code, welcome, locale)
+    _deliver(messages)
+    return state.code
 
-    @socketio.on("enter")
-    @acknowledged
-    def enter(data=None):
-        """A phone waiting for the host comes in, once it heard ``admitted``: acked
-        ``{"ok": true}``, then it hears ``welcome`` like any new participant; or
-        ``waiting_for_host`` (still waiting), ``joins_locked``, ``session_ended``."""
-        connection = _connections.get(request.sid)
-        if connection is None or connection.role != "waiting":
-            raise DomainError("forbidden", "Only a phone waiting for the host can enter.")
-        _no_payload(data)
-        runtime = services().runtime
-        state, welcome = runtime.enter(connection.code, connection.name, connection.waiting_since)
-        runtime.stop_waiting(connection.code)
-        leave_room(waiting_room(state.code))
-        _admit(state.code, welcome, connection.locale)
-        return {"ok": True}
 
-    server = socketio.server
+def _admit(code: str, welcome: dict, locale: str) -> None:
+    participant_id = welcome["participant_id"]
+    services().realtime["connections"].add(request.sid, Connection(code, "participant", participant_id, locale=locale))
+    join_room(session_room(code))
+    join_room(participants_room(code))
+    join_room(participant_room(participant_id))
+    _send("welcome", welcome)
 
-    @acknowledged
-    def answer(sid, data=None):
-        """A participant answers; the ack comes once the answer is durable.
-        Host screens hear the new counts through the coalesced ``results``.
 
-        The one event every phone sends at once, so it is registered on
-        python-socketio directly and skips the Flask request context that
-        Flask-SocketIO pushes for every event (cookie session, URL routing:
-        the largest cost per answer in the profile of docs/BENCHMARKS.md). It
-        needs none: who is behind ``sid`` is in ``_connections``."""
-        connection = _connections.get(sid)
+def _wait_for_host(auth: dict, locale: str) -> str:
+    """A new phone beyond the expected size stays connected and hears ``waiting``; it
+    hears ``admitted`` when the host lets it in."""
+    runtime = services().runtime
+    state = runtime.state(payloads.join_code(auth))
+    # In the room before it counts as waiting: a "let them in" in between reaches it.
+    join_room(waiting_room(state.code))
+    since = runtime.joins.start_waiting(state)
+    services().realtime["connections"].add(
+        request.sid, Connection(state.code, "waiting", locale=locale, name=auth.get("name"), waiting_since=since)
+    )
+    _send("waiting", {"title": state.title})
+    return state.code
+
+
+def on_disconnect(*_reason):
+    """A phone or host screen went away; a participant stays in the session."""
+    if services().realtime["socketio"].server.manager.is_connected(request.sid, "/"):
+        # Still connected: a client *event* named "disconnect" (python-socketio routes
+        # it here too), not the end of the connection. Ignore it.
+        return
+    connection = services().realtime["connections"].pop(request.sid)
+    if connection and connection.role == "participant":
+        services().runtime.leave(connection.code, connection.participant_id)
+    elif connection and connection.role == "waiting":
+        services().runtime.stop_waiting(connection.code)
+
+
+def on_enter(data=None):
+    """A phone waiting for the host comes in, once it heard ``admitted``: acked
+    ``{"ok": true}``, then it hears ``welcome`` like any new participant; or
+    ``waiting_for_host`` (still waiting), ``joins_locked``, ``session_ended``."""
+    connection = services().realtime["connections"].get(request.sid)
+    if connection is None or connection.role != "waiting":
+        raise DomainError("forbidden", "Only a phone waiting for the host can enter.")
+    payloads.no_payload(data)
+    runtime = services().runtime
+    state, welcome, messages = runtime.enter(connection.code, connection.name, connection.waiting_since)
+    runtime.stop_waiting(connection.code)
+    leave_room(waiting_room(state.code))
+    _admit(state.code, welcome, connection.locale)
+    _deliver(messages)
+    return OK
+
+
+# -- participants ----------------------------------------------------------------------
+
+
+def answer_handler(server):
+    """The ``answer`` handler of the python-socketio ``server``.
+
+    The one event every phone sends at once, so it is registered on python-socketio
+    directly and skips the Flask request context that Flask-SocketIO pushes for every
+    event (cookie session, URL routing: the largest cost per answer in the profile of
+    docs/BENCHMARKS.md). It needs none: who is behind ``sid`` is in the connections."""
+
+    def on_answer(sid, data=None):
+        """A participant answers; the ack comes once the answer is durable. Host
+        screens hear the new counts through the coalesced ``results``."""
         environ = server.get_environ(sid, namespace="/")
-        if connection is None or environ is None:
+        live = environ["flask.app"].extensions["live"] if environ else None
+        connection = live.realtime["connections"].get(sid) if live is not None else None
+        if connection is None:
             raise DomainError("forbidden", "This connection has not joined a session.")
         if connection.role != "participant":
             raise DomainError("forbidden", "Only participants answer.")
-        app = environ["flask.app"]
-        guards = _guards(app)
-        with guards.lock:
-            allowed = guards.answers.allow(connection.participant_id, time.monotonic())
-        if not allowed:
-            raise DomainError("rate_limited", ANSWERING_TOO_FAST)
-        runtime = app.extensions["live"].runtime
-        return runtime.submit_answer(connection.code, connection.participant_id, payloads.answer_input(data))
-
-    server.on("answer", answer, namespace="/")
-
-    @socketio.on("open")
-    @acknowledged
-    def open_activity(data=None):
-        """The host opens an activity; everyone in the session hears ``state``."""
-        connection = _connection("host")
-        runtime = services().runtime
-        deliver(runtime.open_activity(runtime.state(connection.code), payloads.activity_id(data)))
-        return {"ok": True}
-
-    @socketio.on("close")
-    @acknowledged
-    def close_activity(data=None):
-        """The host closes an activity; everyone in the session hears ``state``."""
-        connection = _connection("host")
-        runtime = services().runtime
-        deliver(runtime.close_activity(runtime.state(connection.code), payloads.activity_id(data)))
-        return {"ok": True}
-
-    @socketio.on("moderate")
-    @acknowledged
-    def moderate(data=None):
-        """The facilitator hides, shows, releases or merges words of a word cloud;
-        host screens hear the new ``results``, moderation views the new ``moderation``."""
-        connection = _connection("host")
-        runtime = services().runtime
-        runtime.moderate(runtime.state(connection.code), payloads.activity_id(data), data)
-        return {"ok": True}
-
-    @socketio.on("undo")
-    @acknowledged
-    def undo(data=None):
-        """The facilitator undoes the last moderation action of a word cloud."""
-        connection = _connection("host")
-        runtime = services().runtime
-        runtime.undo_moderation(runtime.state(connection.code), payloads.activity_id(data))
-        return {"ok": True}
-
-    @socketio.on("reveal")
-    @acknowledged
-    def reveal(data=None):
-        """The host shows a quiz question's answer: everyone hears ``state`` (with
-        ``correct`` and ``counts``), each phone its ``quiz_result``, hosts the ``results``."""
-        connection = _connection("host")
-        runtime = services().runtime
-        deliver(runtime.reveal_answer(runtime.state(connection.code), payloads.activity_id(data)))
-        return {"ok": True}
-
-    @socketio.on("add_time")
-    @acknowledged
-    def add_time(data=None):
-        """The host gives an open quiz question more seconds; everyone hears ``state``."""
-        connection = _connection("host")
-        runtime = services().runtime
-        seconds = data.get("seconds") if isinstance(data, dict) else None
-        deliver(runtime.add_time(runtime.state(connection.code), payloads.activity_id(data), seconds))
-        return {"ok": True}
-
-    @socketio.on("podium")
-    @acknowledged
-    def podium(data=None):
-        """The host shows the final podium; each phone hears its ``final_rank``."""
-        connection = _connection("host")
-        runtime = services().runtime
-        deliver(runtime.podium(runtime.state(connection.code)))
-        return {"ok": True}
-
-    @socketio.on("remove")
-    @acknowledged
-    def remove(data=None):
-        """The host removes a participant: they hear ``removed`` and are disconnected."""
-        connection = _connection("host")
-        runtime = services().runtime
-        participant_id = data.get("participant_id") if isinstance(data, dict) else None
-        deliver(runtime.remove_participant(runtime.state(connection.code), participant_id))
-        _drop(connection.code, lambda other: other.participant_id == participant_id)
-        return {"ok": True}
-
-    @socketio.on("end")
-    @acknowledged
-    def end(data=None):
-        """The host ends the session; the ack comes once the archive is written,
-        and everyone hears ``state`` with phase ``ended`` (phones still waiting
-        for the host hear ``turned_away``)."""
-        connection = _connection("host")
-        _no_payload(data)
-        runtime = services().runtime
-        ack, messages = runtime.end_session(runtime.state(connection.code), public_base_url(), connection.locale)
-        deliver(messages)
-        _drop(connection.code, lambda other: other.role == "waiting")
+        runtime = live.runtime
+        runtime.check_answer_rate(connection.code, connection.participant_id)
+        ack, messages = runtime.submit_answer(connection.code, connection.participant_id, payloads.answer_input(data))
+        live.screens.deliver(messages)
         return ack
 
-    @socketio.on("lock_joins")
-    @acknowledged
-    def lock_joins(data=None):
-        """The host locks joins: new phones are refused (``joins_locked``), phones
-        waiting hear ``turned_away``; everyone already in stays and reconnects.
-        Host screens hear ``joins``."""
-        connection = _connection("host")
-        _no_payload(data)
-        runtime = services().runtime
-        deliver(runtime.joins.lock(runtime.state(connection.code), True))
-        _drop(connection.code, lambda other: other.role == "waiting")
-        return {"ok": True}
+    return on_answer
 
-    @socketio.on("unlock_joins")
-    @acknowledged
-    def unlock_joins(data=None):
-        """The host opens the session to new phones again; host screens hear ``joins``."""
-        connection = _connection("host")
-        _no_payload(data)
-        runtime = services().runtime
-        deliver(runtime.joins.lock(runtime.state(connection.code), False))
-        return {"ok": True}
 
-    @socketio.on("admit_waiting")
-    @acknowledged
-    def admit_waiting(data=None):
-        """The host lets in every phone waiting now: they hear ``admitted`` and
-        ``enter``; host screens hear ``joins``."""
-        connection = _connection("host")
-        _no_payload(data)
-        runtime = services().runtime
-        ack, messages = runtime.joins.let_in(runtime.state(connection.code))
-        deliver(messages)
+# -- the host ----------------------------------------------------------------------------
+
+
+def on_open(data=None):
+    """The host opens an activity; everyone in the session hears ``state``."""
+    state = _host_state()
+    _deliver(services().runtime.open_activity(state, payloads.activity_id(data)))
+    return OK
+
+
+def on_close(data=None):
+    """The host closes an activity; everyone hears ``state``, phones the ``results``
+    when they are shown."""
+    state = _host_state()
+    _deliver(services().runtime.close_activity(state, payloads.activity_id(data)))
+    return OK
+
+
+def _drop(code: str, which) -> None:
+    """Close this process's connections of session ``code`` for which ``which`` is true."""
+    for sid in services().realtime["connections"].sids_where(code, which):
+        drop_connection(sid=sid, namespace="/")
+
+
+def on_remove(data=None):
+    """The host removes a participant: they hear ``removed`` and are disconnected."""
+    state = _host_state()
+    participant_id = payloads.object_of(data).get("participant_id")
+    _deliver(services().runtime.remove_participant(state, participant_id))
+    _drop(state.code, lambda other: other.participant_id == participant_id)
+    return OK
+
+
+def on_remove_many(data=None):
+    """The host removes many participants at once (who joined in the last N seconds,
+    who never answered), or first counts them (``preview``): each hears ``removed``
+    and is disconnected, as with ``remove``."""
+    state = _host_state()
+    removal = parse_removal(data)
+    ack, messages = services().runtime.remove_many(state, removal)
+    _deliver(messages)
+    removed = {message.data["participant_id"] for message in messages if getattr(message, "event", None) == "removed"}
+    _drop(state.code, lambda other: other.participant_id in removed)
+    return ack
+
+
+def on_lock_joins(data=None):
+    """The host locks joins: new phones are refused (``joins_locked``), phones waiting
+    hear ``turned_away``; everyone already in stays and reconnects. Host screens hear
+    ``joins``."""
+    state = _host_state()
+    payloads.no_payload(data)
+    _deliver(services().runtime.joins.lock(state, True))
+    _drop(state.code, lambda other: other.role == "waiting")
+    return OK
+
+
+def on_unlock_joins(data=None):
+    """The host opens the session to new phones again; host screens hear ``joins``."""
+    state = _host_state()
+    payloads.no_payload(data)
+    _deliver(services().runtime.joins.lock(state, False))
+    return OK
+
+
+def on_admit_waiting(data=None):
+    """The host lets in every phone waiting now: they hear ``admitted`` and ``enter``;
+    host screens hear ``joins``."""
+    state = _host_state()
+    payloads.no_payload(data)
+    ack, messages = services().runtime.joins.let_in(state)
+    _deliver(messages)
+    return ack
+
+
+def on_end(data=None):
+    """The host ends the session; the ack comes once the archive is written, and
+    everyone hears ``state`` with phase ``ended``."""
+    connection = _connection("host")
+    share = payloads.end_options(data)
+    runtime = services().runtime
+    facts, messages = runtime.end_session(runtime.state(connection.code), connection.locale, share)
+    _deliver(messages)
+    _drop(connection.code, lambda other: other.role == "waiting")  # they heard turned_away
+    ack = {
+        "ok": True,
+        "summary_url": f"{public_base_url()}/api/sessions/{facts['code']}/summary",
+        # Relative: the facilitator is signed in on the address the host screen uses.
+        "archive_url": f"/archives/{facts['code']}",
+        "archive_path": facts["archive_path"],
+    }
+    if facts.get("archive_error"):
+        ack["archive_error"] = facts["archive_error"]  # the session ended; its archive will be written again
+    return ack
+
+
+def command_handler(name: str):
+    """The handler of a kind's host command ``name``: the activity it names (none for
+    a command about the whole session), the payload, the kind decides."""
+    about_session = any(name in kind.session_commands for kind in KINDS)
+
+    def on_command(data=None):
+        state = _host_state()
+        payload = {} if about_session and data is None else payloads.object_of(data)
+        activity_id = None if about_session else payloads.activity_id(payload)
+        ack, messages = services().runtime.command(state, name, payload, activity_id)
+        _deliver(messages)
         return ack
 
-    @socketio.on("remove_many")
-    @acknowledged
-    def remove_many(data=None):
-        """The host removes many participants at once (who joined in the last N
-        seconds, who never answered), or first counts them (``preview``): each
-        hears ``removed`` and is disconnected, as with ``remove``."""
-        connection = _connection("host")
-        removal = parse_removal(data)
+    on_command.__name__ = f"on_{name}"
+    on_command.__doc__ = f"The host sends the kind command {name!r}; what it changes is delivered."
+    return on_command
+
+
+def participant_command_handler(name: str):
+    """The handler of a kind's participant event ``name`` (``ask``, ``upvote``,
+    ``report``): acked like ``answer``, once what it stores is durable."""
+
+    def on_participant_command(data=None):
+        connection = _connection("participant")
+        payload = payloads.participant_command(data)
         runtime = services().runtime
-        ack, messages = runtime.joins.remove_many(runtime.state(connection.code), removal)
-        deliver(messages)
-        removed = {message.data["participant_id"] for message in messages}
-        _drop(connection.code, lambda other: other.participant_id in removed)
+        runtime.check_answer_rate(connection.code, connection.participant_id)
+        ack, messages = runtime.participate(connection.code, connection.participant_id, name, payload)
+        _deliver(messages)
         return ack
 
+    on_participant_command.__name__ = f"on_{name}"
+    on_participant_command.__doc__ = f"A participant sends the kind event {name!r}."
+    return on_participant_command
+
+
+HOST_EVENTS = {
+    "open": on_open, "close": on_close, "remove": on_remove, "remove_many": on_remove_many, "end": on_end,
+    "lock_joins": on_lock_joins, "unlock_joins": on_unlock_joins, "admit_waiting": on_admit_waiting,
+}
+
+
+def kind_commands() -> list[str]:
+    """Every host command the registered kinds take, once each."""
+    names: list[str] = []
+    for kind in KINDS:
+        names += [name for name in kind.commands if name not in names and name not in HOST_EVENTS]
+    return names
+
+
+def participant_commands() -> list[str]:
+    """Every participant event the registered kinds take beyond ``answer``, once each."""
+    names: list[str] = []
+    for kind in KINDS:
+        names += [name for name in kind.participant_commands if name not in names]
+    return names
+
+
+def register(socketio) -> None:
+    """Attach the handlers to ``socketio``: the table above and every kind's commands."""
+    socketio.on_event("connect", on_connect)
+    socketio.on_event("disconnect", on_disconnect)
+    for event, handler in {**HOST_EVENTS, "enter": on_enter}.items():
+        socketio.on_event(event, acknowledged(handler))
+    for name in kind_commands():
+        socketio.on_event(name, acknowledged(command_handler(name)))
+    for name in participant_commands():
+        socketio.on_event(name, acknowledged(participant_command_handler(name)))
+    socketio.server.on("answer", acknowledged(answer_handler(socketio.server)), namespace="/")

@@ -1,12 +1,12 @@
-"""The one outbound path: every server-to-client message goes through here."""
+"""The one outbound path: every server-to-client message, and every notice to the
+other server processes, goes through here."""
 
 from __future__ import annotations
 
 import logging
 import time
 
-from live.extensions import socketio
-from live.services.messages import Outbound
+from live.services.messages import Message, Notice
 
 log = logging.getLogger(__name__)
 
@@ -14,35 +14,49 @@ log = logging.getLogger(__name__)
 EVICT_EVERY = 5.0
 
 
-def deliver(messages: list[Outbound]) -> None:
-    """Send each message to its room."""
-    for message in messages:
-        socketio.emit(message.event, message.data, to=message.room)
+class Delivery:
+    """Sends what services return: ``Outbound`` messages to their Socket.IO room,
+    ``Notice`` to the other processes (several processes over Redis). It is the
+    app's ``LiveScreens`` port, so web routes tell live screens through it too."""
 
+    def __init__(self, socketio, cluster=None) -> None:
+        self._socketio = socketio
+        self.cluster = cluster
 
-def send_to(sid: str, event: str, data: dict) -> None:
-    """Send one message to one connection (welcome, a host's first view)."""
-    socketio.emit(event, data, to=sid)
+    def deliver(self, messages: list[Message]) -> None:
+        """Send each message, in order."""
+        for message in messages:
+            if isinstance(message, Notice):
+                if self.cluster is not None:
+                    self.cluster.announce(message.code, message.data, message.urgent)
+            else:
+                self._socketio.emit(message.event, message.data, to=message.room)
+
+    def send_to(self, sid: str, event: str, data: dict) -> None:
+        """Send one message to one connection (welcome, a host's first view)."""
+        self._socketio.emit(event, data, to=sid)
 
 
 def push_loop(app) -> None:
     """Push coalesced results and presence to host screens, at most ten times a second.
 
-    One loop per process: whatever arrived during the last 100 ms goes out as
-    one ``results`` per changed activity, and nothing goes out when nothing changed.
-    With several processes, each session is pushed by the one process holding
-    its lease (live/realtime/cluster.py), which this loop also keeps."""
-    runtime = app.extensions["live"].runtime
-    cluster = app.extensions.get("live_cluster")
+    One loop per process: whatever arrived during the last 100 ms goes out as one
+    ``results`` per changed activity, and nothing goes out when nothing changed. With
+    several processes, each session is pushed by the one process holding its lease
+    (live/realtime/cluster.py), which this loop also keeps."""
+    live = app.extensions["live"]
+    runtime, delivery = live.runtime, live.screens
+    cluster = delivery.cluster
     pushes_for = cluster.pushes if cluster else None
+    sleep = live.realtime["sleep"]
     next_eviction = time.monotonic() + EVICT_EVERY
     while True:
-        socketio.sleep(0.1)
+        sleep(0.1)
         try:
             if cluster:
                 cluster.tick()
-            deliver(runtime.expire_questions(pushes_for))
-            deliver(runtime.pending_pushes(pushes_for))
+            delivery.deliver(runtime.expire_timed(pushes_for))
+            delivery.deliver(runtime.pending_pushes(pushes_for))
             if time.monotonic() >= next_eviction:
                 next_eviction = time.monotonic() + EVICT_EVERY
                 runtime.evict_finished()

@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from live.domain.errors import DomainError
-from live.services.runtime import AnswerInput
+from live.services.running.state import AnswerInput
 
 MAX_ID = 64
 
 
-def _payload(data: object) -> dict:
+def object_of(data: object) -> dict:
+    """The payload, which must be an object."""
     if not isinstance(data, dict):
         raise DomainError("invalid_payload", "The payload must be an object.")
     return data
+
+
+
+def no_payload(data: object) -> None:
+    """A payload that carries nothing: absent, or an object."""
+    if data is not None and not isinstance(data, dict):
+        raise DomainError("invalid_payload", "The payload must be an object.")
+
+
+def join_code(auth: dict) -> object:
+    """The join code of a connect ``auth`` object, as typed (spaces and case forgiven)."""
+    code = auth.get("code")
+    return code.strip().upper() if isinstance(code, str) else code
 
 
 def _identifier(data: dict, key: str) -> str:
@@ -27,7 +41,7 @@ def _identifier(data: dict, key: str) -> str:
 
 def answer_input(data: object) -> AnswerInput:
     """An ``answer`` payload: ``{"activity_id", "value", "answer_id"}``."""
-    data = _payload(data)
+    data = object_of(data)
     if "value" not in data:
         raise DomainError("invalid_payload", "value is missing.", "value")
     return AnswerInput(
@@ -37,6 +51,27 @@ def answer_input(data: object) -> AnswerInput:
     )
 
 
+def participant_command(data: object) -> dict:
+    """A participant command's payload (``ask``, ``upvote``...): an object naming the
+    activity, with an optional client ``answer_id``; the kind checks the rest."""
+    data = dict(object_of(data))
+    data["activity_id"] = _identifier(data, "activity_id")
+    if "answer_id" in data:
+        data["answer_id"] = _identifier(data, "answer_id")
+    return data
+
+
 def activity_id(data: object) -> str:
-    """The ``activity_id`` of an ``open`` or ``close`` payload."""
-    return _identifier(_payload(data), "activity_id")
+    """The ``activity_id`` of a host command's payload (``open``, ``close``, ``reveal``...)."""
+    return _identifier(object_of(data), "activity_id")
+
+
+def end_options(data: object) -> bool | None:
+    """Whether an ``end`` payload shares the summary with participants
+    (``{"share_with_participants": true}``), or None to follow the session's setting."""
+    if data is None:
+        return None
+    share = object_of(data).get("share_with_participants")
+    if share is not None and not isinstance(share, bool):
+        raise DomainError("invalid_payload", "share_with_participants must be true or false.", "share_with_participants")
+    return share

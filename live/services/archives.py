@@ -33,12 +33,13 @@ from live.archive.document import BadSummary, archive_meta, looks_like_archive_c
 from live.archive.writer import (
     _parse_time, folder_name, is_complete, render_summary_fragment, stale_staging, zone_named,
 )
-from live.domain import activities as activity_rules
+from live.activities import registry
 from live.domain.errors import DomainError
 from live.domain.profanity import ProfanityFilter
 from live.domain.session import ENDED
 from live.offload import Offload, run_here
 from live.services import accounts, archive_pages, planning, summary, tokens
+from live.services import settings as session_settings
 from live.store import repository
 from live.store.db import utcnow
 from live.store.models import Activity, Answer, Facilitator, LiveSession, Participant, ShareLink
@@ -300,6 +301,28 @@ def create_share_link(
     return token, link
 
 
+def share_with_participants(sessions: sessionmaker, secret_key: str, code: str) -> str:
+    """The path of the summary page the participants of ended session ``code`` are
+    given (pseudonymous, no expiry, revocable like any share link); made once."""
+    with sessions.begin() as db:
+        row = repository.session_by_code(db, code)
+        token = tokens.participants_share_token(secret_key, row.code, row.host_salt)
+        token_hash = tokens.hash_api_token(token)
+        if db.scalar(select(ShareLink).where(ShareLink.token_hash == token_hash)) is None:
+            db.add(ShareLink(session_id=row.id, token_hash=token_hash, token_hint=token[:6], show_names=False,
+                             created_at=utcnow()))
+    return f"/s/{token}"
+
+
+def participants_summary_path(sessions: sessionmaker, secret_key: str, session: LiveSession) -> str | None:
+    """The path of the participants' summary page of an ended session, while its link
+    is active (the facilitator may have revoked it), else None."""
+    token = tokens.participants_share_token(secret_key, session.code, session.host_salt)
+    with sessions() as db:
+        link = db.scalar(select(ShareLink).where(ShareLink.token_hash == tokens.hash_api_token(token)))
+    return f"/s/{token}" if link is not None and is_active(link) else None
+
+
 def share_links_of(sessions: sessionmaker, facilitator_id: int, code: str) -> list[ShareLink]:
     """The share links of an archived session, newest first (revoked ones included)."""
     row = archived_session(sessions, facilitator_id, code)
@@ -359,14 +382,16 @@ def run_again(
     specs = []
     for activity in sorted(document.get("activities") or [], key=lambda a: a.get("position", 0)):
         try:
-            specs.append(activity_rules.parse_spec(activity).as_dict())
+            specs.append(registry.parse_spec(activity).as_dict())
         except DomainError:
             continue  # a type this server does not run, or a spec it no longer accepts
     if not specs:
         raise DomainError("nothing_to_run", "None of this session's activities can be run on this server.")
     title = (document.get("title") or row.title or "?")[: planning.MAX_TITLE]
+    settings = session_settings.settings_of(row.settings)
     return planning.create_session(
-        sessions, secret_key, facilitator_id, title, specs, bool(row.profanity_filter), row.blocked_words or [],
+        sessions, secret_key, facilitator_id, title, specs, settings["profanity_filter"], settings["blocked_words"],
+        settings.get("expected_participants"), settings["share_with_participants"],
     )
 
 
@@ -625,7 +650,7 @@ def _index(sessions, document: dict, target: Path, owner, staging: Path | None =
         code=document["code"], title=document["title"] or "?", facilitator_id=owner.id, host_salt=tokens.new_salt(),
         phase=ENDED, created_at=_naive(document.get("created_at")) or ended, started_at=_naive(document.get("started_at")),
         ended_at=ended, archive_path=str(target), imported=True,
-        archive_meta=archive_meta(document), profanity_filter=True, blocked_words=[],
+        archive_meta=archive_meta(document), settings=dict(session_settings.DEFAULTS),
     )
     with sessions.begin() as db:
         db.add(row)

@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
-from live.domain import activities as activity_rules
+from live.activities import registry
 from live.domain.codes import new_join_code
 from live.domain.errors import DomainError
-from live.domain.joins import parse_expected_participants
 from live.domain.session import LOBBY
-from live.domain.profanity import ProfanityFilter
-from live.domain.text import clean_text, required_text
+from live.domain.text import required_text
+from live.services import settings as session_settings
 from live.services import tokens
 from live.store import repository
 from live.store.db import utcnow
@@ -40,28 +39,19 @@ def new_activity_id() -> str:
 def parse_plan(title: object, raw_activities: object) -> tuple[str, list]:
     """Validate a session title and its list of activity specs."""
     clean_title = required_text(title, "title", MAX_TITLE)
-    return clean_title, activity_rules.parse_specs(raw_activities)
-
-
-def parse_filter_settings(enabled: object = True, words: object = None) -> tuple[bool, list[str]]:
-    """Validate a session's word-cloud filter settings: on or off, and extra words to hold."""
-    if not isinstance(enabled, bool):
-        raise DomainError("invalid_type", "profanity_filter must be true or false.", "profanity_filter")
-    words = [] if words is None else words
-    ProfanityFilter().with_extra(words)  # raises on a bad list, naming the field
-    return enabled, [clean_text(word) for word in words if clean_text(word)]
+    return clean_title, registry.parse_specs(raw_activities)
 
 
 def create_session(
     sessions: sessionmaker, secret_key: str, facilitator_id: int, title, raw_activities,
     profanity_filter: object = True, blocked_words: object = None, expected_participants: object = None,
+    share_with_participants: object = False,
 ) -> CreatedSession:
     """Create a session in the lobby with a fresh join code; returns its code and host token.
     ``expected_participants``: how many the facilitator expects (None: no size);
     phones beyond it wait for the host (live/domain/joins.py)."""
     clean_title, specs = parse_plan(title, raw_activities)
-    filter_on, words = parse_filter_settings(profanity_filter, blocked_words)
-    expected = parse_expected_participants(expected_participants)
+    settings = session_settings.parse_settings(profanity_filter, blocked_words, expected_participants, share_with_participants)
     for _attempt in range(10):
         code = new_join_code()
         salt = tokens.new_salt()
@@ -69,8 +59,7 @@ def create_session(
             with sessions.begin() as db:
                 row = LiveSession(
                     code=code, title=clean_title, facilitator_id=facilitator_id, host_salt=salt,
-                    phase=LOBBY, created_at=utcnow(), profanity_filter=filter_on, blocked_words=words,
-                    settings={"expected_participants": expected},
+                    phase=LOBBY, created_at=utcnow(), settings=settings,
                 )
                 db.add(row)
                 db.flush()
@@ -98,15 +87,23 @@ def plan_of(sessions: sessionmaker, session_id: int) -> list[dict]:
     return [dict(row.spec, id=row.id, position=row.position, status=row.status) for row in rows]
 
 
+def public_plan(sessions: sessionmaker, session_id: int) -> list[dict]:
+    """The activities of a session as participants may see them (public views with
+    id, place and status): what the projector page is given."""
+    with sessions() as db:
+        rows = repository.activity_rows(db, session_id)
+    return [registry.public_view(repository.to_rule(row), row.status) for row in rows]
+
+
 def update_plan(
     sessions: sessionmaker, facilitator_id: int, code: str, title, raw_activities,
     profanity_filter: object = True, blocked_words: object = None, expected_participants: object = None,
+    share_with_participants: object = False,
 ) -> None:
     """Replace the title, activities, filter settings and expected size of a session
     that has not started yet (the host's lock and admissions stay as they are)."""
     clean_title, specs = parse_plan(title, raw_activities)
-    filter_on, words = parse_filter_settings(profanity_filter, blocked_words)
-    expected = parse_expected_participants(expected_participants)
+    settings = session_settings.parse_settings(profanity_filter, blocked_words, expected_participants, share_with_participants)
     with sessions.begin() as db:
         row = repository.session_by_code(db, code)
         if row is None or row.facilitator_id != facilitator_id:
@@ -114,8 +111,7 @@ def update_plan(
         lifecycle = repository.lifecycle_of(row, repository.activity_rows(db, row.id))
         if lifecycle.has_started:
             raise DomainError("already_started", "A session cannot be edited once an activity has been opened.")
-        row.title, row.profanity_filter, row.blocked_words = clean_title, filter_on, words
-        row.settings = {**(row.settings or {}), "expected_participants": expected}
+        row.title, row.settings = clean_title, {**session_settings.settings_of(row.settings), **settings}
         repository.replace_activities(db, row.id, specs, new_activity_id)
 
 

@@ -1,18 +1,23 @@
-"""The session summary: one document (schema 1) served by the API and written
-as ``summary.json`` in the archive, plus the raw answers for the CSV."""
+"""The session summary: one document (schema 1) served by the API and written as
+``summary.json`` in the archive, plus the raw answers for the CSV.
+
+Each activity's entry is its spec, its results and what its kind adds
+(``summary_fields``); each kind the session holds may add top-level fields
+(``session_summary``: a quiz's final leaderboard)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime
-from types import SimpleNamespace
 from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
 
-from live.domain import activities as activity_rules
-from live.domain import quiz, wordcloud
+from live.activities.base import KindSettings
 from live.domain.errors import DomainError
 from live.domain.profanity import ProfanityFilter
+from live.services import settings as session_settings
 from live.offload import Offload, run_here
 from live.store import repository
 from live.store.models import LiveSession
@@ -25,27 +30,30 @@ def iso(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
-def session_filter(server_filter: ProfanityFilter, session: LiveSession) -> ProfanityFilter:
-    """The word-cloud filter of a session: the server's lists plus the session's
-    own words, or nothing at all when the facilitator switched it off."""
-    if not session.profanity_filter:
-        return ProfanityFilter()
-    return server_filter.with_extra(session.blocked_words or [])
+@dataclass
+class StoredSession:
+    """A session as the database holds it, offered to kinds as their
+    ``LiveSession`` (read-only: nothing is running)."""
 
+    activities: dict
+    lifecycle: object
+    tallies: dict
+    names: dict
+    removed: set
+    values: dict
+    timings: dict
+    states: dict
+    marks: dict = field(default_factory=dict)
+    caches: dict = field(default_factory=dict)
 
-def _activity_document(row, tally, rule, answers: list) -> dict:
-    document = dict(
-        row.spec, id=row.id, position=row.position, n_answers=tally.n_answers,
-        opened_at=iso(row.opened_at), closed_at=iso(row.closed_at), **tally.results(),
-    )
-    if row.type == quiz.TYPE:
-        timed = [(a.value, a.ms_since_open or 0, True) for a in answers if a.activity_id == row.id]
-        document.update(quiz.question_stats(rule.spec, timed))
-    if row.type == wordcloud.TYPE:
-        # The archive records every group (hidden and held ones marked) and the moderation.
-        document["table"] = tally.full_table()
-        document["moderation"] = tally.moderation.as_list()
-    return document
+    def elapsed_ms(self, activity_id: str) -> int:
+        return 0  # nothing runs any more: kinds read stored times
+
+    def kinds_present(self) -> list:
+        seen = {}
+        for activity in sorted(self.activities.values(), key=lambda a: a.position):
+            seen.setdefault(activity.kind.name, activity.kind)
+        return list(seen.values())
 
 
 def collect(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -> tuple[dict, list[dict]]:
@@ -57,14 +65,10 @@ def collect(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -
         activity_rows = repository.activity_rows(db, session.id)
         participants = repository.participants_of(db, session.id)
         answers = repository.answers_of(db, session.id)
-    rules = {row.id: repository.to_rule(row) for row in activity_rows}
-    profanity = session_filter(server_filter, session)
-    tallies = {
-        row.id: activity_rules.new_tally(rules[row.id], moderation=row.moderation, profanity=profanity)
-        for row in activity_rows
-    }
+    stored = _stored_session(session, activity_rows, participants, answers, server_filter)
+    by_activity = defaultdict(list)
     for answer in answers:
-        tallies[answer.activity_id].add(answer.value)
+        by_activity[answer.activity_id].append(answer)
     document = {
         "schema": SCHEMA,
         "code": session.code,
@@ -73,13 +77,12 @@ def collect(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -
         "started_at": iso(session.started_at),
         "ended_at": iso(session.ended_at),
         "n_participants": len(participants),
-        "activities": [_activity_document(row, tallies[row.id], rules[row.id], answers) for row in activity_rows],
+        "activities": [_activity_document(row, stored, by_activity[row.id]) for row in activity_rows],
     }
+    for kind in stored.kinds_present():
+        document.update(kind.session_summary(stored))
     names = {p.id: p.name for p in participants}
     numbers = participant_numbers(participants)
-    if any(row.type == quiz.TYPE for row in activity_rows):
-        board = _final_leaderboard(session, activity_rows, rules, participants, answers)
-        document["leaderboard"] = [dict(row, participant_number=numbers.get(row["participant_id"])) for row in board]
     positions = {row.id: row for row in activity_rows}
     rows = [
         {
@@ -91,39 +94,57 @@ def collect(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -
             "participant_name": names.get(a.participant_id),
             "participant_number": numbers.get(a.participant_id),
             "value": a.value,
-            "answer_text": activity_rules.describe_answer(rules[a.activity_id], a.value),
+            "answer_text": _describe(stored.activities[a.activity_id], a.value),
             "answered_at": iso(a.created_at),
             "ms_since_open": a.ms_since_open,
         }
         for a in answers
+        # A kind leaves out what must not be linked to a person (who reported what).
+        if _describe(stored.activities[a.activity_id], a.value) is not None
     ]
     return document, rows
+
+
+def _stored_session(session, activity_rows, participants, answers, server_filter) -> StoredSession:
+    """Every activity's tally and the participants' answers, rebuilt from the rows."""
+    activities = {row.id: repository.to_rule(row) for row in activity_rows}
+    states = {row.id: repository.kind_state(row) for row in activity_rows}
+    lent = KindSettings(profanity=session_settings.word_filter(server_filter, session.settings))
+    tallies = {aid: activity.kind.new_tally(activity, states[aid], lent) for aid, activity in activities.items()}
+    values: dict = {}
+    for answer in answers:
+        activities[answer.activity_id].kind.count(tallies[answer.activity_id], answer.participant_id, answer.value)
+        values.setdefault(answer.participant_id, {}).setdefault(answer.activity_id, []).append(answer.value)
+    return StoredSession(
+        activities=activities,
+        lifecycle=repository.lifecycle_of(session, activity_rows),
+        tallies=tallies,
+        names={p.id: p.name for p in participants},
+        removed={p.id for p in participants if p.removed},
+        values=values,
+        timings={(a.participant_id, a.activity_id): a.ms_since_open or 0 for a in answers},
+        states=states,
+    )
+
+
+def _activity_document(row, stored: StoredSession, answers: list) -> dict:
+    activity, tally = stored.activities[row.id], stored.tallies[row.id]
+    document = dict(
+        row.spec, id=row.id, position=row.position, n_answers=tally.n_answers,
+        opened_at=iso(row.opened_at), closed_at=iso(row.closed_at), **tally.results(),
+    )
+    document.update(activity.kind.summary_fields(activity, tally, answers))
+    return document
+
+
+def _describe(activity, value) -> str:
+    return activity.kind.describe_answer(activity.spec, value)
 
 
 def participant_numbers(participants: list) -> dict[str, int]:
     """``{participant_id: n}``, 1 for the first who joined: the "Participant n" a
     pseudonymised summary and answers.csv show instead of the nickname."""
     return {p.id: number for number, p in enumerate(participants, start=1)}
-
-
-def _final_leaderboard(session, activity_rows, rules, participants, answers) -> list[dict]:
-    """The quiz standings over every question asked (nothing is secret at the end)."""
-    from live.services import quizzes
-
-    values: dict = {}
-    for answer in answers:
-        values.setdefault(answer.participant_id, {}).setdefault(answer.activity_id, []).append(answer.value)
-    ended = SimpleNamespace(
-        activities=rules,
-        lifecycle=repository.lifecycle_of(session, activity_rows),
-        names={p.id: p.name for p in participants},
-        removed={p.id for p in participants if p.removed},
-        values=values,
-        timings={(a.participant_id, a.activity_id): a.ms_since_open or 0 for a in answers},
-        extra_ms={row.id: row.extra_ms or 0 for row in activity_rows},
-    )
-    rows = quizzes.standings(ended, everything_asked=True)
-    return [dict(quizzes.public_rows([row])[0], time_ms=row["time_ms"]) for row in rows]
 
 
 def archive_session(

@@ -47,6 +47,14 @@ def participant_from_token(secret_key: str, code: str, token: object) -> str | N
     return None
 
 
+def participants_share_token(secret_key: str, code: str, salt: str) -> str:
+    """The token of the share link a session's participants get at the end (when the
+    facilitator shares the summary with them): recomputed, never stored, so every
+    phone coming back to the ended session is given it again. Only its SHA-256 is in
+    the share links table, like any other link, and it is revoked like any other."""
+    return _mac(secret_key, f"participants-share:{code}:{salt}")
+
+
 def hash_api_token(token: str) -> str:
     """The stored form of an API token (SHA-256 hex)."""
     return hashlib.sha256(token.encode()).hexdigest()

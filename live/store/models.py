@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, false, true
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -51,18 +51,17 @@ class LiveSession(Base):
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     archive_path: Mapped[str | None] = mapped_column(String(1024))
-    # Word clouds: the profanity filter is on unless switched off; extra words to hold.
-    profanity_filter: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
-    blocked_words: Mapped[list | None] = mapped_column(JSON)
     # Indexed by `live archive import` from a folder copied from elsewhere: it has no
     # activity, participant or answer rows, only its archive folder.
     imported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # What the archive list and the comparison need without opening summary.json:
     # {"n_participants": int, "types": [...], "fingerprints": [...]}.
     archive_meta: Mapped[dict | None] = mapped_column(JSON)
-    # Settings of the session that need no column of their own (a new one needs no
-    # migration): the facilitator's "expected_participants", the host's "joins_locked"
-    # and "admissions" (see live/domain/joins.py).
+    # Settings of the session that need no column of their own (a new one is a new key,
+    # not a migration): the word filter ("profanity_filter", "blocked_words"),
+    # "share_with_participants" (live/services/settings.py), the facilitator's
+    # "expected_participants", the host's "joins_locked" and "admissions"
+    # (live/domain/joins.py).
     settings: Mapped[dict | None] = mapped_column(JSON)
 
 
@@ -77,10 +76,9 @@ class Activity(Base):
     status: Mapped[str] = mapped_column(String(16))
     opened_at: Mapped[datetime | None] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # Word clouds: the facilitator's moderation actions, in order (hide, merge, ...).
-    moderation: Mapped[list | None] = mapped_column(JSON)
-    # Quizzes: time the host added to this question, in milliseconds.
-    extra_ms: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The kind's own state, as JSON: a word cloud's moderation, the time added to a
+    # quiz question... (``ActivityKind.default_state``); a new kind needs no migration.
+    state: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Participant(Base):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from live.domain import activities as activity_rules
-from live.domain.activities import Activity as ActivityRule
+from live.activities.base import Activity as ActivityRule
+from live.activities.registry import KINDS, PlannedActivity, activity_from_document
 from live.domain.session import PENDING, Lifecycle
 from live.store.db import utcnow
 from live.store.models import Activity, Answer, ApiToken, Facilitator, LiveSession, Participant
@@ -50,21 +50,46 @@ def activity_rows(db: Session, session_id: int) -> list[Activity]:
 
 def to_rule(row: Activity) -> ActivityRule:
     """The domain activity of a stored row."""
-    return ActivityRule(id=row.id, position=row.position, spec=activity_rules.parse_spec(row.spec))
+    return activity_from_document(row.id, row.position, row.spec)
 
 
-def replace_activities(db: Session, session_id: int, specs: list, new_id) -> list[Activity]:
-    """Replace the plan of a not-yet-started session with ``specs`` (domain specs)."""
+def replace_activities(db: Session, session_id: int, planned: list[PlannedActivity], new_id) -> list[Activity]:
+    """Replace the plan of a not-yet-started session with validated activities."""
     for row in activity_rows(db, session_id):
         db.delete(row)
     db.flush()
     rows = [
-        Activity(id=new_id(), session_id=session_id, position=index, type=spec.type, spec=spec.as_dict(), status=PENDING)
-        for index, spec in enumerate(specs)
+        Activity(
+            id=new_id(), session_id=session_id, position=index, type=item.type, spec=item.as_dict(),
+            status=PENDING, state=item.kind.default_state(),
+        )
+        for index, item in enumerate(planned)
     ]
     db.add_all(rows)
     db.flush()
     return rows
+
+
+def insert_activity(db: Session, session_id: int, planned: PlannedActivity, activity_id: str, after_id: str) -> Activity:
+    """Add an activity to a running session's plan right after ``after_id`` (the
+    activities after it move one place down), not yet open."""
+    after = db.get(Activity, after_id).position
+    for row in activity_rows(db, session_id):
+        if row.position > after:
+            row.position += 1
+    db.flush()
+    row = Activity(
+        id=activity_id, session_id=session_id, position=after + 1, type=planned.type, spec=planned.as_dict(),
+        status=PENDING, state=planned.kind.default_state(),
+    )
+    db.add(row)
+    db.flush()
+    return row
+
+
+def kind_state(row: Activity) -> dict:
+    """The stored kind state of an activity row (an empty one for older rows)."""
+    return dict(row.state or {})
 
 
 def lifecycle_of(session: LiveSession, rows: list[Activity]) -> Lifecycle:
@@ -73,6 +98,7 @@ def lifecycle_of(session: LiveSession, rows: list[Activity]) -> Lifecycle:
         phase=session.phase,
         current_activity_id=session.current_activity_id,
         statuses={row.id: row.status for row in rows},
+        beside=frozenset(row.id for row in rows if row.type in KINDS and KINDS.get(row.type).capabilities.beside),
     )
 
 

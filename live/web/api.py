@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request, url_for
 
-from live.app import public_base_url, services
+from live.extensions import services
+from live.urls import public_base_url
 from live.archive.document import looks_like_archive_code
 from live.domain.errors import DomainError
 from live.services import accounts, archives, planning, summary
@@ -52,6 +53,7 @@ def create_session():
     created = planning.create_session(
         services().sessions, services().settings.secret_key, facilitator.id, body.get("title"), body.get("activities"),
         body.get("profanity_filter", True), body.get("blocked_words"), body.get("expected_participants"),
+        body.get("share_with_participants", False),
     )
     document = {"code": created.code, "host_token": created.host_token, **session_links(created.code)}
     document["activities"] = created.activities

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from live.app import services
+from live.extensions import services
 from live.archive import files
 from live.archive.document import BadSummary
 from live.archive.writer import STYLESHEET, render_comparison

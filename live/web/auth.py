@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 
-from live.app import services
+from live.extensions import services
 from live.extensions import login_manager
 from live.services import accounts
 from live.web import limits

@@ -5,10 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (
-    BooleanField, EmailField, FieldList, Form, FormField, IntegerField, PasswordField, SelectField, StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, EmailField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
@@ -18,29 +15,6 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Stay signed in on this computer"))
 
 
-class ActivityForm(Form):
-    """One activity of the session editor (poll, word cloud or quiz question); a blank one is ignored."""
-
-    type = SelectField(
-        _l("Type"), choices=[("poll", _l("Poll")), ("wordcloud", _l("Word cloud")), ("quiz", _l("Quiz question"))],
-        default="poll",
-    )
-    prompt = StringField(_l("Question"), validators=[Length(max=300)])
-    options = TextAreaField(_l("Options, one per line (2 to 12)"), validators=[Length(max=12 * 130)])
-    multiple = BooleanField(_l("Participants may choose several options"))
-    max_entries = IntegerField(
-        _l("Words per participant (1 to 10)"), default=3, validators=[Optional(), NumberRange(min=1, max=10)]
-    )
-    max_length = IntegerField(
-        _l("Longest entry, in characters (1 to 100)"), default=40, validators=[Optional(), NumberRange(min=1, max=100)]
-    )
-    single_word = BooleanField(_l("One word per entry"))
-    correct = StringField(_l("Number(s) of the correct option(s), e.g. 2 or 1, 3"), validators=[Length(max=40)])
-    seconds = IntegerField(_l("Seconds to answer (5 to 120)"), default=20, validators=[Optional(), NumberRange(min=5, max=120)])
-    points = IntegerField(_l("Points (0 to 10000)"), default=1000, validators=[Optional(), NumberRange(min=0, max=10000)])
-    remove = BooleanField(_l("Remove this activity"))
-
-
 class SessionForm(FlaskForm):
     title = StringField(_l("Session title"), validators=[DataRequired(), Length(max=200)])
     expected_participants = IntegerField(
@@ -48,7 +22,8 @@ class SessionForm(FlaskForm):
     )
     profanity_filter = BooleanField(_l("Hide rude words from the screen (French and English)"), default=True)
     blocked_words = TextAreaField(_l("Other words to hold, one per line"), validators=[Length(max=20000)])
-    activities = FieldList(FormField(ActivityForm), min_entries=1, max_entries=100)
+    share_with_participants = BooleanField(_l("At the end, give participants a link to the summary (no nicknames shown)"))
+    # The activities are read by live/web/editor.py: each kind renders its own fields.
 
 
 class ImportForm(FlaskForm):

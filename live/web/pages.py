@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import qrcode
 import qrcode.image.svg
@@ -11,13 +12,17 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from live.app import LOCALES, public_base_url, services
-from live.domain.activities import MAX_ACTIVITIES
+from live.config import LOCALES
+from live.extensions import services
+from live.urls import public_base_url
+from live.domain.session import MAX_ACTIVITIES
 from live.domain.codes import looks_like_join_code, normalise_join_code
 from live.domain.errors import DomainError
+from live.activities.registry import KINDS
 from live.domain.joins import JoinSettings
-from live.services import planning, quiz_import, summary
-from live.web import limits
+from live.services import planning, summary
+from live.services import settings as session_settings
+from live.web import editor, limits
 from live.web.forms import ImportForm, JoinForm, SessionForm
 from live.web.inputs import same_site_path
 
@@ -85,6 +90,17 @@ def join_page(code: str):
     return render_template("join.html", session=session, code=code)
 
 
+@bp.get("/kinds/<name>.js")
+def kind_script(name: str):
+    """The browser module of a kind added from outside live (its ``script`` is a file
+    of its own package): only a registered kind's own file, never a path taken from
+    the request; live's own kinds' modules are under /static."""
+    kind = KINDS.get(name, None) if name in KINDS else None
+    if kind is None or not isinstance(kind.script, Path):
+        abort(404)
+    return send_file(kind.script, mimetype="text/javascript")  # cached as live's own static files
+
+
 @bp.get("/qr/<code>.svg")
 @limits.join_attempts
 def qr_code(code: str):
@@ -118,94 +134,55 @@ def dashboard():
     return render_template("dashboard.html", sessions=sessions)
 
 
-def _raw_activities(form: SessionForm) -> list[dict]:
-    """The activities of the editor as API-style specs; blank and removed ones are skipped."""
-    raw = []
-    for entry in form.activities.entries:
-        activity = entry.form
-        lines = [line.strip() for line in (activity.options.data or "").splitlines() if line.strip()]
-        prompt = activity.prompt.data or ""
-        if activity.remove.data or (not prompt.strip() and not lines):
-            continue
-        if activity.type.data == "quiz":
-            raw.append({
-                "type": "quiz", "prompt": prompt, "options": lines, "correct": _option_numbers(activity.correct.data),
-                "seconds": activity.seconds.data or 20,
-                "points": 1000 if activity.points.data is None else activity.points.data,
-            })
-        elif activity.type.data == "wordcloud":
-            raw.append({
-                "type": "wordcloud", "prompt": prompt, "single_word": bool(activity.single_word.data),
-                "max_entries": activity.max_entries.data or 3, "max_length": activity.max_length.data or 40,
-            })
-        else:
-            raw.append({"type": "poll", "prompt": prompt, "options": lines, "multiple": bool(activity.multiple.data)})
-    return raw
-
-
-def _option_numbers(typed: str | None) -> list:
-    """"2" or "1, 3" (options numbered from 1, as people count) as 0-based indices;
-    anything that is not a number is passed on for the domain to refuse by name."""
-    tokens = (typed or "").replace(";", ",").replace(" ", ",").split(",")
-    return [int(t) - 1 if t.strip().isdigit() else t.strip() for t in tokens if t.strip()]
-
-
-def _filter_settings(form: SessionForm) -> tuple[bool, list[str]]:
+def _settings_of(form: SessionForm) -> tuple[bool, list[str], int | None, bool]:
+    """The session settings of the editor: the word filter on or off, the session's own
+    words, the expected size, whether participants get the summary at the end."""
     words = [line.strip() for line in (form.blocked_words.data or "").splitlines() if line.strip()]
-    return bool(form.profanity_filter.data), words
+    return (
+        bool(form.profanity_filter.data), words, form.expected_participants.data, bool(form.share_with_participants.data),
+    )
 
 
-def _expected_of(session) -> int | None:
-    """The expected size the facilitator set for a stored session."""
-    return JoinSettings.from_stored(session.settings).expected_participants
-
-
-def _form_data(session, plan: list[dict]) -> dict:
-    """What the editor shows for a stored session."""
-    return {
-        "title": session.title,
-        "expected_participants": _expected_of(session),
-        "profanity_filter": session.profanity_filter,
-        "blocked_words": "\n".join(session.blocked_words or []),
-        "activities": [
-            {
-                "type": a["type"], "prompt": a["prompt"], "options": "\n".join(a.get("options", [])),
-                "multiple": a.get("multiple", False), "max_entries": a.get("max_entries", 3),
-                "max_length": a.get("max_length", 40), "single_word": a.get("single_word", False),
-                "correct": ", ".join(str(index + 1) for index in a.get("correct", [])),
-                "seconds": a.get("seconds", 20), "points": a.get("points", 1000),
-            }
-            for a in plan
-        ],
+def _stored_form(session) -> SessionForm:
+    """The editor's session fields filled from the database, never from the request
+    (an upload is not an edit)."""
+    stored = session_settings.settings_of(session.settings)
+    data = {
+        "title": session.title, "profanity_filter": stored["profanity_filter"],
+        "blocked_words": "\n".join(stored["blocked_words"]), "share_with_participants": stored["share_with_participants"],
+        "expected_participants": JoinSettings.from_stored(session.settings).expected_participants,
     }
+    return SessionForm(formdata=None, data=data)
 
 
-def describe_error(error: DomainError) -> str:
-    """A planning error in the interface language, naming the poll at fault."""
-    messages = {
-        "blank": _("This field must not be empty."),
-        "too_long": _("This text is too long."),
-        "invalid_options": _("This activity needs more options, or fewer (polls 2 to 12, quiz questions 2 to 6)."),
-        "invalid_correct": _("Give the number of at least one correct option, each once."),
-        "out_of_range": _("This number is out of the allowed range."),
-        "already_started": _("This session has started: it can no longer be edited."),
-    }
-    message = messages.get(error.code, error.message)
-    if error.field and error.field.startswith("activities["):
-        number = int(error.field[len("activities[") : error.field.index("]")]) + 1
-        return _("Activity %(number)d: %(message)s", number=number, message=message)
-    if error.code == "blank" and error.field == "activities":
-        return _("Add at least one activity.")
-    return message
+def _plan_activities(session) -> list[editor.EditorActivity]:
+    return editor.from_plan(planning.plan_of(services().sessions, session.id))
 
 
-def _editor(form: SessionForm, session=None, error: str | None = None, status: int = 200, import_report=None):
-    if not form.activities.entries or (form.activities.entries[-1].form.prompt.data or "").strip():
-        form.activities.append_entry()  # always one blank activity to fill in
+def _editor(form: SessionForm, activities: list, session=None, errors=(), status: int = 200, import_report=None):
+    """The editor page: the session's fields, each activity with every refusal beside
+    its field (and all of them listed at the top), and one blank activity to fill in."""
+    activities = editor.with_blank(list(activities))
+    importers = [kind for kind in KINDS if kind.importer is not None]
+    activity_errors = [(a, name, error) for a in activities for name, error in a.errors.items()]
     return render_template(
-        "session_edit.html", form=form, session=session, error=error,
-        import_form=ImportForm(formdata=None), import_report=import_report,
+        "session_edit.html", form=form, session=session, activities=activities, errors=list(errors),
+        activity_errors=activity_errors,
+        import_form=ImportForm(formdata=None), import_report=import_report, importers=importers,
     ), status
+
+
+def _save(form: SessionForm, activities: list, save, session=None):
+    """Validate and save the editor's activities with ``save(title, specs, *settings)``;
+    the page again, with every refusal, when something is wrong."""
+    raw, kept = editor.specs(activities)
+    try:
+        save(form.title.data, raw, *_settings_of(form))
+    except DomainError as error:
+        general = editor.place_errors(error, kept)
+        status = 409 if error.code == "already_started" else 400
+        return _editor(form, activities, session=session, errors=general, status=status)
+    return None
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
@@ -213,82 +190,93 @@ def _editor(form: SessionForm, session=None, error: str | None = None, status: i
 def new_session():
     """The session editor, empty; saving creates the session."""
     form = SessionForm()
-    if form.validate_on_submit():
-        try:
-            created = planning.create_session(
-                services().sessions, services().settings.secret_key, current_user.id, form.title.data,
-                _raw_activities(form), *_filter_settings(form), form.expected_participants.data,
-            )
-            return redirect(url_for("pages.dashboard", created=created.code))
-        except DomainError as error:
-            return _editor(form, error=describe_error(error), status=400)
-    return _editor(form, status=400 if request.method == "POST" else 200)
+    if request.method == "GET":
+        return _editor(form, [])
+    activities = editor.read(request.form)
+    if not form.validate_on_submit():
+        return _editor(form, activities, status=400)
+    created = []
+
+    def save(title, raw, *settings):
+        created.append(planning.create_session(
+            services().sessions, services().settings.secret_key, current_user.id, title, raw, *settings,
+        ))
+
+    refused = _save(form, activities, save)
+    return refused or redirect(url_for("pages.dashboard", created=created[0].code))
 
 
 @bp.route("/sessions/<code>/edit", methods=["GET", "POST"])
 @login_required
 def edit_session(code: str):
-    """Edit the title and polls of a session that has not started."""
+    """Edit the title and activities of a session that has not started."""
     session = _owned_or_404(code)
     if request.method == "GET":
-        plan = planning.plan_of(services().sessions, session.id)
         imported = request.args.get("imported", "")
         report = {"added": int(imported), "problems": []} if imported.isdigit() else None
-        return _editor(_stored_form(session, plan), session=session, import_report=report)
+        return _editor(_stored_form(session), _plan_activities(session), session=session, import_report=report)
     form = SessionForm()
+    activities = editor.read(request.form)
     if not form.validate_on_submit():
-        return _editor(form, session=session, status=400)
-    try:
-        planning.update_plan(
-            services().sessions, current_user.id, code, form.title.data, _raw_activities(form), *_filter_settings(form),
-            form.expected_participants.data,
-        )
-    except DomainError as error:
-        return _editor(form, session=session, error=describe_error(error), status=409 if error.code == "already_started" else 400)
-    from live.realtime.outbound import deliver
+        return _editor(form, activities, session=session, status=400)
 
-    deliver(services().runtime.reload_plan(code))
+    def save(title, raw, *settings):
+        planning.update_plan(services().sessions, current_user.id, code, title, raw, *settings)
+
+    refused = _save(form, activities, save, session=session)
+    if refused:
+        return refused
+    services().screens.deliver(services().runtime.reload_plan(code))
     return redirect(url_for("pages.dashboard", saved=code))
 
 
 @bp.post("/sessions/<code>/import")
 @login_required
-def import_quiz(code: str):
-    """Add quiz questions from a Kahoot!-style spreadsheet to a session not yet started:
-    all of them, or none with a row-by-row report."""
+def import_activities(code: str):
+    """Add activities from a file (a kind's importer: quiz questions from a Kahoot!-style
+    spreadsheet) to a session not yet started: all of them, or none with a row-by-row
+    report."""
     session = _owned_or_404(code)
+    importer = _importer(request.args.get("kind"))
+    if importer is None:
+        abort(404)
     # The importer reports files over its own limit; let them reach it.
-    request.max_content_length = quiz_import.MAX_BYTES + 64 * 1024
+    request.max_content_length = importer.importer.MAX_BYTES + 64 * 1024
     form = ImportForm()
     plan = planning.plan_of(services().sessions, session.id)
     existing = [{k: v for k, v in a.items() if k not in ("id", "position", "status")} for a in plan]
-    if not form.validate_on_submit():
-        report = {"added": 0, "problems": [_("Choose a .csv or .xlsx file to import.")]}
-        return _editor(_stored_form(session, plan), session=session, status=400, import_report=report)
-    data = form.file.data.stream.read(quiz_import.MAX_BYTES + 1)
-    result = quiz_import.read_quiz_file(form.file.data.filename or "", data,
-                                        max_questions=max(0, MAX_ACTIVITIES - len(existing)))
-    if not result.ok:
-        problems = [_(problem.template, **problem.params) for problem in result.problems]
+
+    def again(problems: list[str], status: int):
         report = {"added": 0, "problems": problems}
-        return _editor(_stored_form(session, plan), session=session, status=400, import_report=report)
+        return _editor(_stored_form(session), _plan_activities(session), session=session, status=status,
+                       import_report=report)
+
+    if not form.validate_on_submit():
+        return again([_("Choose a .csv or .xlsx file to import.")], 400)
+    data = form.file.data.stream.read(importer.importer.MAX_BYTES + 1)
+    result = importer.importer.read(form.file.data.filename or "", data, max(0, MAX_ACTIVITIES - len(existing)))
+    if not result.ok:
+        return again([_(problem.template, **problem.params) for problem in result.problems], 400)
+    stored = session_settings.settings_of(session.settings)
     try:
         planning.update_plan(services().sessions, current_user.id, code, session.title, existing + result.activities,
-                             session.profanity_filter, session.blocked_words, _expected_of(session))
+                             stored["profanity_filter"], stored["blocked_words"],
+                             JoinSettings.from_stored(session.settings).expected_participants,
+                             stored["share_with_participants"])
     except DomainError as error:
-        report = {"added": 0, "problems": [describe_error(error)]}
-        status = 409 if error.code == "already_started" else 400
-        return _editor(_stored_form(session, plan), session=session, status=status, import_report=report)
-    from live.realtime.outbound import deliver
-
-    deliver(services().runtime.reload_plan(code))
+        message = _("This session has started: it can no longer be edited.") if error.code == "already_started" else error.message
+        return again([message], 409 if error.code == "already_started" else 400)
+    services().screens.deliver(services().runtime.reload_plan(code))
     # Redirect, so a reload does not post the file again.
     return redirect(url_for("pages.edit_session", code=code, imported=len(result.activities)))
 
 
-def _stored_form(session, plan: list[dict]) -> SessionForm:
-    """The editor filled from the database, never from the request (an upload is not an edit)."""
-    return SessionForm(formdata=None, data=_form_data(session, plan))
+def _importer(name: str | None):
+    """The kind whose importer reads an uploaded file: the one named, else the only one."""
+    importers = [kind for kind in KINDS if kind.importer is not None]
+    if name:
+        return next((kind for kind in importers if kind.name == name), None)
+    return importers[0] if len(importers) == 1 else None
 
 
 def _host_context(code: str) -> dict:
@@ -296,8 +284,10 @@ def _host_context(code: str) -> dict:
     url = join_url(code)
     return {
         "session": session, "host_token": planning.host_token_of(services().settings.secret_key, session),
-        # The projector page never holds a quiz's correct options: they come with the reveal.
-        "activities": [{k: v for k, v in a.items() if k != "correct"} for a in planning.plan_of(services().sessions, session.id)],
+        # The end dialog's box "give participants a link to the summary", ticked as the session's setting says.
+        "share_summary": session_settings.settings_of(session.settings)["share_with_participants"],
+        # The projector page holds only what phones may see (never a correct answer before its reveal).
+        "activities": planning.public_plan(services().sessions, session.id),
         "join_url": url,
         "join_url_short": url.split("://", 1)[-1], "spaced_code": spaced(code),
         "host_url": url_for("pages.host_screen", code=code), "moderate_url": url_for("pages.moderate", code=code),
