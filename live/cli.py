@@ -171,6 +171,9 @@ def serve(settings: Settings, host: str, port: int) -> None:
         socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
     except KeyboardInterrupt:
         pass
+    finally:
+        # A clean stop keeps the reactions counted in the last second.
+        app.extensions["live"].runtime.store_reactions()
 
 
 def _stop_on_signals(socketio, async_mode: str) -> None:

@@ -6,12 +6,15 @@ from __future__ import annotations
 import logging
 import time
 
+from live.domain.reactions import STORE_SECONDS
 from live.services.messages import Message, Notice
 
 log = logging.getLogger(__name__)
 
 # How often ended sessions nobody uses any more are dropped from memory.
 EVICT_EVERY = 5.0
+# How often the reactions counted here are added to the database (one transaction).
+STORE_REACTIONS_EVERY = STORE_SECONDS
 
 
 class Delivery:
@@ -50,6 +53,7 @@ def push_loop(app) -> None:
     pushes_for = cluster.pushes if cluster else None
     sleep = live.realtime["sleep"]
     next_eviction = time.monotonic() + EVICT_EVERY
+    next_store = time.monotonic() + STORE_REACTIONS_EVERY
     while True:
         sleep(0.1)
         try:
@@ -57,6 +61,9 @@ def push_loop(app) -> None:
                 cluster.tick()
             delivery.deliver(runtime.expire_timed(pushes_for))
             delivery.deliver(runtime.pending_pushes(pushes_for))
+            if time.monotonic() >= next_store:
+                next_store = time.monotonic() + STORE_REACTIONS_EVERY
+                delivery.deliver(runtime.store_reactions())
             if time.monotonic() >= next_eviction:
                 next_eviction = time.monotonic() + EVICT_EVERY
                 runtime.evict_finished()
