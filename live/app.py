@@ -134,6 +134,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     def activity_kinds():
         return {"activity_kinds": list(registry.KINDS)}
 
+    @app.context_processor
+    def reaction_names():
+        from flask_babel import gettext
+
+        from live.domain.reactions import NAMES
+
+        # The names of the emoji the editor offers, in the page's language (buttons are read out so).
+        return {"reaction_names": lambda: {emoji: gettext(name) for emoji, name in NAMES.items()}}
+
     app.jinja_env.globals.update(kind_script_url=kind_script_url, kind_capabilities=kind_capabilities)
 
     return app

@@ -14,6 +14,8 @@ needs no database migration.
 
 from __future__ import annotations
 
+import re
+
 import emoji
 
 from live.domain.errors import DomainError
@@ -61,6 +63,19 @@ def parse_reactions(value: object) -> list[str]:
     """The ``reactions`` setting from untrusted input: a list of at most eight single
     emoji, no two the same (every problem reported at once, each naming its item)."""
     return parse_reaction_set(value, is_emoji, fully_qualified)
+
+
+def typed_reactions(text: str) -> list[str]:
+    """The emoji a facilitator typed (separated by spaces or commas, or not at all:
+    ``👏🎉`` is two), in order; a piece that is not made of emoji is kept whole, for
+    ``parse_reactions`` to refuse by name."""
+    found: list[str] = []
+    for piece in re.split(r"[\s,;]+", text or ""):
+        if not piece:
+            continue
+        parts = [match["emoji"] for match in emoji.emoji_list(piece)]
+        found += parts if not is_emoji(piece) and parts and "".join(parts) == piece else [piece]
+    return found
 
 
 def is_emoji(text: str) -> bool:
