@@ -358,3 +358,82 @@ def test_the_api_refuses_a_wrong_set_listing_every_problem_and_creates_nothing(c
         assert (refused["code"], refused["field"]) == ("invalid_type", "reactions")
     with sessions() as db:
         assert repository.sessions_of(db, accounts.check_login(sessions, "host@example.org", "password123").id) == []
+
+
+def test_an_archive_without_any_reaction_has_no_reactions_file_nor_table(tmp_path):
+    from live.archive.writer import render_summary_page, write_archive
+
+    document = {
+        "schema": 1, "code": "ABCD2345", "title": "Club", "ended_at": "2026-03-01T20:00:00Z", "n_participants": 0,
+        "activities": [], "reaction_set": ["👏"], "reactions": {"👏": 0},
+    }
+    folder = write_archive(tmp_path, document, [])
+    assert not (folder / "reactions.csv").exists()
+    assert "Reactions sent, per emoji" not in render_summary_page(document)
+    sent = dict(document, reactions={"👏": 3, "🦄": 1})
+    page = render_summary_page(sent, "fr")
+    assert "Réactions envoyées, par emoji" in page and "Applaudissements" in page and "🦄" in page
+    assert (write_archive(tmp_path, sent, []) / "reactions.csv").read_text("utf-8-sig").splitlines() == [
+        "emoji,name,count", "👏,Applause,3", "🦄,,1",
+    ]
+
+
+# -- the session editor -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def signed_in(client, app):
+    from tests.web import sign_in
+
+    sign_in(client, app)
+    return client
+
+
+def editor_post(client, app, **fields):
+    from tests.web import csrf_of
+
+    page = client.get("/sessions/new").get_data(as_text=True)
+    data = {
+        "csrf_token": csrf_of(page), "title": "Atelier", "activities-0-type": "poll",
+        "activities-0-poll-prompt": "Café ou thé ?", "activities-0-poll-options": "Café\nThé", **fields,
+    }
+    return page, client.post("/sessions/new", data=data)
+
+
+def stored_reactions(app, response) -> list[str]:
+    import re
+
+    code = re.search(r"created=([A-Z0-9]+)", response.headers["Location"]).group(1)
+    return session_settings.settings_of(summary.session_row(app.extensions["live"].sessions, code).settings)["reactions"]
+
+
+def test_the_editor_offers_the_default_set_ticked_and_saves_ticked_then_typed_emoji(signed_in, client, app):
+    page, saved = editor_post(client, app, reactions_on="y", reactions=["👏", "💡"], reactions_other="🌱🎶, ❤")
+    for emoji in rules.DEFAULT_SET:
+        assert f'value="{emoji}" checked' in page
+    assert 'value="💡">' in page  # offered, not ticked
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    assert stored_reactions(app, saved) == ["👏", "💡", "🌱", "🎶", "❤️"]
+
+
+def test_the_editor_switches_reactions_off(signed_in, client, app):
+    _page, saved = editor_post(client, app, reactions=["👏"], reactions_other="ok")  # off: nothing else is read
+    assert saved.status_code == 302 and stored_reactions(app, saved) == []
+
+
+def test_the_editor_shows_every_problem_beside_the_field_and_creates_nothing(signed_in, client, app):
+    _page, refused = editor_post(
+        client, app, reactions_on="y", reactions=list(rules.CURATED[:7]), reactions_other="🌱 ok 🌱",
+    )
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    errors = html.split('id="reactions-errors"', 1)[1].split("</ul>", 1)[0]
+    assert "At most 8 emoji: 10 are chosen." in errors
+    assert "“ok” is not a single emoji." in errors
+    assert "🌱 is chosen twice." in errors
+    _page, empty = editor_post(client, app, reactions_on="y")
+    assert empty.status_code == 400 and "Pick at least one emoji, or switch reactions off." in empty.get_data(as_text=True)
+    _page, unknown = editor_post(client, app, reactions_on="y", reactions=["🦄"])  # not one the list offers
+    assert unknown.status_code == 400
+    with app.extensions["live"].sessions() as db:
+        assert repository.sessions_of(db, 1) == []

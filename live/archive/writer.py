@@ -2,7 +2,7 @@
 each activity kind adds (``ActivityKind.archive_files`` per activity, such as
 ``poll-<N>.csv``, ``wordcloud-<N>.csv``, ``quiz-<N>.csv``; ``session_archive_files``
 per kind, such as ``quiz-leaderboard.csv`` and ``quiz-questions.csv``), and
-reactions.csv when participants could send reactions.
+reactions.csv when participants sent reactions.
 
 The same templates render the summary as a fragment for the app's pages
 (``render_summary_fragment``, optionally pseudonymised for a share link) and the
@@ -242,14 +242,15 @@ def answers_csv(answer_rows: list[dict], pseudonym=None) -> str:
 
 
 def reaction_rows(summary: dict) -> list[tuple[str, int]] | None:
-    """The session's reactions as ``(emoji, total)`` in the order of its set, or None
-    when it had none to send and none was counted (an older archive has neither)."""
+    """The session's reactions as ``(emoji, total)`` in the order of its set (those
+    nobody sent included), or None when nobody sent any (an older archive has none):
+    then neither reactions.csv nor the page's table is there."""
     totals = summary.get("reactions")
     rows = [
         (str(emoji), n) for emoji, n in (totals.items() if isinstance(totals, dict) else ())
         if _is_int(n) and n >= 0
     ]
-    return rows if rows or summary.get("reaction_set") else None
+    return rows if any(n for _emoji, n in rows) else None
 
 
 def reactions_csv(summary: dict, locale: str = "en") -> str:

@@ -30,7 +30,7 @@ class SessionForm(FlaskForm):
     # Reactions (issue 14): on or off, the emoji picked from the curated list, and others typed.
     reactions_on = BooleanField(_l("Participants can send reactions at any time"), default=True)
     reactions = SelectMultipleField(
-        _l("Emoji to offer"), choices=[(emoji, emoji) for emoji in CURATED], default=list(DEFAULT_SET),
+        _l("Emoji to offer"), choices=list(CURATED), default=list(DEFAULT_SET),
         validate_choice=True,
     )
     reactions_other = StringField(_l("Other emoji (type or paste them, separated by spaces)"), validators=[Length(max=200)])
