@@ -53,7 +53,6 @@ def push_loop(app) -> None:
     pushes_for = cluster.pushes if cluster else None
     sleep = live.realtime["sleep"]
     next_eviction = time.monotonic() + EVICT_EVERY
-    next_store = time.monotonic() + STORE_REACTIONS_EVERY
     while True:
         sleep(0.1)
         try:
@@ -61,11 +60,22 @@ def push_loop(app) -> None:
                 cluster.tick()
             delivery.deliver(runtime.expire_timed(pushes_for))
             delivery.deliver(runtime.pending_pushes(pushes_for))
-            if time.monotonic() >= next_store:
-                next_store = time.monotonic() + STORE_REACTIONS_EVERY
-                delivery.deliver(runtime.store_reactions())
             if time.monotonic() >= next_eviction:
                 next_eviction = time.monotonic() + EVICT_EVERY
                 runtime.evict_finished()
         except Exception:  # the loop must outlive any one bad push
             log.exception("results push failed")
+
+
+def reactions_loop(app) -> None:
+    """Add the reactions this process counted to the database about once a second
+    (live/services/running/reactions.py). A loop of its own: a write waiting for the
+    database (another process holding SQLite's lock) never holds up the pushes."""
+    live = app.extensions["live"]
+    sleep = live.realtime["sleep"]
+    while True:
+        sleep(STORE_REACTIONS_EVERY)
+        try:
+            live.screens.deliver(live.runtime.store_reactions())
+        except Exception:  # the loop must outlive any one failure
+            log.exception("storing reaction counts failed")
