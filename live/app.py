@@ -13,7 +13,7 @@ from live.config import LOCALES, Settings
 from live.domain.ratelimit import GuessThrottle
 from live.extensions import Services, babel, csrf, login_manager, socketio
 from live.realtime.connections import Connections, JoinGuard
-from live.realtime.outbound import Delivery, push_loop
+from live.realtime.outbound import Delivery, push_loop, reactions_loop
 from live.offload import make_offload
 from live.services.archive_pages import SummaryPages
 from live.realtime import malformed
@@ -134,19 +134,30 @@ def create_app(settings: Settings | None = None) -> Flask:
     def activity_kinds():
         return {"activity_kinds": list(registry.KINDS)}
 
+    @app.context_processor
+    def reaction_names():
+        from flask_babel import gettext
+
+        from live.domain.reactions import NAMES
+
+        # The names of the emoji the editor offers, in the page's language (buttons are read out so).
+        return {"reaction_names": lambda: {emoji: gettext(name) for emoji, name in NAMES.items()}}
+
     app.jinja_env.globals.update(kind_script_url=kind_script_url, kind_capabilities=kind_capabilities)
 
     return app
 
 
 def _pusher_starter(app: Flask):
-    """Start the results push loop of ``app`` once, at the first connection."""
+    """Start the results push loop of ``app`` once, at the first connection, and the
+    loop that stores the reactions counted."""
     started = []
 
     def start() -> None:
         if not started:
             started.append(True)
             socketio.start_background_task(push_loop, app)
+            socketio.start_background_task(reactions_loop, app)
 
     return start
 

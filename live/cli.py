@@ -174,6 +174,9 @@ def serve(settings: Settings, host: str, port: int) -> None:
         _run(app, socketio, settings, host, port)
     except KeyboardInterrupt:
         pass
+    finally:
+        # A clean stop keeps the reactions counted in the last second.
+        app.extensions["live"].runtime.store_reactions()
 
 
 def _run(app, socketio, settings: Settings, host: str, port: int) -> None:

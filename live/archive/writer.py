@@ -1,7 +1,8 @@
 """Write a session archive folder: summary.json, answers.csv, index.html, and the files
 each activity kind adds (``ActivityKind.archive_files`` per activity, such as
 ``poll-<N>.csv``, ``wordcloud-<N>.csv``, ``quiz-<N>.csv``; ``session_archive_files``
-per kind, such as ``quiz-leaderboard.csv`` and ``quiz-questions.csv``).
+per kind, such as ``quiz-leaderboard.csv`` and ``quiz-questions.csv``), and
+reactions.csv when participants sent reactions.
 
 The same templates render the summary as a fragment for the app's pages
 (``render_summary_fragment``, optionally pseudonymised for a share link) and the
@@ -51,6 +52,7 @@ from live.activities import options
 from live.activities.archiving import formula_safe as _formula_safe
 from live.activities.archiving import is_int as _is_int
 from live.activities.registry import KINDS
+from live.domain.reactions import NAMES as REACTION_NAMES
 from live.templating import kind_loader
 from live.archive import files as archive_files
 from live.pause_points import pause_point
@@ -80,6 +82,9 @@ CSV_COLUMNS = (
     # the columns above by position keep working.
     "participant_pseudonym",
 )
+
+# The session's reactions (issue 14): each emoji and how many times it was sent.
+REACTIONS_CSV = "reactions.csv"
 
 # The session code becomes a folder name: refuse anything that could leave archive_root.
 SAFE_CODE = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -121,6 +126,8 @@ def write_archive(
     }
     for file_name, text in kind_files(summary).items():
         files[file_name] = text.encode("utf-8-sig")
+    if reaction_rows(summary) is not None:
+        files[REACTIONS_CSV] = reactions_csv(summary, locale).encode("utf-8-sig")
     root = Path(archive_root)
     root.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=STAGING_SUFFIX, dir=root))
@@ -234,6 +241,47 @@ def answers_csv(answer_rows: list[dict], pseudonym=None) -> str:
     return buffer.getvalue()
 
 
+def reaction_rows(summary: dict) -> list[tuple[str, int]] | None:
+    """The session's reactions as ``(emoji, total)`` in the order of its set (those
+    nobody sent included), or None when nobody sent any (an older archive has none):
+    then neither reactions.csv nor the page's table is there."""
+    totals = summary.get("reactions")
+    rows = [
+        (str(emoji), n) for emoji, n in (totals.items() if isinstance(totals, dict) else ())
+        if _is_int(n) and n >= 0
+    ]
+    return rows if any(n for _emoji, n in rows) else None
+
+
+def reactions_csv(summary: dict, locale: str = "en") -> str:
+    """reactions.csv: each emoji, its name (for the ones the editor offers, in the
+    archive's language) and how many times the room sent it; formula-safe."""
+    translations = _translations(locale)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(("emoji", "name", "count"))
+    for emoji, n in reaction_rows(summary) or []:
+        name = translations.gettext(REACTION_NAMES[emoji]) if emoji in REACTION_NAMES else ""
+        writer.writerow((_formula_safe(emoji), _formula_safe(name), n))
+    return buffer.getvalue()
+
+
+def _reactions_view(summary: dict, page: "PageFormat", translations) -> dict | None:
+    """What the page's reactions table shows, or None (no reactions in this session)."""
+    rows = reaction_rows(summary)
+    if rows is None:
+        return None
+    return {
+        "rows": [
+            {"emoji": emoji, "name": translations.gettext(REACTION_NAMES[emoji]) if emoji in REACTION_NAMES else "",
+             "count": page.number(n)}
+            for emoji, n in rows
+        ],
+        "total": sum(n for _emoji, n in rows),
+        "off": not summary.get("reaction_set"),
+    }
+
+
 def _pseudonym_maker(locale: str):
     """``number -> "Participant <number>"`` in ``locale``, as the page says it."""
     translations = _translations(locale)
@@ -343,6 +391,7 @@ def _summary_context(summary: dict, locale: str, zone: tzinfo) -> dict:
         activities=[_activity_view(a, number, page) for number, a in enumerate(activities, start=1)],
         sections=sections,
         notes=notes,
+        reactions=_reactions_view(summary, page, _translations(locale)),
     )
 
 

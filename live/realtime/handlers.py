@@ -231,13 +231,7 @@ def answer_handler(server):
     def on_answer(sid, data=None):
         """A participant answers; the ack comes once the answer is durable. Host
         screens hear the new counts through the coalesced ``results``."""
-        environ = server.get_environ(sid, namespace="/")
-        live = environ["flask.app"].extensions["live"] if environ else None
-        connection = live.realtime["connections"].get(sid) if live is not None else None
-        if connection is None:
-            raise DomainError("forbidden", "This connection has not joined a session.")
-        if connection.role != "participant":
-            raise DomainError("forbidden", "Only participants answer.")
+        live, connection = _participant_of(server, sid)
         runtime = live.runtime
         runtime.check_answer_rate(connection.code, connection.participant_id)
         ack, messages = runtime.submit_answer(connection.code, connection.participant_id, payloads.answer_input(data))
@@ -245,6 +239,35 @@ def answer_handler(server):
         return ack
 
     return on_answer
+
+
+def react_handler(server):
+    """The ``react`` handler of the python-socketio ``server``: as cheap as ``answer``
+    (no Flask request context), since a room taps at will."""
+
+    def on_react(sid, data=None):
+        """A participant sends an emoji of the session's set: ``{"ok": true}``, or
+        ``not_allowed`` / ``rate_limited`` / ``session_ended`` / ``removed``. Host
+        screens hear the counts through the coalesced ``reactions``."""
+        live, connection = _participant_of(server, sid)
+        ack, messages = live.runtime.react(connection.code, connection.participant_id, payloads.reaction(data))
+        live.screens.deliver(messages)
+        return ack
+
+    return on_react
+
+
+def _participant_of(server, sid: str):
+    """The app's live services and the participant behind ``sid`` (a host or a
+    connection that has not joined is ``forbidden``), outside Flask's request context."""
+    environ = server.get_environ(sid, namespace="/")
+    live = environ["flask.app"].extensions["live"] if environ else None
+    connection = live.realtime["connections"].get(sid) if live is not None else None
+    if connection is None:
+        raise DomainError("forbidden", "This connection has not joined a session.")
+    if connection.role != "participant":
+        raise DomainError("forbidden", "Only participants answer or react.")
+    return live, connection
 
 
 # -- the host ----------------------------------------------------------------------------
@@ -379,6 +402,9 @@ def participant_command_handler(name: str):
     return on_participant_command
 
 
+# Participant events registered on python-socketio directly (see ``answer_handler``).
+PARTICIPANT_EVENTS = {"answer": answer_handler, "react": react_handler}
+
 HOST_EVENTS = {
     "open": on_open, "close": on_close, "remove": on_remove, "remove_many": on_remove_many, "end": on_end,
     "lock_joins": on_lock_joins, "unlock_joins": on_unlock_joins, "admit_waiting": on_admit_waiting,
@@ -411,4 +437,5 @@ def register(socketio) -> None:
         socketio.on_event(name, acknowledged(command_handler(name)))
     for name in participant_commands():
         socketio.on_event(name, acknowledged(participant_command_handler(name)))
-    socketio.server.on("answer", acknowledged(answer_handler(socketio.server)), namespace="/")
+    for event, make_handler in PARTICIPANT_EVENTS.items():
+        socketio.server.on(event, acknowledged(make_handler(socketio.server)), namespace="/")

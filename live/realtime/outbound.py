@@ -6,12 +6,15 @@ from __future__ import annotations
 import logging
 import time
 
+from live.domain.reactions import STORE_SECONDS
 from live.services.messages import Message, Notice
 
 log = logging.getLogger(__name__)
 
 # How often ended sessions nobody uses any more are dropped from memory.
 EVICT_EVERY = 5.0
+# How often the reactions counted here are added to the database (one transaction).
+STORE_REACTIONS_EVERY = STORE_SECONDS
 
 
 class Delivery:
@@ -62,3 +65,17 @@ def push_loop(app) -> None:
                 runtime.evict_finished()
         except Exception:  # the loop must outlive any one bad push
             log.exception("results push failed")
+
+
+def reactions_loop(app) -> None:
+    """Add the reactions this process counted to the database about once a second
+    (live/services/running/reactions.py). A loop of its own: a write waiting for the
+    database (another process holding SQLite's lock) never holds up the pushes."""
+    live = app.extensions["live"]
+    sleep = live.realtime["sleep"]
+    while True:
+        sleep(STORE_REACTIONS_EVERY)
+        try:
+            live.screens.deliver(live.runtime.store_reactions())
+        except Exception:  # the loop must outlive any one failure
+            log.exception("storing reaction counts failed")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from live.domain.errors import DomainError
+from live.domain.reactions import MAX_LENGTH as MAX_EMOJI_LENGTH
 from live.services.running.state import AnswerInput
 
 MAX_ID = 64
@@ -75,3 +76,12 @@ def end_options(data: object) -> bool | None:
     if share is not None and not isinstance(share, bool):
         raise DomainError("invalid_payload", "share_with_participants must be true or false.", "share_with_participants")
     return share
+
+
+def reaction(data: object) -> str:
+    """A ``react`` payload: ``{"emoji": "<one emoji>"}``; whether the session takes
+    it is the service's to say."""
+    emoji = object_of(data).get("emoji")
+    if not isinstance(emoji, str) or not 1 <= len(emoji) <= MAX_EMOJI_LENGTH:
+        raise DomainError("invalid_payload", "emoji must be one emoji, as text.", "emoji")
+    return emoji

@@ -42,7 +42,7 @@ from live.services import accounts, archive_pages, planning, summary, tokens
 from live.services import settings as session_settings
 from live.store import repository
 from live.store.db import utcnow
-from live.store.models import Activity, Answer, Facilitator, LiveSession, Participant, ShareLink
+from live.store.models import Activity, Answer, Facilitator, LiveSession, Participant, ReactionCount, ShareLink
 
 log = logging.getLogger(__name__)
 
@@ -391,7 +391,7 @@ def run_again(
     settings = session_settings.settings_of(row.settings)
     return planning.create_session(
         sessions, secret_key, facilitator_id, title, specs, settings["profanity_filter"], settings["blocked_words"],
-        settings.get("expected_participants"), settings["share_with_participants"],
+        settings.get("expected_participants"), settings["share_with_participants"], reactions=settings["reactions"],
     )
 
 
@@ -408,7 +408,7 @@ def delete_archive(sessions: sessionmaker, facilitator_id: int, code: str, archi
 def _delete_session(sessions: sessionmaker, row: LiveSession, archive_dir: Path) -> None:
     """Delete ``row`` and everything of it; the rows go only if the folder went too."""
     with sessions.begin() as db:
-        for model in (Answer, Participant, Activity, ShareLink):
+        for model in (Answer, Participant, Activity, ShareLink, ReactionCount):
             db.execute(delete(model).where(model.session_id == row.id))
         db.execute(delete(LiveSession).where(LiveSession.id == row.id))
         db.flush()

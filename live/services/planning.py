@@ -45,13 +45,16 @@ def parse_plan(title: object, raw_activities: object) -> tuple[str, list]:
 def create_session(
     sessions: sessionmaker, secret_key: str, facilitator_id: int, title, raw_activities,
     profanity_filter: object = True, blocked_words: object = None, expected_participants: object = None,
-    share_with_participants: object = False,
+    share_with_participants: object = False, reactions: object = session_settings.UNSET,
 ) -> CreatedSession:
     """Create a session in the lobby with a fresh join code; returns its code and host token.
     ``expected_participants``: how many the facilitator expects (None: no size);
-    phones beyond it wait for the host (live/domain/joins.py)."""
+    phones beyond it wait for the host (live/domain/joins.py). ``reactions``: the
+    emoji participants may send (``[]``: none; left out: the default set)."""
     clean_title, specs = parse_plan(title, raw_activities)
-    settings = session_settings.parse_settings(profanity_filter, blocked_words, expected_participants, share_with_participants)
+    settings = session_settings.parse_settings(
+        profanity_filter, blocked_words, expected_participants, share_with_participants, reactions,
+    )
     for _attempt in range(10):
         code = new_join_code()
         salt = tokens.new_salt()
@@ -98,12 +101,14 @@ def public_plan(sessions: sessionmaker, session_id: int) -> list[dict]:
 def update_plan(
     sessions: sessionmaker, facilitator_id: int, code: str, title, raw_activities,
     profanity_filter: object = True, blocked_words: object = None, expected_participants: object = None,
-    share_with_participants: object = False,
+    share_with_participants: object = False, reactions: object = session_settings.UNSET,
 ) -> None:
-    """Replace the title, activities, filter settings and expected size of a session
-    that has not started yet (the host's lock and admissions stay as they are)."""
+    """Replace the title, activities, filter settings, expected size and reactions of a
+    session that has not started yet (the host's lock and admissions stay as they are)."""
     clean_title, specs = parse_plan(title, raw_activities)
-    settings = session_settings.parse_settings(profanity_filter, blocked_words, expected_participants, share_with_participants)
+    settings = session_settings.parse_settings(
+        profanity_filter, blocked_words, expected_participants, share_with_participants, reactions,
+    )
     with sessions.begin() as db:
         row = repository.session_by_code(db, code)
         if row is None or row.facilitator_id != facilitator_id:

@@ -43,7 +43,7 @@ from live.services import archives
 from live.services import summary as summaries
 from live.services.messages import Message, Outbound, hosts_room, session_room
 from live.domain.joins import Removal
-from live.services.running import answers, controls, joins, participants, sync, views
+from live.services.running import answers, controls, joins, participants, reactions, sync, views
 from live.services.running.context import Context
 from live.services.running.state import AnswerInput, SessionState
 from live.store.committer import GroupCommitter
@@ -204,6 +204,17 @@ class Runtime:
         what it stores is durable, and the notices."""
         return answers.participate(self.ctx, code, participant_id, name, data)
 
+    # -- reactions -------------------------------------------------------------------
+
+    def react(self, code: str, participant_id: str, emoji: object) -> tuple[dict, list[Message]]:
+        """A participant sends a reaction (live/services/running/reactions.py): counted
+        in memory, pushed and stored later; the ack and the notices."""
+        return reactions.react(self.ctx, code, participant_id, emoji)
+
+    def store_reactions(self) -> list[Message]:
+        """Add the reactions counted here to the database (about once a second)."""
+        return reactions.store(self.ctx, list(self.ctx.states.values()))
+
     # -- host controls -------------------------------------------------------------
 
     def open_activity(self, state: SessionState, activity_id: str) -> list[Message]:
@@ -242,8 +253,9 @@ class Runtime:
         host that lost the first ack can ask again."""
         messages = controls.end(self.ctx, state)
         # Answers accepted before the end are still being committed: wait for them,
-        # so the archive holds every acknowledged answer.
+        # so the archive holds every acknowledged answer; and every reaction counted.
         self.ctx.committer.flush()
+        reactions.settle(self.ctx, state)
         written, archive_error = self._write_archive(state, locale)
         facts = {"code": state.code, "archive_path": state.archive_path}
         if archive_error:
@@ -349,6 +361,7 @@ def _finished_and_quiet(state: SessionState, now: float) -> bool:
     is seen quiet)."""
     quiet = (
         state.lifecycle.phase == ENDED and state.archive_path is not None and not state.inflight
+        and not state.reactions.unstored
         and not any(count > 0 for count in list(state.connections.values()))
     )
     if not quiet:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import sessionmaker
 from live.activities.base import KindSettings
 from live.domain.errors import DomainError
 from live.domain.profanity import ProfanityFilter
+from live.domain.reactions import totals as reaction_totals
 from live.services import settings as session_settings
 from live.offload import Offload, run_here
 from live.store import repository
@@ -65,6 +66,7 @@ def collect(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -
         activity_rows = repository.activity_rows(db, session.id)
         participants = repository.participants_of(db, session.id)
         answers = repository.answers_of(db, session.id)
+        reaction_counts = repository.reaction_counts_of(db, session.id)
     stored = _stored_session(session, activity_rows, participants, answers, server_filter)
     by_activity = defaultdict(list)
     for answer in answers:
@@ -81,6 +83,7 @@ def collect(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -
     }
     for kind in stored.kinds_present():
         document.update(kind.session_summary(stored))
+    document.update(reactions_summary(session.settings, reaction_counts))
     names = {p.id: p.name for p in participants}
     numbers = participant_numbers(participants)
     positions = {row.id: row for row in activity_rows}
@@ -103,6 +106,14 @@ def collect(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -
         if _describe(stored.activities[a.activity_id], a.value) is not None
     ]
     return document, rows
+
+
+def reactions_summary(settings: dict | None, counts: dict[str, int]) -> dict:
+    """The summary's reaction fields: ``reaction_set`` (the emoji participants could
+    send; empty when reactions were off) and ``reactions`` (each emoji's total, every
+    one of the set included, in its order)."""
+    reaction_set = session_settings.settings_of(settings)["reactions"]
+    return {"reaction_set": list(reaction_set), "reactions": reaction_totals(reaction_set, counts)}
 
 
 def _stored_session(session, activity_rows, participants, answers, server_filter) -> StoredSession:

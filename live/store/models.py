@@ -61,7 +61,7 @@ class LiveSession(Base):
     # not a migration): the word filter ("profanity_filter", "blocked_words"),
     # "share_with_participants" (live/services/settings.py), the facilitator's
     # "expected_participants", the host's "joins_locked" and "admissions"
-    # (live/domain/joins.py).
+    # (live/domain/joins.py), the "reactions" participants may send.
     settings: Mapped[dict | None] = mapped_column(JSON)
 
 
@@ -108,6 +108,18 @@ class Answer(Base):
     value: Mapped[object] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     ms_since_open: Mapped[int | None] = mapped_column(Integer)
+
+
+class ReactionCount(Base):
+    """How many times an emoji was sent in a session, all participants together (who
+    sent it is never stored). Each process adds what it counted with one atomic
+    ``n = n + k`` about once a second (live/services/running/reactions.py)."""
+
+    __tablename__ = "reaction_counts"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    emoji: Mapped[str] = mapped_column(String(64), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ShareLink(Base):

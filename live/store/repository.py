@@ -10,7 +10,7 @@ from live.activities.base import Activity as ActivityRule
 from live.activities.registry import KINDS, PlannedActivity, activity_from_document
 from live.domain.session import PENDING, Lifecycle
 from live.store.db import utcnow
-from live.store.models import Activity, Answer, ApiToken, Facilitator, LiveSession, Participant
+from live.store.models import Activity, Answer, ApiToken, Facilitator, LiveSession, Participant, ReactionCount
 
 
 def facilitator_by_email(db: Session, email: str) -> Facilitator | None:
@@ -111,3 +111,30 @@ def participants_of(db: Session, session_id: int) -> list[Participant]:
 def answers_of(db: Session, session_id: int) -> list[Answer]:
     """Every stored answer of a session, in the order they were committed."""
     return list(db.scalars(select(Answer).where(Answer.session_id == session_id).order_by(Answer.id)))
+
+
+def add_reaction_counts(db: Session, counts: dict[int, dict[str, int]]) -> None:
+    """Add ``{session_id: {emoji: k}}`` to the stored reaction counts: one statement,
+    each row's ``n = n + k`` done by the database (an upsert), so processes adding at
+    the same moment never lose each other's counts."""
+    rows = [
+        {"session_id": session_id, "emoji": emoji, "n": n}
+        for session_id, per_emoji in counts.items() for emoji, n in per_emoji.items() if n
+    ]
+    if not rows:
+        return
+    if db.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(ReactionCount).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=[ReactionCount.session_id, ReactionCount.emoji], set_={"n": ReactionCount.n + statement.excluded.n},
+    )
+    db.execute(statement)
+
+
+def reaction_counts_of(db: Session, session_id: int) -> dict[str, int]:
+    """How many times each emoji was sent in a session (stored so far)."""
+    query = select(ReactionCount.emoji, ReactionCount.n).where(ReactionCount.session_id == session_id)
+    return {emoji: n for emoji, n in db.execute(query.order_by(ReactionCount.emoji))}

@@ -9,6 +9,7 @@ from live.urls import public_base_url
 from live.archive.document import looks_like_archive_code
 from live.domain.errors import DomainError
 from live.services import accounts, archives, planning, summary
+from live.services import settings as session_settings
 from live.web import limits
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -53,7 +54,7 @@ def create_session():
     created = planning.create_session(
         services().sessions, services().settings.secret_key, facilitator.id, body.get("title"), body.get("activities"),
         body.get("profanity_filter", True), body.get("blocked_words"), body.get("expected_participants"),
-        body.get("share_with_participants", False),
+        body.get("share_with_participants", False), reactions=body.get("reactions", session_settings.UNSET),
     )
     document = {"code": created.code, "host_token": created.host_token, **session_links(created.code)}
     document["activities"] = created.activities

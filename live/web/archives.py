@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 ARCHIVE_FILES = {
     "summary.json": "application/json", "answers.csv": "text/csv", "index.html": "text/html",
-    "quiz-leaderboard.csv": "text/csv", "quiz-questions.csv": "text/csv",
+    "quiz-leaderboard.csv": "text/csv", "quiz-questions.csv": "text/csv", "reactions.csv": "text/csv",
 }
 ACTIVITY_CSV = re.compile(r"(wordcloud|poll|quiz)-[1-9][0-9]{0,2}\.csv")
 # The archived index.html holds inline CSS only (no script): allow that, nothing else.

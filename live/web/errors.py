@@ -19,11 +19,14 @@ STATUS_OF = {
 }
 
 
-def json_error(code: str, message: str, status: int, field: str | None = None):
-    """The contract's JSON error document."""
+def json_error(code: str, message: str, status: int, field: str | None = None, problems: list | None = None):
+    """The contract's JSON error document; ``problems`` lists every refusal when
+    several inputs were wrong at once (the first is the error itself)."""
     error = {"code": code, "message": message}
     if field:
         error["field"] = field
+    if problems and len(problems) > 1:
+        error["problems"] = [problem.as_dict() for problem in problems]
     return jsonify({"ok": False, "error": error}), status
 
 
@@ -38,7 +41,7 @@ def register(app: Flask) -> None:
     def domain_error(error: DomainError):
         status = STATUS_OF.get(error.code, 400)
         if _wants_json():
-            return json_error(error.code, error.message, status, error.field)
+            return json_error(error.code, error.message, status, error.field, error.problems)
         return render_template("error.html", status=status, message=error.message), status
 
     @app.errorhandler(CSRFError)

@@ -20,6 +20,8 @@ from live.domain.codes import looks_like_join_code, normalise_join_code
 from live.domain.errors import DomainError
 from live.activities.registry import KINDS
 from live.domain.joins import JoinSettings
+from live.domain.reactions import CURATED as CURATED_REACTIONS
+from live.domain.reactions import DEFAULT_SET as DEFAULT_REACTIONS
 from live.services import planning, summary
 from live.services import settings as session_settings
 from live.web import editor, limits
@@ -134,12 +136,14 @@ def dashboard():
     return render_template("dashboard.html", sessions=sessions)
 
 
-def _settings_of(form: SessionForm) -> tuple[bool, list[str], int | None, bool]:
+def _settings_of(form: SessionForm) -> tuple[bool, list[str], int | None, bool, list[str]]:
     """The session settings of the editor: the word filter on or off, the session's own
-    words, the expected size, whether participants get the summary at the end."""
+    words, the expected size, whether participants get the summary at the end, the
+    reactions participants may send."""
     words = [line.strip() for line in (form.blocked_words.data or "").splitlines() if line.strip()]
     return (
         bool(form.profanity_filter.data), words, form.expected_participants.data, bool(form.share_with_participants.data),
+        form.chosen_reactions(),
     )
 
 
@@ -151,8 +155,20 @@ def _stored_form(session) -> SessionForm:
         "title": session.title, "profanity_filter": stored["profanity_filter"],
         "blocked_words": "\n".join(stored["blocked_words"]), "share_with_participants": stored["share_with_participants"],
         "expected_participants": JoinSettings.from_stored(session.settings).expected_participants,
+        **_reactions_form(stored["reactions"]),
     }
     return SessionForm(formdata=None, data=data)
+
+
+def _reactions_form(chosen: list[str]) -> dict:
+    """The editor's reaction fields for a stored set: the curated ones ticked, the
+    others typed; a session without reactions shows them off, the default ticked."""
+    if not chosen:
+        return {"reactions_on": False, "reactions": list(DEFAULT_REACTIONS), "reactions_other": ""}
+    return {
+        "reactions_on": True, "reactions": [emoji for emoji in chosen if emoji in CURATED_REACTIONS],
+        "reactions_other": " ".join(emoji for emoji in chosen if emoji not in CURATED_REACTIONS),
+    }
 
 
 def _plan_activities(session) -> list[editor.EditorActivity]:
@@ -262,7 +278,7 @@ def import_activities(code: str):
         planning.update_plan(services().sessions, current_user.id, code, session.title, existing + result.activities,
                              stored["profanity_filter"], stored["blocked_words"],
                              JoinSettings.from_stored(session.settings).expected_participants,
-                             stored["share_with_participants"])
+                             stored["share_with_participants"], stored["reactions"])
     except DomainError as error:
         message = _("This session has started: it can no longer be edited.") if error.code == "already_started" else error.message
         return again([message], 409 if error.code == "already_started" else 400)

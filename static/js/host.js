@@ -350,6 +350,11 @@
     fit();
   }
 
+  /* Reactions floating up the screen (reactions.js), with their own events. */
+  var reactions = window.LiveReactions ? window.LiveReactions.host(root, {
+    lang: lang, code: root.getAttribute("data-code"), announce: announce, formatNumber: formatNumber
+  }) : null;
+
   var socket = window.LiveControls.connect({
     root: root, auth: { code: root.getAttribute("data-code"), host_token: root.getAttribute("data-host-token"), lang: lang },
     view: view, texts: T, announce: announce, setOffline: setOffline, showFatal: showFatal, render: renderControls,
@@ -359,7 +364,7 @@
     },
     joins: renderJoins,
     state: applyState,
-    on: K.events(parts),  // the kinds' own (a quiz's "podium")
+    on: K.events(parts).concat(reactions ? reactions.events : []),  // the kinds' own (a quiz's "podium"), reactions
     results: function (result) {
       var now = view.activity;
       if (!now || now.id !== result.activity_id) return;

@@ -45,7 +45,15 @@
   var announce = C.announcer($("[data-announcer]"), 80);
   var clock = C.clock(tickClock, 200);  // the countdown of timed kinds
 
-  function showScreen(nameOfScreen) { C.showScreen(root, nameOfScreen); }
+  function showScreen(nameOfScreen) {
+    C.showScreen(root, nameOfScreen);
+    if (reactionBar) reactionBar.screen(nameOfScreen);
+  }
+
+  /* The bar of reactions (reactions.js): with the lobby and every activity. */
+  var reactionBar = window.LiveReactions ? window.LiveReactions.phone($("[data-reaction-bar]"), {
+    lang: lang, socket: function () { return socket; }
+  }) : null;
 
   /* ---- the kinds' parts (static/js/kinds/<name>.js): what each may use ---------- */
 
@@ -212,6 +220,7 @@
     nActivities = state.n_activities || nActivities;
     if (state.title) $all("[data-title]").forEach(function (n) { n.textContent = state.title; });
     current = state.phase === "activity" ? state.activity : null;
+    if (reactionBar) reactionBar.set(state.reactions);
     // Only a link of this server (relative), never one elsewhere.
     var url = state.summary_url;
     summaryUrl = typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" ? url : null;

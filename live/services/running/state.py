@@ -28,6 +28,9 @@ from datetime import datetime
 from live.activities.base import Activity, KindSettings
 from live.domain.joins import JoinSettings
 from live.domain.ratelimit import RateLimiter
+from live.domain.reactions import BURST as REACTION_BURST
+from live.domain.reactions import RATE_PER_SECOND as REACTION_RATE
+from live.domain.reactions import ReactionCounter
 from live.domain.session import Lifecycle
 from live.store.db import utcnow
 
@@ -114,6 +117,12 @@ class SessionState:
     waiting_here: int = 0
     remote_waiting: dict[str, tuple[int, float]] = field(default_factory=dict)
     dirty_joins: bool = False
+    # Reactions (live/services/running/reactions.py): counted here and not yet told to
+    # host screens or stored; how fast each participant may react; the other processes
+    # holding counts not yet stored (process -> (their round, when heard)).
+    reactions: ReactionCounter = field(default_factory=ReactionCounter)
+    reaction_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(REACTION_RATE, REACTION_BURST))
+    remote_reacting: dict[str, tuple[int, float]] = field(default_factory=dict)
     # An ended session: since when nobody is connected here (monotonic), or None.
     quiet_since: float | None = None
     # This process's monotonic clock (tests give a fake one).

@@ -14,7 +14,7 @@ import time
 from sqlalchemy import func, select
 
 from live.domain.joins import JoinSettings
-from live.services.running import counting
+from live.services.running import counting, reactions
 from live.services.running import state as running
 from live.services.running.context import Context
 from live.services.running.state import SessionState
@@ -94,6 +94,9 @@ _NOTICES = {
     ),
     "reload": lambda ctx, state, notice, sender: ctx.refresh(state),
     "mark": _mark,
+    # Counts of reactions another process holds, and has stored (the end waits for them).
+    "reacting": lambda ctx, state, notice, sender: reactions.heard_reacting(state, notice, sender),
+    "reactions_stored": lambda ctx, state, notice, sender: reactions.heard_stored(state, notice, sender),
 }
 
 

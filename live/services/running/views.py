@@ -10,7 +10,7 @@ from collections.abc import Callable
 from live.activities.registry import public_view
 from live.domain.session import ACTIVITY, ENDED, OPEN
 from live.services.messages import Outbound, hosts_room, moderators_room, participants_room
-from live.services.running import joins
+from live.services.running import joins, reactions
 from live.services.running.state import SessionState
 
 # Phones hear a wall (a Q&A's questions and votes) at most this often.
@@ -28,6 +28,8 @@ def public_state(state: SessionState) -> dict:
         "activity": view,
         "title": state.title,
         "n_activities": len(state.activities),
+        # The emoji phones may send at any time (empty: reactions are off).
+        "reactions": reactions.reaction_set(state),
     }
     side = state.lifecycle.side
     if side and state.lifecycle.phase == ACTIVITY:
@@ -128,14 +130,17 @@ def moderation_view(state: SessionState, activity_id: str) -> dict | None:
 
 
 def pending_pushes(states: list[SessionState], pushes_for: Callable[[str], bool] | None = None) -> list[Outbound]:
-    """Results and presence changed since the last call, for the host screens.
+    """Results and presence changed since the last call, for the host screens, and
+    the reactions counted here since the last push.
 
     Called about ten times a second by one loop: this is the coalescing that keeps a
     vote burst from turning into one emit per vote. With several processes,
     ``pushes_for(code)`` says whether this one pushes that session (it holds its
-    lease); the others just forget what changed."""
+    lease); the others just forget what changed. Reactions are the exception: each
+    process pushes the taps it counted itself."""
     messages = []
     for state in states:
+        messages += reactions.pushes(state)
         if not state.dirty_results and not state.dirty_presence and not state.dirty_joins and not state.dirty_walls:
             continue
         if pushes_for is not None and not pushes_for(state.code):
