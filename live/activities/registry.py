@@ -26,6 +26,8 @@ BUILT_IN = (
     "live.activities.poll:KIND",
     "live.activities.wordcloud:KIND",
     "live.activities.quiz:KIND",
+    "live.activities.ranking:KIND",
+    "live.activities.date_poll:KIND",
 )
 ENTRY_POINT_GROUP = "live.activity_kinds"
 
