@@ -245,6 +245,52 @@ def test_twenty_two_phones_answer_a_date_poll_change_their_minds_and_the_facilit
         _dtstamp(ics.content), _dtstamp(again.content))
 
 
+def _signed_in(server, email: str = "host@example.org") -> requests.Session:
+    """A browser-like session of the facilitator ``email`` (password "correct horse")."""
+    from tests.web import csrf_of
+
+    server.facilitator(email)
+    browser = requests.Session()
+    page = browser.get(server.url + "/login", timeout=WAIT).text
+    signed = browser.post(server.url + "/login", data={"email": email, "password": "correct horse", "csrf_token": csrf_of(page)},
+                          timeout=WAIT, allow_redirects=False)
+    assert signed.status_code == 302, signed.text
+    return browser
+
+
+def test_the_archive_page_offers_the_date_polls_exports_and_the_kinds_csv_files(shared_server):
+    created = shared_server.create_session({"title": "Archive", "activities": [
+        {"type": "ranking", "prompt": "Quel livre ?", "options": ["A", "B"]},
+        {"type": "date_poll", "prompt": "Quand ?", "options": SLOTS}]})
+    code, ranking, dates = created["code"], created["activities"][0]["id"], created["activities"][1]["id"]
+
+    async def scenario():
+        screen = await host(shared_server.url, code, created["host_token"])
+        phone = await participant(shared_server.url, code, "Zoé")
+        for activity_id, value in ((ranking, [1, 0]), (dates, {"choices": ["maybe", "no", "yes"], "name": "Zoé"})):
+            await screen.call("open", {"activity_id": activity_id})
+            await phone.wait_for("state", lambda s, a=activity_id: s["activity"] and s["activity"]["id"] == a)
+            assert (await phone.answer(activity_id, value))["ok"] is True
+        ended = await screen.call("end", {})
+        await phone.disconnect()
+        await screen.disconnect()
+        return ended
+
+    asyncio.run(scenario())
+    browser = _signed_in(shared_server)
+    page = browser.get(f"{shared_server.url}/archives/{code}", timeout=WAIT)
+    assert page.status_code == 200 and 'data-testid="activity-exports"' in page.text
+    ics_link = f"/sessions/{code}/activities/{dates}/calendar.ics"
+    assert f'href="{ics_link}"' in page.text and "Who said what" in page.text and "Zoé" in page.text
+    event = Calendar.from_ical(browser.get(shared_server.url + ics_link, timeout=WAIT).content).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == datetime(2026, 12, 14, 17, 30, tzinfo=timezone.utc)  # the best slot: option 2
+    for name, first_line in (("ranking-1.csv", "option,average_rank,borda,place"), ("date-poll-2.csv", "participant,")):
+        assert f'href="/archives/{code}/{name}"' in page.text
+        served = browser.get(f"{shared_server.url}/archives/{code}/{name}", timeout=WAIT)
+        assert served.status_code == 200 and served.content.decode("utf-8-sig").startswith(first_line)
+    assert requests.get(shared_server.url + ics_link, timeout=WAIT, allow_redirects=False).status_code == 302
+
+
 def _dtstamp(text: bytes) -> bytes:
     return next(line for line in text.split(b"\r\n") if line.startswith(b"DTSTAMP:"))
 
