@@ -47,9 +47,10 @@ def test_a_bad_slot_is_refused_beside_its_field_naming_its_line_in_both_language
     assert refused.status_code == 400 and "Line 2: the end must come after the start." in page
     assert 'aria-invalid="true"' in page
     client.set_cookie("lang", "fr")
-    page = _editor(client, "Club", bad).get_data(as_text=True)
+    page = _editor(client, "Club", bad).get_data(as_text=True).replace("\u00a0", " ")
     assert "Ligne 2 : la fin doit venir après le début." in page
     page = _editor(client, "Club", [{"type": "date_poll", "prompt": "Q", "options": "A | demain | 20:00\nB"}]).get_data(as_text=True)
+    page = page.replace("\u00a0", " ")
     assert "Ligne 1 : écrivez les dates et heures ainsi : 2026-12-12 18:00." in page
 
 
