@@ -143,13 +143,17 @@
         });
       });
       more.textContent = hiddenNames ? T.counted("more_names", hiddenNames) : "";
+      fit();
     }
 
+    /* Twenty dates must not run under the controls: the grid shrinks to fit its room. */
     function fit() {
       var stage = $("[data-dp-stage]");
+      var room = $("[data-dp-grid-wrap]");
+      if (stage.hidden) return;
       var scale = 1;
       stage.style.setProperty("--fit", "1");
-      while (stage.scrollHeight > stage.clientHeight + 1 && scale > 0.4) {
+      while (room.scrollHeight > room.clientHeight + 1 && scale > 0.4) {
         scale -= 0.05;
         stage.style.setProperty("--fit", scale.toFixed(2));
       }
@@ -173,8 +177,10 @@
   }
 
   function phone(kit) {
-    var T = kit.T, $ = kit.$;
-    var form = $("[data-dp-form]");
+    var T = kit.T;
+    var form = kit.$("[data-dp-form]");
+    // Within the date poll's own screen: other kinds' screens have nodes of the same names.
+    function $(selector) { return form.querySelector(selector); }
     var box = $("[data-dp-options]");
     var nameInput = $("[data-dp-name]");
     var errorNode = $("[data-error]");
@@ -287,7 +293,7 @@
       $("[data-dp-phone-best]").textContent = bestText(T, activity, result);
       var holder = $("[data-dp-table]");
       C.clear(holder);
-      holder.appendChild(totalsTable(T, "results-table", activity, result, answer ? answer.choices : null));
+      holder.appendChild(totalsTable(T, "results-table results-table--wrap", activity, result, answer ? answer.choices : null));
       $("[data-dp-total]").textContent = T.counted("n_answered", result.n_answers || 0);
     }
 

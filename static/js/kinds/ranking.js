@@ -38,7 +38,7 @@
     return places;
   }
 
-  /* The results as rows of a table: option, place, average rank, points. */
+  /* The results as rows of a table: option (its place before it), average rank, points. */
   function resultRows(T, activity, result, mine) {
     var options = activity.options || [];
     var borda = result.borda || [];
@@ -47,13 +47,13 @@
     var places = placesOf(order, borda);
     return order.map(function (index) {
       var label = el("span", "results__option");
+      label.appendChild(el("span", "results__letter", T.formatNumber(places[index]) + ". "));
       label.appendChild(el("span", "results__text", options[index]));
       if (mine && mine.indexOf(index) !== -1) {
         label.appendChild(el("span", "results__mine", T.str("your_place", { n: T.formatNumber(mine.indexOf(index) + 1) })));
       }
       var avg = average[index];
-      return [label, T.formatNumber(places[index]), avg === null || avg === undefined ? "—" : T.formatNumber(avg),
-        T.formatNumber(borda[index] || 0)];
+      return [label, avg === null || avg === undefined ? "—" : T.formatNumber(avg), T.formatNumber(borda[index] || 0)];
     });
   }
 
@@ -161,8 +161,10 @@
   /* ---- the phone: put in order, send, then the results once shown --------------- */
 
   function phone(kit) {
-    var T = kit.T, $ = kit.$;
-    var form = $("[data-ranking-form]");
+    var T = kit.T;
+    var form = kit.$("[data-ranking-form]");
+    // Within the ranking's own screen: other kinds' screens have nodes of the same names.
+    function $(selector) { return form.querySelector(selector); }
     var list = $("[data-rank-list]");
     var live = $("[data-rank-live]");
     var errorNode = $("[data-error]");
@@ -216,7 +218,10 @@
         var item = el("li", "rank-item" + (picked === index && !locked ? " is-picked" : ""));
         item.setAttribute("data-option", String(index));
         C.setTid(item, "rank-item-" + place);
-        item.appendChild(el("span", "rank-item__place", T.formatNumber(place + 1))).setAttribute("aria-hidden", "true");
+        // The place is a handle too (for dragging on narrow phones, where the ⠿ handle is left out).
+        var badge = item.appendChild(el("span", "rank-item__place", T.formatNumber(place + 1)));
+        badge.setAttribute("aria-hidden", "true");
+        if (!locked) badge.setAttribute("data-handle", "");
         var pick = el("button", "rank-item__pick");
         pick.type = "button";
         pick.setAttribute("data-pick", "");
@@ -352,8 +357,8 @@
       if (!showing) return;
       var holder = $("[data-ranking-table]");
       C.clear(holder);
-      holder.appendChild(C.table("results-table", T.str("results_caption"),
-        [T.str("column_option"), T.str("column_place"), T.str("column_average"), T.str("column_points")],
+      holder.appendChild(C.table("results-table results-table--wrap", T.str("results_caption"),
+        [T.str("column_option"), T.str("column_average"), T.str("column_points")],
         resultRows(T, activity, result, mine)));
       $("[data-ranking-total]").textContent = T.counted("n_rankers", result.n_answers || 0);
     }
@@ -395,7 +400,7 @@
         var holder = kit.$("[data-ranking-table]");
         C.clear(holder);
         holder.appendChild(C.table("mod-table", T.str("results_caption"),
-          [T.str("column_option"), T.str("column_place"), T.str("column_average"), T.str("column_points")],
+          [T.str("column_option"), T.str("column_average"), T.str("column_points")],
           resultRows(T, activity, result || {}, null)));
       }
     };
