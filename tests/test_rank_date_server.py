@@ -311,8 +311,8 @@ def test_a_phone_changing_its_answer_three_times_counts_its_latest_and_gets_it_b
         for revision, value in enumerate((["no", "yes"], ["maybe", "maybe"], ["no", "maybe"]), start=1):
             sent = await phone.call("change", {"activity_id": dates, "value": value, "answer_id": uuid.uuid4().hex})
             assert sent == {"ok": True, "revision": revision}
-        results = await screen.wait_for("results", lambda r: r["activity_id"] == dates and r["counts"][0]["no"] == 1)
-        assert results["counts"] == [{"yes": 0, "maybe": 0, "no": 1}, {"yes": 0, "maybe": 1, "no": 0}]
+        latest = [{"yes": 0, "maybe": 0, "no": 1}, {"yes": 0, "maybe": 1, "no": 0}]
+        results = await screen.wait_for("results", lambda r: r["activity_id"] == dates and r["counts"] == latest)
         assert results["n_answers"] == 1 and results["best"] == 1
         # A phone coming back hears every value it sent; the latest revision is its answer.
         token = phone.last("welcome")["token"]

@@ -182,7 +182,7 @@
     // Within the date poll's own screen: other kinds' screens have nodes of the same names.
     function $(selector) { return form.querySelector(selector); }
     var box = $("[data-dp-options]");
-    var nameInput = $("[data-dp-name]");
+    var nameInput = null;   // made with the first date poll shown (see nameField)
     var errorNode = $("[data-error]");
     var sendButton = $("[data-dp-send]");
     var changeButton = $("[data-dp-change]");
@@ -207,7 +207,25 @@
       return normalised(best);
     }
 
+    /* The optional name for the host's grid, made once a date poll is on screen. */
+    function nameField() {
+      if (nameInput) return nameInput;
+      var holder = $("[data-dp-name-field]");
+      var label = holder.appendChild(el("label", "label", T.str("name_label") + " "));
+      label.setAttribute("for", "dp-name");
+      label.appendChild(el("span", "optional", T.str("name_optional")));
+      nameInput = holder.appendChild(el("input", "input"));
+      nameInput.type = "text";
+      nameInput.id = "dp-name";
+      nameInput.maxLength = 40;
+      nameInput.setAttribute("autocomplete", "nickname");
+      nameInput.setAttribute("autocapitalize", "words");
+      C.setTid(nameInput, "dp-name");
+      return nameInput;
+    }
+
     function build(activity) {
+      nameField();
       C.clear(box);
       (activity.options || []).forEach(function (option, index) {
         var slot = slotOf(option);
@@ -358,7 +376,7 @@
         nickname = (welcome && welcome.name) || "";
         sentHere = {};
         // The first render came before the nickname was known: offer it now.
-        if (!nameInput.disabled && !nameInput.value) nameInput.value = nickname;
+        if (nameInput && !nameInput.disabled && !nameInput.value) nameInput.value = nickname;
       },
       forget: function () { sentHere = {}; editing = {}; answeredElsewhere = {}; }
     };
