@@ -271,3 +271,27 @@ def test_the_comparison_fingerprint_holds_labels_and_times():
         "Sam. 12 déc.", "2026-12-12T18:00", "2026-12-12T20:00", "Dimanche après-midi", "", "",
         "Lun. 14 déc.", "2026-12-14T18:30+01:00", "2026-12-14T20:00+01:00",
     ]
+
+
+def test_any_json_value_is_refused_cleanly_or_is_a_complete_answer():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    words = st.sampled_from(["yes", "maybe", "no", "Yes", "", "oui", "maybe "])
+    scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=50) | words
+    values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=5) | st.dictionaries(
+        st.sampled_from(["choices", "name", "revision", "x"]) | st.text(max_size=5), inner, max_size=3), max_leaves=12)
+
+    @settings(max_examples=300, deadline=None)
+    @given(values)
+    def check(value):
+        try:
+            answer = rules.check_answer(_spec(), value)
+        except DomainError as error:
+            assert error.code in {"invalid_value", "wrong_length", "unknown_choice", "invalid_type", "too_long"}
+            return
+        assert set(answer) == {"choices", "name"} and len(answer["choices"]) == 3
+        assert all(choice in rules.CHOICES for choice in answer["choices"])
+        assert answer["name"] is None or 0 < len(answer["name"]) <= rules.MAX_NAME
+
+    check()

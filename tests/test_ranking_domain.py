@@ -134,3 +134,24 @@ def test_the_editor_fields_give_the_spec_back():
     assert form == {"prompt": "Quel livre lire ?", "options": "Germinal\nNana\nL'Assommoir"}
     assert KIND.spec_from_form({**form, "options": "Germinal\n\n Nana \nL'Assommoir\n"}) == SPEC
     assert KIND.spec_from_form({**form, "hide_results": "y"})["show_results"] is False
+
+
+def test_any_json_value_is_refused_cleanly_or_is_a_permutation():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    scalars = st.none() | st.booleans() | st.integers(min_value=-3, max_value=5) | st.floats(allow_nan=True) | st.text(max_size=5)
+    values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=6) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                          max_leaves=10)
+
+    @settings(max_examples=300, deadline=None)
+    @given(values)
+    def check(value):
+        try:
+            answer = rules.check_answer(_spec(), value)
+        except DomainError as error:
+            assert error.code in {"invalid_value", "wrong_length", "out_of_range", "duplicate_option"}
+            return
+        assert sorted(answer) == [0, 1, 2]
+
+    check()
