@@ -326,3 +326,42 @@ def test_a_phone_changing_its_answer_three_times_counts_its_latest_and_gets_it_b
     asyncio.run(scenario())
     summary = shared_server.summary(created["code"])
     assert summary["activities"][0]["counts"] == [{"yes": 0, "maybe": 0, "no": 1}, {"yes": 0, "maybe": 1, "no": 0}]
+
+
+def test_after_a_restart_the_latest_change_still_counts_and_the_next_one_follows_it(live_server):
+    """A restarted server rebuilds the tally from the rows: the latest revision counts,
+    and a phone's next change gets the next revision."""
+    created = live_server.create_session({"title": "x", "activities": [
+        {"type": "date_poll", "prompt": "Quand ?", "options": ["A", "B"]}]})
+    code, dates = created["code"], created["activities"][0]["id"]
+
+    async def before():
+        screen = await host(live_server.url, code, created["host_token"])
+        phone = await participant(live_server.url, code, "Zoé")
+        await screen.call("open", {"activity_id": dates})
+        await phone.wait_for("state", lambda s: s["phase"] == "activity")
+        assert (await phone.answer(dates, ["yes", "no"]))["ok"] is True
+        assert await phone.call("change", {"activity_id": dates, "value": ["no", "yes"]}) == {"ok": True, "revision": 1}
+        token = phone.last("welcome")["token"]
+        await phone.disconnect()
+        await screen.disconnect()
+        return token
+
+    token = asyncio.run(before())
+    live_server.stop()
+    live_server.start()
+
+    async def after():
+        screen = await host(live_server.url, code, created["host_token"])
+        phone = await participant(live_server.url, code, token=token)
+        results = await screen.wait_for("results", lambda r: r["activity_id"] == dates)
+        assert results["counts"] == [{"yes": 0, "maybe": 0, "no": 1}, {"yes": 1, "maybe": 0, "no": 0}]
+        assert await phone.call("change", {"activity_id": dates, "value": {"choices": ["maybe", "maybe"], "name": "Zoé"}}) == {
+            "ok": True, "revision": 2}
+        latest = [{"yes": 0, "maybe": 1, "no": 0}, {"yes": 0, "maybe": 1, "no": 0}]
+        results = await screen.wait_for("results", lambda r: r["activity_id"] == dates and r["counts"] == latest)
+        assert results["n_answers"] == 1 and results["participants"] == [{"name": "Zoé", "choices": ["maybe", "maybe"]}]
+        await phone.disconnect()
+        await screen.disconnect()
+
+    asyncio.run(after())
