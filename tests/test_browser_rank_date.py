@@ -78,6 +78,11 @@ def test_a_phone_ranks_with_buttons_and_keyboard_only_and_the_host_shows_average
     page = phone.page
     expect(page.get_by_test_id("rank-list")).to_be_visible()
     assert _order(page) == BOOKS
+    # Every option fits inside the list on a 320 px phone (the send button's edges).
+    edge = page.get_by_test_id("rank-send").bounding_box()
+    for box in page.locator("[data-rank-list] > li").all():
+        placed = box.bounding_box()
+        assert placed["x"] >= edge["x"] - 1 and placed["x"] + placed["width"] <= edge["x"] + edge["width"] + 1
 
     # Move up with the keyboard: at the top "up" is disabled, the focus moves to "down" of the same option.
     page.get_by_role("button", name="Move “Nana” up").focus()
@@ -242,6 +247,32 @@ def test_a_phone_answers_a_date_poll_changes_it_and_the_host_shows_the_grid_and_
     expect(host.page.get_by_test_id("activity-exports")).to_be_visible()
     expect(host.page.locator("table.date-poll-grid")).to_contain_text("Dieudonné")
     shot(host.page, "archive-date-poll")
+    assert host.problems == [] and phone.problems == []
+    host_context.close()
+    phone_context.close()
+
+
+def test_a_phone_drags_an_option_by_its_handle(browser, server):
+    from playwright.sync_api import expect
+
+    email = "drag@example.org"
+    server.facilitator(email, PASSWORD)
+    created = server.create_session({"title": "Club", "activities": [
+        {"type": "ranking", "prompt": "Quel livre ?", "options": BOOKS}]}, email=email)
+    host_context, host = _host(browser, server, created, email)
+    phone_context, phone = _phone(browser, server, created["code"], (390, 844))
+    expect(host.page.get_by_test_id("presence")).to_contain_text("1")
+    host.page.get_by_test_id("next").click()
+    page = phone.page
+    expect(page.get_by_test_id("rank-list")).to_be_visible()
+    handle = page.locator("[data-option='3'] .rank-item__handle").bounding_box()
+    top = page.locator("[data-option='0']").bounding_box()
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(handle["x"] + handle["width"] / 2, top["y"] + 5, steps=8)
+    page.mouse.up()
+    assert _order(page) == ["Au Bonheur des Dames", "Germinal", "Nana", "L'Assommoir"]
+    expect(page.locator("[data-rank-live]")).to_have_text("“Au Bonheur des Dames”: place 1 of 4.")
     assert host.problems == [] and phone.problems == []
     host_context.close()
     phone_context.close()
