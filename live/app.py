@@ -112,10 +112,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     login_manager.init_app(app)
 
     from live.realtime import handlers
-    from live.web import api, archives, auth, errors, limits, pages, security
+    from live.web import api, archives, auth, downloads, errors, limits, pages, security
 
     handlers.register(socketio)
-    for blueprint in (pages.bp, auth.bp, api.bp, archives.bp):
+    for blueprint in (pages.bp, auth.bp, api.bp, archives.bp, downloads.bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
     errors.register(app)

@@ -32,6 +32,8 @@ What a kind owns:
   acknowledged once durable) and counts with ``count``;
 - its **wall** (``phone_feed``): what phones see live of everyone's contributions
   while it is open (a Q&A's questions and votes), pushed coalesced as ``wall``;
+- its **downloads** (``downloads``, ``download``): files the facilitator takes of one
+  activity while the session runs and afterwards (a date poll's calendar event);
 - its **summary** (``summary_fields``, ``session_summary``), its **archive** files and
   page section (``archive_files``, ``archive_view`` and the Jinja partials in its
   ``templates/`` folder), its **comparison** fingerprint (``fingerprint_parts``),
@@ -46,6 +48,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
@@ -179,6 +182,29 @@ class ParticipantCommand:
     replayed: Callable[[str, str], dict] = lambda participant_id, answer_id: {}
 
 
+@dataclass(frozen=True)
+class Download:
+    """A file the facilitator downloads of one activity: its name (the session's code
+    is put in front of it), its media type and its text."""
+
+    filename: str
+    mimetype: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DownloadContext:
+    """What a kind's ``download`` is given beyond the activity: the session's title, the
+    activity's number on the summary page (from 1), the query string of the request,
+    the server's zone (LIVE_TIMEZONE, for times written without an offset) and now."""
+
+    title: str | None
+    number: int
+    query: Mapping[str, str]
+    zone: tzinfo
+    now: datetime
+
+
 class LiveSession(Protocol):
     """What a kind may read of a running (or archived) session. The service's
     session state offers it; the summary builds one from the database."""
@@ -226,6 +252,10 @@ class ActivityKind:
     # an object with ``MAX_BYTES`` and ``read(filename, data, max_items)`` giving
     # ``ok``, ``activities`` (raw specs) and ``problems`` (``template``, ``params``).
     importer: ClassVar[Any] = None
+    # Files the facilitator may download of one activity (``download`` makes them),
+    # while the session runs and from the archive: ``("calendar.ics", "grid.csv")``.
+    # The kind's ``downloads.html`` partial draws the links to them.
+    downloads: ClassVar[tuple[str, ...]] = ()
 
     # ------------------------------------------------------------------ spec
 
@@ -383,6 +413,11 @@ class ActivityKind:
         question for the comparison (texts are normalised by the caller)."""
         options = activity.get("options")
         return list(options) if isinstance(options, list) else []
+
+    def download(self, activity: dict, name: str, context: DownloadContext) -> Download:
+        """The file ``name`` (one of ``downloads``) of one activity of the summary
+        document (as in summary.json), or a DomainError saying why not."""
+        raise DomainError("not_found", f"This activity has no file {name!r}.", "name")
 
     # ------------------------------------------------------------------ editor
 

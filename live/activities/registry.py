@@ -27,6 +27,8 @@ BUILT_IN = (
     "live.activities.wordcloud:KIND",
     "live.activities.quiz:KIND",
     "live.activities.scale:KIND",
+    "live.activities.ranking:KIND",
+    "live.activities.date_poll:KIND",
 )
 ENTRY_POINT_GROUP = "live.activity_kinds"
 

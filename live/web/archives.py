@@ -24,7 +24,8 @@ from live.archive import files
 from live.archive.document import BadSummary
 from live.archive.writer import STYLESHEET, render_comparison
 from live.domain.errors import DomainError
-from live.services import archives
+from live.services import archives, planning
+from live.services.downloads import offered as offered_downloads
 from live.services.archive_pages import Variant
 from live.web.limits import share_views
 
@@ -35,7 +36,9 @@ ARCHIVE_FILES = {
     "summary.json": "application/json", "answers.csv": "text/csv", "index.html": "text/html",
     "quiz-leaderboard.csv": "text/csv", "quiz-questions.csv": "text/csv", "reactions.csv": "text/csv",
 }
-ACTIVITY_CSV = re.compile(r"(wordcloud|poll|quiz)-[1-9][0-9]{0,2}\.csv")
+# A kind's CSV of one activity (``poll-2.csv``, ``date-poll-3.csv``): any kind's, by its
+# shape, so that a new kind needs no line here; only files this server wrote are served.
+ACTIVITY_CSV = re.compile(r"[a-z]+(?:-[a-z]+)*-[1-9][0-9]{0,2}\.csv")
 # The archived index.html holds inline CSS only (no script): allow that, nothing else.
 ARCHIVED_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 ZIP_SPOOL_BYTES = 8 * 1024 * 1024  # larger zips spill to a temporary file
@@ -135,15 +138,28 @@ def compare():
                            suggested={entry.code: n for entry, n in suggested}), status
 
 
+def activity_exports(row) -> list[dict]:
+    """The files kinds offer of each activity of session ``row`` (a date poll's calendar
+    event and grid), with their addresses, for the facilitator's own pages."""
+    offered = offered_downloads(planning.public_plan(services().sessions, row.id))
+    return [
+        {"number": item.number, "prompt": item.prompt, "template": item.template,
+         "urls": {name: url_for("downloads.page_download", code=row.code, activity_id=item.activity_id, name=name)
+                  for name in item.names}}
+        for item in offered
+    ]
+
+
 def _session_page(code: str, new_link: str | None = None, error: str | None = None, status: int = 200):
     live = services()
     row = _archived_or_404(code)
     summary = _summary(row, names=True)
     folder = archives.archive_folder(row, live.settings.archive_dir)
     downloads = archives.downloadable_files(folder, archive_mimetype) if folder else []
+    exports = activity_exports(row)
     entries = archives.list_archives(live.sessions, current_user.id, live.settings.archive_dir, timezone_name=_zone())
     return render_template(
-        "archive_session.html", session=row, files=downloads, new_link=new_link, error=error, summary=summary,
+        "archive_session.html", session=row, files=downloads, exports=exports, new_link=new_link, error=error, summary=summary,
         links=archives.share_links_of(live.sessions, current_user.id, code), is_active=archives.is_active,
         last_day=lambda link: archives.last_day(link, _zone()), timezone=_zone(),
         similar=archives.sessions_sharing_activities(entries, code), today=archives.local_today(_zone()).isoformat(),

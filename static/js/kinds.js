@@ -22,7 +22,7 @@
      screen() (a screen of its own over the activity: the podium), stateChanged(
      before, now, initial), rendered() (after the controls), actions, keys, on.
    - phone (participant.js): current(), phase(), given(id) (the values the server
-     holds), queued(id), send(activity, value) (the outbox), results(id) (once
+     holds), queued(id), send(activity, value, event) (the outbox; event: "answer" or a kind event with the same payload), results(id) (once
      shown), number(activity), clock (timed kinds), render(). Hooks:
      screen(activity) (the section[data-screen] to show), render(activity),
      given(item, values) (the server already holds this queued answer),

@@ -1,9 +1,10 @@
 /* live: the phone's outbox, the one send-and-retry path of every kind's answers.
 
-   An answer ({activity_id, type, value}) gets an answer_id made once, and is
+   An answer ({activity_id, type, value, event}) gets an answer_id made once, and is
    kept in localStorage until the server acknowledges it: after a timeout or a
    lost connection the same answer_id is sent again, and counted once. Answers
-   go out one at a time, oldest first. A plain script loaded after common.js: it
+   go out one at a time, oldest first. `event` is "answer", or a kind's participant
+   event that takes the same payload (a date poll's "change"). A plain script loaded after common.js: it
    defines window.LiveOutbox. */
 (function () {
   "use strict";
@@ -46,7 +47,7 @@
       page.sending(sent, "sending");
       clearTimeout(slowTimer);
       slowTimer = setTimeout(function () { if (items[0] === sent) page.sending(sent, "still_sending"); }, SLOW_AFTER);
-      socket.timeout(page.timeout).emit("answer", {
+      socket.timeout(page.timeout).emit(sent.event || "answer", {
         activity_id: sent.activity_id, value: sent.value, answer_id: sent.answer_id
       }, function (err, ack) {
         if (!items.length || items[0].answer_id !== sent.answer_id) return;
@@ -63,9 +64,11 @@
     }
 
     return {
-      /* Add an answer to `activity` and send it. */
-      add: function (activity, value) {
-        save(items.concat([{ activity_id: activity.id, type: activity.type, value: value, answer_id: C.newId() }]));
+      /* Add an answer to `activity` (sent as `event`, default "answer") and send it. */
+      add: function (activity, value, event) {
+        var item = { activity_id: activity.id, type: activity.type, value: value, answer_id: C.newId() };
+        if (event && event !== "answer") item.event = event;
+        save(items.concat([item]));
         flush();
       },
       /* The answers to `activityId` still on their way. */

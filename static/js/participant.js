@@ -96,9 +96,11 @@
     socket: function () { return socket; }, sending: sendingText, acked: acked
   });
 
-  /* A kind's answer: kept until acknowledged, sent now or as soon as the connection is back. */
-  function send(activity, value) {
-    outbox.add(activity, value);
+  /* A kind's answer: kept until acknowledged, sent now or as soon as the connection is
+     back; `event` (default "answer") names a kind's participant event that takes the
+     same payload, {activity_id, value, answer_id} (a date poll's "change"). */
+  function send(activity, value, event) {
+    outbox.add(activity, value, event);
     render();
   }
 
