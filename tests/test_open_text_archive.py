@@ -74,7 +74,7 @@ def test_the_folder_holds_every_entry_for_the_facilitator_and_the_page_only_the_
 
 def test_the_page_speaks_french_and_an_older_or_empty_question_still_draws():
     page = render_summary_page(_summary(), "fr")
-    assert "Question ouverte avec votes" in page and "Réponse" in page
+    assert "Question ouverte avec soutiens" in page and "Réponse" in page
     empty = render_summary_page(_summary(activities=[{**_question(), "entries": [], "table": []}]), "en")
     assert "No answers to show." in empty
     older = {key: value for key, value in _question().items() if key != "table"}
