@@ -107,6 +107,13 @@ def test_the_chain_from_an_open_question_to_a_poll(browser, server):
     cleo.page.get_by_test_id("ot-report-confirm").click()
     expect(_entry(cleo, "Un jardin").locator(".ot-report")).to_be_disabled()
     shot(host.page, "host-open-text")
+    # New cards glide in, unless the viewer asked for reduced motion.
+    animation = "() => { const c = document.querySelector('.ot-card'); c.classList.add('is-new'); " \
+                "const name = getComputedStyle(c).animationName; c.classList.remove('is-new'); return name; }"
+    assert host.page.evaluate(animation) == "ot-arrive"
+    host.page.emulate_media(reduced_motion="reduce")
+    assert host.page.evaluate(animation) == "none"
+    host.page.emulate_media(reduced_motion="no-preference")
 
     # The host shows one answer full screen, then goes back with W.
     wall.locator("li", has_text="Une boîte à livres").locator("button").click()
@@ -125,6 +132,11 @@ def test_the_chain_from_an_open_question_to_a_poll(browser, server):
     host.page.get_by_test_id("shortlist-confirm").click()
     expect(host.page.get_by_test_id("shortlist-dialog")).to_be_hidden()
     host.page.get_by_test_id("close").click()
+    # Closed, its answers are shown on the phones: a table, the most upvoted first.
+    results = ana.page.get_by_test_id("results")
+    expect(results.locator("tbody tr")).to_have_count(3)
+    expect(results.locator("tbody tr").first).to_contain_text("Des bancs <b>partout</b>")
+    expect(results.locator("tbody tr").first).to_contain_text("2")
     host.page.get_by_test_id("next").click()
     expect(host.page.get_by_test_id("prompt")).to_have_text(QUESTION)
     expect(host.page.get_by_test_id("origin")).to_contain_text(QUESTION)

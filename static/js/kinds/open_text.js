@@ -23,7 +23,7 @@
   /* "14 upvotes · sent by 3 people", as far as it says something. */
   function figures(T, entry, upvotes) {
     var parts = [];
-    if (upvotes) parts.push(T.counted("votes", entry.votes || 0));
+    if (upvotes && entry.votes) parts.push(T.counted("votes", entry.votes));
     if ((entry.count || 1) > 1) parts.push(T.counted("sent_by", entry.count));
     return parts.join(" · ");
   }
@@ -167,6 +167,10 @@
       if (!onScreen() || stage.hidden || stage.closest("[data-screen]").hidden) return;
       var cards = Array.prototype.slice.call(wall.children);
       cards.forEach(function (card) { card.hidden = false; });
+      // The "and N more" line takes its room before the wall is measured.
+      var note = $("[data-ot-more]");
+      note.hidden = false;
+      note.textContent = T.counted("more", Math.max(1, board.total - cards.length));
       // Smaller cards first (down to 60%), then the oldest ones left out.
       var scale = 1;
       wall.style.setProperty("--fit", "1");
@@ -176,8 +180,11 @@
       }
       var shown = cards.length;
       while (shown > 1 && wall.scrollHeight > wall.clientHeight + 1) cards[--shown].hidden = true;
+      // The most upvoted: as many as fit, the best first.
+      var tops = Array.prototype.slice.call(topList.children);
+      tops.forEach(function (item) { item.hidden = false; });
+      for (var last = tops.length - 1; last > 0 && topList.scrollHeight > topList.clientHeight + 1; last--) tops[last].hidden = true;
       var more = Math.max(0, board.total - shown);
-      var note = $("[data-ot-more]");
       note.hidden = !more;
       note.textContent = more ? T.counted("more", more) : "";
     }
@@ -584,7 +591,9 @@
       refused: refused,
       welcome: function (welcome) {
         mine = null;  // this phone's upvotes and reports, from what the server holds now
-        (welcome.walls || []).forEach(function (wall) { if (wall && wall.type === kit.name) walls[wall.activity_id] = wall; });
+        var heard = (welcome.walls || []).filter(function (wall) { return wall && wall.type === kit.name; });
+        heard.forEach(function (wall) { walls[wall.activity_id] = wall; });
+        if (heard.length) kit.render();  // drawn before the walls were known
       },
       forget: function () { mine = null; walls = {}; },
       on: {
@@ -673,7 +682,7 @@
         badge.className = "mod-badge mod-badge--" + status;
         setText(badge, T.str("status_" + status));
         var parts = [];
-        if (upvotes) parts.push(T.counted("votes", entry.votes || 0));
+        if (upvotes && entry.votes) parts.push(T.counted("votes", entry.votes));
         if (entry.reports) parts.push(T.counted("reports", entry.reports));
         setText(main.querySelector(".ot-row__figures"), parts.join(" · "));
         row.className = "mod-row ot-row mod-row--" + entry.status + (isFeatured ? " is-featured" : "");
