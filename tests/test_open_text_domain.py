@@ -249,6 +249,8 @@ def test_one_upvote_per_participant_per_entry_which_they_may_take_back():
     ({"question_id": "nope"}, "unknown_entry"),
     ({}, "invalid_payload"),
     ({"question_id": 3}, "invalid_payload"),
+    ({"question_id": ["IDEA"]}, "invalid_payload"),
+    ({"entry_id": {"id": "IDEA"}}, "invalid_payload"),
     ({"question_id": "x" * 65}, "invalid_payload"),
     ({"question_id": "IDEA", "entry_id": "other"}, "invalid_payload"),
     ({"question_id": "IDEA", "up": "yes"}, "invalid_payload"),

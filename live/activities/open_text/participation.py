@@ -24,10 +24,10 @@ MAX_ID = 64
 def named_entry(payload: dict) -> str:
     """The entry id a payload names, as ``question_id`` (the contract's Q&A name) or
     ``entry_id``; ``invalid_payload`` when it names none, or two different ones."""
-    named = {payload[key] for key in ("question_id", "entry_id") if key in payload}
-    if len(named) != 1:
+    named = [payload[key] for key in ("question_id", "entry_id") if key in payload]
+    if not named or any(other != named[0] for other in named):
         raise DomainError("invalid_payload", "Name one entry with entry_id (or question_id).", "entry_id")
-    ident = named.pop()
+    ident = named[0]
     if not isinstance(ident, str) or not 1 <= len(ident) <= MAX_ID:
         raise DomainError("invalid_payload", "entry_id must be an entry's id.", "entry_id")
     return ident
