@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.conftest import WAIT, make_server
+from tests.conftest import make_server
 from tests.test_browser import PASSWORD, Watched, browser, shot, sign_in  # noqa: F401 - browser is a fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

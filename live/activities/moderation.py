@@ -46,9 +46,11 @@ class Wording:
 
 
 WORDS = Wording()
+# A word cloud's actions; other kinds add theirs (an open question holds too).
+WORD_ACTIONS = frozenset({"hide", "show", "release", "merge"})
 
 
-def parse_action(raw: object, allowed: frozenset[str] = frozenset(SLOTS), wording: Wording = WORDS) -> dict:
+def parse_action(raw: object, allowed: frozenset[str] = WORD_ACTIONS, wording: Wording = WORDS) -> dict:
     """A moderation action from untrusted input, in its stored form, or ``invalid_payload``."""
     if not isinstance(raw, dict):
         raise DomainError("invalid_payload", "A moderation action must be an object.", "action")
@@ -77,7 +79,7 @@ class Moderation:
 
     actions: list[dict] = field(default_factory=list)
 
-    allowed: ClassVar[frozenset[str]] = frozenset({"hide", "show", "release", "merge"})
+    allowed: ClassVar[frozenset[str]] = WORD_ACTIONS
     wording: ClassVar[Wording] = WORDS
 
     def apply(self, action: object) -> dict:

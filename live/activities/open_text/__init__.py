@@ -24,7 +24,7 @@ from live.domain.normalise import normalise_word
 HOST_ENTRIES = 200  # the projector's wall, newest first
 HOST_TOP = 12  # the most upvoted (the chain takes at most 12)
 PHONE_ENTRIES = 100  # phones' results once shown, best first
-WALL_NEWEST, WALL_TOP = 50, 50  # phones' live wall: the newest and the best, together
+WALL_NEWEST, WALL_TOP = 30, 30  # phones' live wall: the newest and the best, together (every phone hears it)
 CONSOLE_ENTRIES = 300  # each list of the moderation console
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from live.activities.moderation import HELD, HIDDEN, MAX_KEY, SHOWN, SLOTS, Moderation, View, parse_action, replay, step
+from live.activities.moderation import HELD, HIDDEN, SHOWN, SLOTS, Moderation, View, replay, step
 from live.domain.errors import Checks, DomainError
 from live.domain.fields import bounded_int
 from live.domain.normalise import clean_entry, display_form, normalise_word
@@ -239,7 +239,7 @@ class Tally:
         releasing a word that is not held, merging a word with itself),
         ``unknown_word``.
         """
-        parsed = parse_action(action)
+        parsed = self.moderation.parse(action)
         view = self._view()
         resolved = {"action": parsed["action"]}
         for slot in SLOTS[parsed["action"]]:
