@@ -27,6 +27,7 @@ BUILT_IN = (
     "live.activities.wordcloud:KIND",
     "live.activities.quiz:KIND",
     "live.activities.open_text:KIND",
+    "live.activities.scale:KIND",
 )
 ENTRY_POINT_GROUP = "live.activity_kinds"
 
