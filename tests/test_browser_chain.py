@@ -167,6 +167,11 @@ def test_the_chain_from_an_open_question_to_a_poll(browser, server):
     host.page.get_by_test_id("next").click()
     expect(host.page.get_by_test_id("origin")).to_contain_text(QUESTION)
     expect(host.page.get_by_test_id("chart").locator("li")).to_have_count(2)
+    # The console says where each option came from: its upvotes and senders.
+    origins = console.page.get_by_test_id("origin-list").locator("li")
+    expect(origins).to_have_count(2)
+    expect(origins.first).to_contain_text("Des bancs <b>partout</b>")
+    expect(origins.first).to_contain_text("2")
 
     for watched in (host, console, ana, ben, cleo):
         assert watched.problems == [], watched.problems
