@@ -99,6 +99,8 @@ class Activity:
     kind: "ActivityKind"
     # The facilitator's choice to show results on phones once it closes (None: the kind's default).
     show_results: bool | None = None
+    # Where a poll made by the chain took its options from (live/activities/shortlist.py).
+    origin: dict | None = None
 
     @property
     def type(self) -> str:

@@ -26,6 +26,7 @@ BUILT_IN = (
     "live.activities.poll:KIND",
     "live.activities.wordcloud:KIND",
     "live.activities.quiz:KIND",
+    "live.activities.open_text:KIND",
     "live.activities.scale:KIND",
     "live.activities.ranking:KIND",
     "live.activities.date_poll:KIND",
@@ -197,7 +198,7 @@ def document_of(activity_kind: ActivityKind, spec: object, show_results: bool | 
 def activity_from_document(activity_id: str, position: int, document: dict) -> Activity:
     """The running activity of a stored spec document."""
     planned = parse_spec(document)
-    return Activity(activity_id, position, planned.spec, planned.kind, planned.show_results)
+    return Activity(activity_id, position, planned.spec, planned.kind, planned.show_results, planned.origin)
 
 
 def public_view(activity: Activity, status: str) -> dict:

@@ -42,7 +42,8 @@
     return {
       name: name, C: C, T: C.texts(K.strings(name, S), lang), root: root, $: $, $all: $all, view: view,
       results: function (id) { return view.results[id]; },
-      indexOf: indexOfActivity, announce: announce, said: said, render: function () { render(); }, fit: function () { fit(); }
+      indexOf: indexOfActivity, announce: announce, said: said, render: function () { render(); }, fit: function () { fit(); },
+      command: function (event, payload, done) { controls.command(event, payload, 10000, done); }
     };
   });
   function partOf(activity) { return K.partOf(parts, activity); }
@@ -244,16 +245,18 @@
     n: "next", arrowright: "next", pagedown: "next",
     p: "previous", arrowleft: "previous", pageup: "previous",
     e: "end", q: "qr", f: "fullscreen", "?": "help", m: "moderate",
-    j: "joins", a: "admit"
+    j: "joins", a: "admit", s: "shortlist"
   };
   Object.assign(KEYS, K.merged(parts, "keys", KEYS));  // a kind's keys never take a shared one
 
+  // The chain (chain.js): a poll of the best entries of any kind that takes "shortlist".
+  var chain = window.LiveChain.create({ root: root, view: view, texts: T, announce: announce, say: showMessage });
   var controls = window.LiveControls.create({
     root: root,
     view: view,
     texts: T,
     textsOf: textsOf,
-    actions: K.merged(parts, "actions"),
+    actions: Object.assign(K.merged(parts, "actions", chain.actions), chain.actions),
     announce: announce,
     renderPage: render,
     socket: function () { return socket; },
@@ -286,7 +289,7 @@
       var link = $("[data-archive-link]");
       if (link) link.focus();
     },
-    rendered: function () { eachPart(function (part) { part.rendered(); }); }
+    rendered: function () { chain.render(); eachPart(function (part) { part.rendered(); }); }
   });
   var renderControls = controls.render;
 
@@ -297,7 +300,7 @@
 
   function toggleDialog(dialog) { if (dialog.open) C.closeDialog(dialog); else C.openDialog(dialog); }
   function anyDialogOpen() {
-    return [controls.endDialog, helpDialog, qrDialog].some(function (d) { return d && d.open; });
+    return [controls.endDialog, helpDialog, qrDialog, chain.dialog].some(function (d) { return d && d.open; });
   }
 
   function openModeration() {

@@ -14,7 +14,8 @@
    data-kind-strings="<name>", over the page's), root, $ and $all (in the page),
    announce (announce.later queues). Plus, on each page:
    - host (host.js): view (phase, activity, activities, results...), results(id),
-     indexOf(id), said(id) (what was announced about an activity), render(), fit().
+     indexOf(id), said(id) (what was announced about an activity), render(), fit(),
+     command(event, payload, done) (a host command from the stage: a featured entry).
      Hooks: build(activity) when it comes on screen, clear() when another does,
      render(activity, result, nAnswers), fit(), describe(activity) (the line under
      the number), countdown(activity) (show the shared one; default: timed),
@@ -23,7 +24,9 @@
      before, now, initial), rendered() (after the controls), actions, keys, on.
    - phone (participant.js): current(), phase(), given(id) (the values the server
      holds), queued(id), send(activity, value, event) (the outbox; event: "answer" or a kind event with the same payload), results(id) (once
-     shown), number(activity), clock (timed kinds), render(). Hooks:
+     shown), number(activity), clock (timed kinds), render(), command(event,
+     payload, done) (an event beyond "answer", sent once: an upvote, a report;
+     done(error or null, ack)). Hooks:
      screen(activity) (the section[data-screen] to show), render(activity),
      given(item, values) (the server already holds this queued answer),
      answered(item, ack, here), refused(item, error, here), announce(activity,
@@ -31,7 +34,10 @@
      the activity: the final rank), ended() (a sentence for the end), forget(), on.
    - moderate (moderate.js): view, results(id), say(text, kind), socket(),
      render(). Hooks: panel(activity) (the data-panel to show), render(activity,
-     result), state(activity) (a new state), actions, on.
+     result), state(activity) (a new state), actions, on. A kind that takes the
+     host command "shortlist" (the chain, chain.js) draws a checkbox
+     data-shortlist-pick="<entry id>" per entry in its panel: the console makes a
+     poll of those ticked.
    actions: {name: {target(view, activities) -> what it acts on or null,
    shown(view, activities), pressed(view), local (usable offline), run(target,
    api: command(event, payload, timeout, done), said(text), render())}}, for

@@ -280,12 +280,17 @@
 
   /* ---- remote control (controls.js; the kinds add theirs) ---------------------------- */
 
+  // The chain (chain.js): a poll of the best entries, or of those ticked in the kind's panel.
+  var chain = window.LiveChain.create({
+    root: root, view: view, texts: T, announce: announce, say: showMessage,
+    command: function (event, payload, timeout, done) { command(event, payload, timeout, done); }
+  });
   var controls = window.LiveControls.create({
     root: root,
     view: view,
     texts: T,
     textsOf: textsOf,
-    actions: K.merged(parts, "actions"),
+    actions: Object.assign(K.merged(parts, "actions", chain.actions), chain.actions),
     announce: announce,
     renderPage: render,
     socket: function () { return socket; },
@@ -298,7 +303,10 @@
     letIn: function () { peopleMessage(str("let_in_done")); },
     ending: function () { showMessage(str("ending")); },
     ended: function () { showMessage(""); },
-    rendered: function () { root.classList.toggle("is-ended", view.ended || view.phase === "ended"); }
+    rendered: function () {
+      chain.render();
+      root.classList.toggle("is-ended", view.ended || view.phase === "ended");
+    }
   });
   var renderControls = controls.render;
   var command = controls.command;

@@ -86,5 +86,16 @@
     };
   }
 
-  window.LiveOutbox = { create: create };
+  /* A kind's event beyond "answer" (an upvote, a report: nothing to keep if the phone
+     goes offline, the person taps again), sent once: done(error, ack), error null
+     when ok, {code: "offline"} or {code: "no_answer"} when it could not be sent. */
+  function once(socket, event, payload, timeout, done) {
+    if (!socket || !socket.connected) return done({ code: "offline" }, {});
+    socket.timeout(timeout).emit(event, payload, function (err, ack) {
+      if (err) return done({ code: "no_answer" }, {});
+      done(ack && ack.ok ? null : (ack && ack.error) || {}, ack || {});
+    });
+  }
+
+  window.LiveOutbox = { create: create, once: once };
 })();

@@ -63,7 +63,8 @@
       announce: announce, clock: clock, render: function () { render(); },
       current: function () { return current; }, phase: function () { return phase; },
       given: function (id) { return given[id] || []; }, queued: function (id) { return outbox.queued(id); }, send: send,
-      results: function (id) { return shown[id] || null; }, number: number
+      results: function (id) { return shown[id] || null; }, number: number,
+      command: function (event, payload, done) { window.LiveOutbox.once(socket, event, payload, ACK_TIMEOUT, done); }
     };
   });
   function partOf(activity) { return K.partOf(parts, activity); }

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from live.activities.moderation import HELD, HIDDEN, SHOWN, SLOTS, Moderation, View, replay, step
 from live.domain.errors import Checks, DomainError
 from live.domain.fields import bounded_int
 from live.domain.normalise import clean_entry, display_form, normalise_word
@@ -37,8 +38,6 @@ TYPE = "wordcloud"
 MAX_PROMPT = 300
 MIN_ENTRIES, MAX_ENTRIES, DEFAULT_ENTRIES = 1, 10, 3
 MIN_LENGTH, MAX_LENGTH, DEFAULT_LENGTH = 1, 100, 40
-MAX_KEY = 400  # a moderation key longer than any normalised entry can be is refused
-SHOWN, HIDDEN, HELD = "shown", "hidden", "held"
 
 
 # --------------------------------------------------------------------------- spec
@@ -125,70 +124,9 @@ def answer_limit(spec: WordCloudSpec) -> int:
 
 
 # --------------------------------------------------------------------- moderation
-
-_ACTIONS = {"hide": ("key",), "show": ("key",), "release": ("key",), "merge": ("from", "into")}
-
-
-@dataclass
-class Moderation:
-    """The facilitator's moderation of one word cloud: an ordered list of actions,
-    stored as JSON (``as_list``/``from_list``) and replayed over the tally.
-
-    Actions: ``{"action": "hide", "key"}`` (out of the cloud), ``{"action": "show",
-    "key"}`` (back in), ``{"action": "release", "key"}`` (a held group goes to the
-    cloud), ``{"action": "merge", "from", "into"}`` (two words become one, shown
-    with the spelling of ``into`` and with its status: merging a held word into a
-    shown one shows its count). ``undo`` removes the last one. Keys are the
-    grouping keys (``normalise_word``) of the groups as they stood.
-
-    ``apply`` checks the shape of an action only; ``Tally.moderate`` also checks
-    that the words exist and the action makes sense, and is what services call.
-    """
-
-    actions: list[dict] = field(default_factory=list)
-
-    def apply(self, action: object) -> dict:
-        """Append a well-formed action; give back its stored form."""
-        parsed = parse_action(action)
-        self.actions.append(parsed)
-        return dict(parsed)
-
-    def undo(self) -> dict:
-        """Remove and give back the last action (repeatable), or ``nothing_to_undo``."""
-        if not self.actions:
-            raise DomainError("nothing_to_undo", "There is no moderation to undo.")
-        return self.actions.pop()
-
-    def as_list(self) -> list[dict]:
-        """The actions as plain JSON-ready dicts, oldest first."""
-        return [dict(action) for action in self.actions]
-
-    @classmethod
-    def from_list(cls, raw: object) -> Moderation:
-        """Rebuild from ``as_list`` output (``None`` gives an empty moderation)."""
-        if raw is None:
-            return cls()
-        if not isinstance(raw, list):
-            raise DomainError("invalid_payload", "Moderation must be a list of actions.", "moderation")
-        return cls([parse_action(item) for item in raw])
-
-
-def parse_action(raw: object) -> dict:
-    """A moderation action from untrusted input, in its stored form, or ``invalid_payload``."""
-    if not isinstance(raw, dict):
-        raise DomainError("invalid_payload", "A moderation action must be an object.", "action")
-    name = raw.get("action")
-    if not isinstance(name, str) or name not in _ACTIONS:
-        raise DomainError("invalid_payload", f"Unknown moderation action {name!r}.", "action")
-    parsed = {"action": name}
-    for slot in _ACTIONS[name]:
-        value = raw.get(slot)
-        if not isinstance(value, str) or not value.strip() or len(value) > MAX_KEY:
-            raise DomainError("invalid_payload", f"{slot} must name a word.", slot)
-        parsed[slot] = value
-    if name == "merge" and parsed["from"] == parsed["into"]:
-        raise DomainError("invalid_payload", "A word cannot be merged into itself.", "into")
-    return parsed
+#
+# Moderation (``Moderation``, ``parse_action``, replayed by ``step``) is shared with
+# the other kinds that group what participants type: live/activities/moderation.py.
 
 
 # -------------------------------------------------------------------------- tally
@@ -207,20 +145,6 @@ class _Group:
         # max() keeps the first of equals, and dicts keep insertion order: ties
         # go to the spelling seen first.
         return max(self.spellings.items(), key=lambda item: item[1])[0]
-
-
-@dataclass
-class _View:
-    """The tally as moderation leaves it: which group each key now belongs to,
-    and the status of every group that still stands on its own."""
-
-    parent: dict[str, str]
-    status: dict[str, str]
-
-    def root(self, key: str) -> str:
-        while key in self.parent:
-            key = self.parent[key]
-        return key
 
 
 class Tally:
@@ -246,7 +170,7 @@ class Tally:
         self._groups: dict[str, _Group] = {}
         # The moderated view is cached with the actions it was built from, so a
         # tally rebuilt from thousands of entries does not replay per entry.
-        self._cached_view: _View | None = None
+        self._cached_view: View | None = None
         self._cached_actions: list[dict] = []
 
     def add(self, value: str) -> str:
@@ -315,13 +239,13 @@ class Tally:
         releasing a word that is not held, merging a word with itself),
         ``unknown_word``.
         """
-        parsed = parse_action(action)
+        parsed = self.moderation.parse(action)
         view = self._view()
         resolved = {"action": parsed["action"]}
-        for slot in _ACTIONS[parsed["action"]]:
+        for slot in SLOTS[parsed["action"]]:
             resolved[slot] = self._resolve(parsed[slot], view)
         # Checked on a copy: the cached view must only ever reflect stored actions.
-        _step(resolved, _View(dict(view.parent), dict(view.status)), strict=True)
+        step(resolved, view.copy(), strict=True)
         return self.moderation.apply(resolved)
 
     def undo(self) -> dict:
@@ -330,20 +254,18 @@ class Tally:
 
     # -- internals
 
-    def _resolve(self, word: str, view: _View) -> str:
+    def _resolve(self, word: str, view: View) -> str:
         for candidate in (word, normalise_word(word)):
             if candidate in self._groups:
                 return view.root(candidate)
         raise DomainError("unknown_word", f"No entry {word!r} in this word cloud.", "key")
 
-    def _view(self) -> _View:
+    def _view(self) -> View:
         # Replaying every action over the base statuses is what makes undo exact;
         # the result is reused until the actions change.
         if self._cached_view is not None and self._cached_actions == self.moderation.actions:
             return self._cached_view
-        view = _View(parent={}, status={key: HELD if g.profane else SHOWN for key, g in self._groups.items()})
-        for action in self.moderation.actions:
-            _step(action, view, strict=False)
+        view = replay({key: HELD if g.profane else SHOWN for key, g in self._groups.items()}, self.moderation.actions)
         self._cached_view, self._cached_actions = view, [dict(action) for action in self.moderation.actions]
         return view
 
@@ -375,32 +297,3 @@ def _order(row: dict) -> tuple:
     """Largest first, then alphabetically (case-insensitive, then exact) so that
     equal counts never swap places between two pushes."""
     return (-row["count"], row["display"].casefold(), row["display"])
-
-
-def _step(action: dict, view: _View, strict: bool) -> None:
-    """Play one action on ``view``. Strict: refuse what cannot apply. Not strict
-    (replaying stored actions): skip it, so a changed word list never breaks a
-    rebuilt tally."""
-
-    def refuse(message: str, code: str = "invalid_payload") -> None:
-        if strict:
-            raise DomainError(code, message, "key")
-
-    name = action["action"]
-    if name == "merge":
-        source, target = view.root(action["from"]), view.root(action["into"])
-        if source not in view.status or target not in view.status:
-            return refuse("Unknown word.", "unknown_word")
-        if source == target:
-            return refuse("These words are already one.")
-        view.parent[source] = target
-        return None
-    key = view.root(action["key"])
-    if key not in view.status:
-        return refuse("Unknown word.", "unknown_word")
-    current = view.status[key]
-    allowed = {"hide": (SHOWN, HELD), "show": (HIDDEN,), "release": (HELD,)}[name]
-    if current not in allowed:
-        return refuse(f"Cannot {name} a word that is {current}.")
-    view.status[key] = HIDDEN if name == "hide" else SHOWN
-    return None

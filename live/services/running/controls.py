@@ -116,7 +116,7 @@ def _place(state: SessionState, inserted: Inserted) -> None:
         if activity.position > after:
             state.activities[activity.id] = replace(activity, position=activity.position + 1)
     planned = inserted.planned
-    activity = Activity(inserted.activity_id, after + 1, planned.spec, planned.kind, planned.show_results)
+    activity = Activity(inserted.activity_id, after + 1, planned.spec, planned.kind, planned.show_results, planned.origin)
     state.activities[activity.id] = activity
     state.states[activity.id] = planned.kind.default_state()
     state.tallies[activity.id] = planned.kind.new_tally(activity, state.states[activity.id], state.kind_settings)

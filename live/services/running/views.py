@@ -117,10 +117,22 @@ def host_view(state: SessionState) -> dict:
         "presence": presence(state),
         "joins": joins.view(state),
         "activities": [
-            dict(public_view(a, state.lifecycle.statuses[a.id]), n_answers=state.tallies[a.id].n_answers)
-            for a in sorted(state.activities.values(), key=lambda a: a.position)
+            _planned(state, a) for a in sorted(state.activities.values(), key=lambda a: a.position)
         ],
     }
+
+
+def _planned(state: SessionState, activity) -> dict:
+    """One activity of the host's plan: its public view, its answers, the host commands
+    its kind takes (so the host screen offers them, whatever the kind: ``shortlist``
+    for the chain) and, for a poll the chain made, where its options came from."""
+    planned = dict(
+        public_view(activity, state.lifecycle.statuses[activity.id]),
+        n_answers=state.tallies[activity.id].n_answers, commands=sorted(activity.kind.commands),
+    )
+    if activity.origin is not None:
+        planned["origin"] = activity.origin
+    return planned
 
 
 def moderation_view(state: SessionState, activity_id: str) -> dict | None:
