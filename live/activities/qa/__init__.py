@@ -175,7 +175,8 @@ class QaKind(ActivityKind):
                 **forms.results_field(spec)}
 
     def form_is_blank(self, form: Mapping[str, str]) -> bool:
-        return not form.get("prompt", "").strip()
+        # The radio buttons always post a choice: only the default one leaves it blank.
+        return not form.get("prompt", "").strip() and form.get("moderation", rules.POST) in ("", rules.POST)
 
 
 KIND = QaKind()
