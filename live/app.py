@@ -16,10 +16,13 @@ from live.realtime.connections import Connections, JoinGuard
 from live.realtime.outbound import Delivery, push_loop
 from live.offload import make_offload
 from live.services.archive_pages import SummaryPages
+from live.realtime import malformed
+from live.realtime.malformed import StrictPacket
 from live.services.runtime import Runtime
 from live.store.committer import GroupCommitter
 from live.store.db import make_engine, make_sessionmaker, migrate
-from live.templating import kind_loader
+from live.templating import kind_capabilities, kind_loader, kind_script_url
+from live.web.inputs import JSONProvider
 
 # Large enough for any honest payload, small enough that a flood of huge frames costs little.
 MAX_SOCKET_FRAME = 64 * 1024
@@ -42,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(str(paths.TEMPLATES)), FileSystemLoader(str(paths.PACKAGE / "archive")), kind_loader(),
     ])
+    app.json = JSONProvider(app)  # JSON nested too deep is a 400, not a 500
     secure = bool(settings.public_url and settings.public_url.startswith("https://"))
     app.config.update(
         SECRET_KEY=settings.secret_key,
@@ -72,7 +76,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         channel=f"{settings.redis_prefix}-socketio",
         ping_interval=10,
         ping_timeout=20,
+        # Refuses what no honest client sends (live/realtime/malformed.py).
+        serializer=StrictPacket,
     )
+    malformed.install(socketio, app)
     committer = GroupCommitter(sessions, spawn=socketio.start_background_task)
     offload = make_offload(settings.async_mode)
     runtime = Runtime(
@@ -126,6 +133,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     @app.context_processor
     def activity_kinds():
         return {"activity_kinds": list(registry.KINDS)}
+
+    app.jinja_env.globals.update(kind_script_url=kind_script_url, kind_capabilities=kind_capabilities)
 
     return app
 

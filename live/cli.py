@@ -141,6 +141,7 @@ def lan_address() -> str | None:
 def serve(settings: Settings, host: str, port: int) -> None:
     """Run the server until interrupted."""
     _patch(settings.async_mode)
+    from live import serving
     from live.app import create_app, start_archive_repair, start_retention
     from live.extensions import socketio
     from live.services import accounts
@@ -166,11 +167,33 @@ def serve(settings: Settings, host: str, port: int) -> None:
         print(f"  retention: sessions are deleted {settings.retention_days} days after they end", flush=True)
         start_retention(app)
     start_archive_repair(app)
+    for line in serving.open_files_lines(*serving.raise_open_files_limit()):
+        print(line, flush=True)
     _stop_on_signals(socketio, settings.async_mode)
     try:
-        socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
+        _run(app, socketio, settings, host, port)
     except KeyboardInterrupt:
         pass
+
+
+def _run(app, socketio, settings: Settings, host: str, port: int) -> None:
+    """Serve ``app`` until stopped: under gevent with our own handler (timeouts and
+    the per-address cap of live/serving.py), under eventlet with the timeouts its
+    server offers, under threading (development) as Flask-SocketIO does."""
+    from live import serving
+
+    limits = serving.HttpLimits(
+        header_timeout=settings.http_header_timeout, idle_timeout=settings.http_idle_timeout,
+        body_timeout=settings.http_body_timeout, slow_per_address=settings.slow_requests_per_address,
+    )
+    if settings.async_mode == "gevent":
+        # socketio.stop() (our SIGINT/SIGTERM handler) stops the server it finds here.
+        socketio.wsgi_server = serving.make_gevent_server(app, host, port, limits)
+        socketio.wsgi_server.serve_forever()
+    elif settings.async_mode == "eventlet":
+        serving.run_eventlet_server(app, host, port, limits)
+    else:
+        socketio.run(app, host=host, port=port, log_output=False, allow_unsafe_werkzeug=True)
 
 
 def _stop_on_signals(socketio, async_mode: str) -> None:

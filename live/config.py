@@ -24,6 +24,10 @@
 | LIVE_REDIS_PREFIX | ``live``: prefix of the Redis keys and channels (one per cluster sharing a Redis) |
 | LIVE_RETENTION_DAYS | none (keep archives forever); N: sessions that ended more than N days ago are deleted |
 | LIVE_ACTIVITY_KINDS | none: more activity kinds, as ``package.module:KIND`` (comma-separated); see docs/ACTIVITY_KINDS.md |
+| LIVE_HTTP_HEADER_TIMEOUT | ``10``: seconds a client has to send a request's line and headers (``live serve``) |
+| LIVE_HTTP_IDLE_TIMEOUT | ``15``: seconds a kept-alive connection waits for its next request (``live serve``) |
+| LIVE_HTTP_BODY_TIMEOUT | ``60``: seconds a request body has to arrive; no read or write may stall longer (``live serve``) |
+| LIVE_SLOW_REQUESTS_PER_ADDRESS | ``256``: requests not yet complete one client address may have at once (``0``: no cap; ``live serve``) |
 | LIVE_TIMEZONE | the server's own zone when it has an IANA name (``TZ``, ``/etc/timezone``, ``/etc/localtime``), else ``UTC``: the zone dates and times are shown in |
 """
 
@@ -74,6 +78,11 @@ class Settings:
     timezone: str = "UTC"
     # Activity kinds added from outside live (module:attribute references).
     activity_kinds: tuple[str, ...] = ()
+    # Slow clients (live/serving.py): seconds, and a count per client address.
+    http_header_timeout: float = 10.0
+    http_idle_timeout: float = 15.0
+    http_body_timeout: float = 60.0
+    slow_requests_per_address: int = 256
 
     @classmethod
     def from_env(cls, environ: dict | None = None) -> "Settings":
@@ -119,6 +128,13 @@ class Settings:
             timezone=_timezone(environ),
             activity_kinds=tuple(
                 part.strip() for part in (environ.get("LIVE_ACTIVITY_KINDS") or "").split(",") if part.strip()
+            ),
+            http_header_timeout=_positive(environ, "LIVE_HTTP_HEADER_TIMEOUT", 10.0),
+            http_idle_timeout=_positive(environ, "LIVE_HTTP_IDLE_TIMEOUT", 15.0),
+            http_body_timeout=_positive(environ, "LIVE_HTTP_BODY_TIMEOUT", 60.0),
+            slow_requests_per_address=(
+                _count(environ, "LIVE_SLOW_REQUESTS_PER_ADDRESS")
+                if (environ.get("LIVE_SLOW_REQUESTS_PER_ADDRESS") or "").strip() else 256
             ),
         )
 

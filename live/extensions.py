@@ -34,8 +34,14 @@ csrf = CSRFProtect()
 # HTTP rate limits, configured and bound in live.web.limits. Each limit picks its
 # key (address, email tried, API token); the default is the client address, which
 # ProxyFix rewrites from X-Forwarded-For only when LIVE_TRUSTED_PROXIES says so.
-# swallow_errors: a Redis outage lifts the limits rather than failing the request.
-limiter = Limiter(key_func=get_remote_address, key_prefix="live", headers_enabled=False, swallow_errors=True)
+# in_memory_fallback_enabled: while Redis is unreachable the same limits count in
+# this process's memory (live.web.limits logs the switch), so an outage neither
+# fails requests nor lifts the limits; swallow_errors covers what is left (Redis
+# lost between the check of a request and its count).
+limiter = Limiter(
+    key_func=get_remote_address, key_prefix="live", headers_enabled=False,
+    in_memory_fallback_enabled=True, swallow_errors=True,
+)
 
 
 @dataclass

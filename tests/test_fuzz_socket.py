@@ -52,7 +52,7 @@ NASTY_TEXT = [
     "x" * 20_000, "\n\r\t", "NaN", "Infinity", "__proto__", "constructor", "null", "0", "-1", "1e309",
 ]
 text = st.one_of(st.sampled_from(NASTY_TEXT), st.text(max_size=60), st.text(alphabet=st.characters(codec="utf-8"), max_size=10))
-# Integers up to 99 digits: python-engineio refuses longer ones while parsing (see test_raw_frames...).
+# Integers up to 99 digits: python-engineio refuses longer ones while parsing (tests/test_packet_errors.py).
 numbers = st.one_of(
     st.integers(min_value=-(10**99) + 1, max_value=10**99 - 1), st.sampled_from([0, 1, 2, 3, -1, 2**31, 2**63, -(2**63)]),
     st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([math.nan, math.inf, -math.inf, -0.0, 1.0, 1e308]),
@@ -419,18 +419,17 @@ def test_raw_frames_no_client_would_send(server, loop):
     async def scenario():
         http, ws = await raw_socket(server, {"code": code, "name": "Raw"})
         answer = '["answer",{"activity_id":"%s","value":%%s,"answer_id":"%%s"}]' % single
+        # Well-formed packets with odd contents. (Malformed ones close their
+        # connection: tests/test_packet_errors.py.)
         oddities = [
-            answer % ("1" * 150, "a1"),                   # an integer longer than the parser takes
             answer % ("NaN", "a2"), answer % ("Infinity", "a3"), answer % ("-Infinity", "a4"), answer % ("1e999", "a5"),
-            '["answer",' + "[" * 5000 + "]" * 5000 + "]",  # nesting deeper than the JSON parser goes
-            '["answer",{broken', '["answer"]', "[]", "[1,2]", "[null]", "{}",
-            '["message",{}]', '["__proto__",{}]',
+            '["answer"]', '["message",{}]', '["__proto__",{}]',
         ]
         replies = []
         for index, body in enumerate(oddities, start=100):
             await ws.send_str(f"42{index}{body}")
             replies.append(await reply(ws, index, timeout=0.5))
-        for frame in ("49", "4x", "6", "9", "42", "421", "43"):  # ("41" would be a real namespace disconnect)
+        for frame in ("6", "43"):  # a no-op, an ack of nothing ("41" would be a real namespace disconnect)
             await ws.send_str(frame)
         # Still connected, still heard: a valid vote after all that is acknowledged and counted.
         await ws.send_str("42999" + answer % ("2", "valid-after-junk"))

@@ -223,3 +223,53 @@ def test_quiz_questions_are_imported_all_or_nothing(app, client):
     assert (plan[1]["prompt"], plan[1]["options"], plan[1]["correct"], plan[1]["seconds"]) == (
         "Qui a écrit Germinal ?", ["Hugo", "Zola", "Balzac"], [1], 20)
     assert plan[2]["correct"] == [0, 2]
+
+
+def test_the_pages_load_each_kinds_module_partials_texts_and_capabilities(app, client):
+    sign_in(client, app)
+    created = planning.create_session(app.extensions["live"].sessions, "test-key", 1, "T",
+                                      [{"type": "poll", "prompt": "Q", "options": ["A", "B"]}])
+    pages = {
+        "host": client.get(f"/host/{created.code}").get_data(as_text=True),
+        "phone": client.get(f"/j/{created.code}").get_data(as_text=True),
+        "console": client.get(f"/host/{created.code}/moderate").get_data(as_text=True),
+    }
+    for name, page in pages.items():
+        for kind in ("poll", "wordcloud", "quiz"):
+            assert f'src="/static/js/kinds/{kind}.js"' in page, (name, kind)
+            assert f'data-kind-strings="{kind}"' in page, (name, kind)
+        assert '<script type="application/json" id="live-kinds">' in page
+        assert '"timed": true' in page and '"moderated": true' in page  # the quiz's and the cloud's capabilities
+        assert page.index('src="/static/js/kinds.js"') < page.index('src="/static/js/kinds/poll.js"')
+    assert 'data-chart' in pages["host"] and 'data-screen="quiz-result"' in pages["phone"]
+    assert 'data-panel="wordcloud"' in pages["console"]
+
+
+def test_the_end_dialog_offers_the_summary_link_as_the_session_setting_says(app, client):
+    sign_in(client, app)
+    poll = [{"type": "poll", "prompt": "Q", "options": ["A", "B"]}]
+    shared = planning.create_session(app.extensions["live"].sessions, "test-key", 1, "T", poll, share_with_participants=True)
+    kept = planning.create_session(app.extensions["live"].sessions, "test-key", 1, "T", poll)
+    box = re.compile(r'<input[^>]*data-share-summary[^>]*>')
+    for path in ("/host/{}", "/host/{}/moderate"):
+        assert " checked" in box.search(client.get(path.format(shared.code)).get_data(as_text=True)).group(0)
+        assert " checked" not in box.search(client.get(path.format(kept.code)).get_data(as_text=True)).group(0)
+
+
+def test_only_a_registered_kind_added_from_outside_has_its_module_served(tmp_path, monkeypatch):
+    from live.activities import registry
+    from tests.conftest import make_app
+
+    # The counter kind is registered for this app only (the registry is restored afterwards).
+    monkeypatch.setattr(registry.KINDS, "_kinds", dict(registry.KINDS._kinds))
+    app = make_app(tmp_path, activity_kinds=("tests.kinds.counter:KIND",))
+    client = app.test_client()
+    served = client.get("/kinds/counter.js")
+    assert served.status_code == 200 and served.mimetype == "text/javascript"
+    assert 'LiveKinds.register("counter"' in served.get_data(as_text=True)
+    for name in ("nope", "poll", "..%2Fconftest", "counter.js%00"):
+        assert client.get(f"/kinds/{name}.js").status_code == 404, name  # unknown, built in (under /static), or a path
+    sign_in(client, app)
+    created = planning.create_session(app.extensions["live"].sessions, "test-key", 1, "T",
+                                      [{"type": "counter", "prompt": "Combien ?"}])
+    assert 'src="/kinds/counter.js"' in client.get(f"/j/{created.code}").get_data(as_text=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
@@ -13,6 +11,7 @@ from live.extensions import login_manager
 from live.services import accounts
 from live.web import limits
 from live.web.forms import ConfirmForm, LoginForm
+from live.web.inputs import same_site_path
 
 bp = Blueprint("auth", __name__)
 
@@ -39,9 +38,7 @@ login_manager.login_message = None
 
 def _safe_next(target: str | None) -> str:
     """Only redirect back inside this site after login."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("pages.dashboard")
+    return same_site_path(target) or url_for("pages.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -19,7 +19,9 @@ venue shares one:
   the server busy with them.
 
 The counters live in memory (one process) or in Redis when ``LIVE_REDIS_URL``
-is set, so several processes share them. ``LIVE_RATE_LIMITS=off`` lifts them
+is set, so several processes share them. While Redis is unreachable, each
+process counts the same limits in its own memory (one line in the log when
+that starts, one when Redis answers again), so an outage never lifts them. ``LIVE_RATE_LIMITS=off`` lifts them
 all (load tests). Socket.IO traffic is not limited here: it never reaches a
 Flask view (see live/realtime/handlers.py for answers and join codes).
 """
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import time
 
 from flask import Flask, current_app, request
@@ -37,6 +40,8 @@ from live.config import Settings
 from live.domain.codes import normalise_join_code
 from live.domain.ratelimit import KnownCodes
 from live.extensions import limiter
+
+log = logging.getLogger(__name__)
 
 # Shared scopes: one counter across several routes.
 JOIN_SCOPE = "join"
@@ -63,6 +68,27 @@ def init_app(app: Flask, settings: Settings) -> None:
     # processes each learns a room's code from the room's first page loads.
     app.extensions["live_opened_codes"] = KnownCodes()
     limiter.init_app(app)
+    if settings.redis_url:
+        app.after_request(_StorageWatch())
+
+
+class _StorageWatch:
+    """Logs, once each, when the rate limits start counting in this process's
+    memory because Redis is unreachable, and when they count in Redis again."""
+
+    def __init__(self) -> None:
+        self.in_memory = False
+
+    def __call__(self, response):
+        in_memory = limiter.limiter.storage is not limiter.storage
+        if in_memory != self.in_memory:
+            self.in_memory = in_memory
+            if in_memory:
+                log.warning("Redis is unreachable: HTTP rate limits now count in this process's memory "
+                            "(each process on its own) until it answers again")
+            else:
+                log.warning("Redis answers again: HTTP rate limits count in Redis again")
+        return response
 
 
 def _storage_uri(redis_url: str | None) -> str:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import qrcode
 import qrcode.image.svg
@@ -23,6 +24,7 @@ from live.services import planning, summary
 from live.services import settings as session_settings
 from live.web import editor, limits
 from live.web.forms import ImportForm, JoinForm, SessionForm
+from live.web.inputs import same_site_path
 
 bp = Blueprint("pages", __name__)
 
@@ -88,6 +90,17 @@ def join_page(code: str):
     return render_template("join.html", session=session, code=code)
 
 
+@bp.get("/kinds/<name>.js")
+def kind_script(name: str):
+    """The browser module of a kind added from outside live (its ``script`` is a file
+    of its own package): only a registered kind's own file, never a path taken from
+    the request; live's own kinds' modules are under /static."""
+    kind = KINDS.get(name, None) if name in KINDS else None
+    if kind is None or not isinstance(kind.script, Path):
+        abort(404)
+    return send_file(kind.script, mimetype="text/javascript")  # cached as live's own static files
+
+
 @bp.get("/qr/<code>.svg")
 @limits.join_attempts
 def qr_code(code: str):
@@ -106,10 +119,7 @@ def qr_code(code: str):
 @bp.get("/lang/<locale>")
 def switch_language(locale: str):
     """Remember the chosen interface language and go back where the person was."""
-    target = request.args.get("next") or "/"
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"
-    response = redirect(target)
+    response = redirect(same_site_path(request.args.get("next")) or "/")
     if locale in LOCALES:
         response.set_cookie("lang", locale, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
                             secure=current_app.config["SESSION_COOKIE_SECURE"])
@@ -274,6 +284,8 @@ def _host_context(code: str) -> dict:
     url = join_url(code)
     return {
         "session": session, "host_token": planning.host_token_of(services().settings.secret_key, session),
+        # The end dialog's box "give participants a link to the summary", ticked as the session's setting says.
+        "share_summary": session_settings.settings_of(session.settings)["share_with_participants"],
         # The projector page holds only what phones may see (never a correct answer before its reveal).
         "activities": planning.public_plan(services().sessions, session.id),
         "join_url": url,

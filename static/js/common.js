@@ -19,6 +19,58 @@
     { name: "pentagon", d: "M12 1.8 22.4 9.4 18.4 21.6H5.6L1.6 9.4z" }
   ];
 
+  /* Show the screen `name` of a page made of section[data-screen] (the phone).
+     Test ids shared by two screens (prompt, error...) live on the visible one
+     only: such nodes hold data-tid, copied to data-testid while shown. */
+  function showScreen(root, name) {
+    root.setAttribute("data-screen", name);
+    Array.prototype.forEach.call(root.querySelectorAll("section[data-screen]"), function (screen) {
+      var visible = screen.getAttribute("data-screen") === name;
+      screen.hidden = !visible;
+      Array.prototype.forEach.call(screen.querySelectorAll("[data-tid]"), function (node) {
+        if (visible) node.setAttribute("data-testid", node.getAttribute("data-tid"));
+        else node.removeAttribute("data-testid");
+      });
+    });
+  }
+
+  /* A test id for a node that lives in one screen (option-0, vote...): set only
+     while its screen is on, so two screens never hold the same one. */
+  function setTid(node, id) {
+    node.setAttribute("data-tid", id);
+    var screen = node.closest ? node.closest("section[data-screen]") : null;
+    if (!screen || !screen.hidden) node.setAttribute("data-testid", id);
+    else node.removeAttribute("data-testid");
+  }
+
+  /* localStorage that never throws (private mode, storage disabled): kept in
+     memory then. */
+  var memory = {};
+  var storage = {
+    get: function (key) {
+      try { var v = window.localStorage.getItem(key); return v === null ? (memory[key] || null) : v; }
+      catch (e) { return memory[key] || null; }
+    },
+    set: function (key, value) {
+      memory[key] = value;
+      try { window.localStorage.setItem(key, value); } catch (e) { /* memory only */ }
+    },
+    remove: function (key) {
+      delete memory[key];
+      try { window.localStorage.removeItem(key); } catch (e) { /* ignore */ }
+    }
+  };
+
+  /* A new unique id (an answer's answer_id). */
+  function newId() {
+    if (window.crypto && typeof window.crypto.randomUUID === "function") {
+      try { return window.crypto.randomUUID(); } catch (e) { /* insecure context: fall through */ }
+    }
+    var id = "a-" + Date.now().toString(36);
+    for (var i = 0; i < 4; i++) id += "-" + Math.random().toString(36).slice(2, 8);
+    return id.slice(0, 64);
+  }
+
   /* The JSON a template put in a <script type="application/json"> (the
      strings, the activities), or `fallback`. */
   function readJson(id, fallback) {
@@ -50,9 +102,12 @@
 
   /* The page's texts: the template's strings `S` in the language `lang`. */
   function texts(S, lang) {
-    var pluralRules = null, numberFormat = null;
+    var pluralRules = null, numberFormat = null, percentFormat = null;
     try { pluralRules = new Intl.PluralRules(lang); } catch (e) { pluralRules = null; }
     try { numberFormat = new Intl.NumberFormat(lang); } catch (e) { numberFormat = null; }
+    try {
+      percentFormat = new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 0 });
+    } catch (e) { percentFormat = null; }
 
     /* The string `key` with its {placeholders} replaced (the key itself when missing). */
     function str(key, values) {
@@ -70,6 +125,9 @@
       return S[base + "_" + form] || S[base + "_other"] || S[base] || "";
     }
     function formatNumber(n) { return numberFormat ? numberFormat.format(n) : String(n); }
+    function formatPercent(ratio) { return percentFormat ? percentFormat.format(ratio) : Math.round(ratio * 100) + "%"; }
+    /* plural(base, n) with its {n} filled in ("{n} players"). */
+    function counted(base, n) { return plural(base, n).split("{n}").join(formatNumber(n)); }
     /* What to tell people about an error from the server ({code, message}). */
     function errorText(error) {
       var codeName = error && error.code;
@@ -92,19 +150,120 @@
       }
       return str("player_n", { n: formatNumber(Math.max(1, n)) });
     }
-    return { str: str, plural: plural, formatNumber: formatNumber, errorText: errorText, playerName: playerName };
+    return {
+      S: S, str: str, plural: plural, counted: counted, formatNumber: formatNumber, formatPercent: formatPercent,
+      errorText: errorText, playerName: playerName
+    };
   }
 
   /* An announce(message) for the aria-live region `node`: emptied first, then
-     filled after `delay` ms, so that a repeated message is read again. */
+     filled after `delay` ms, so that a repeated message is read again.
+     announce.later(message) queues it instead: two in a row (the answer, then
+     who leads) must not cut each other. */
   function announcer(node, delay) {
-    var timer = null;
-    return function announce(message) {
+    var timer = null, queue = [], queueTimer = null;
+    function announce(message) {
       if (!node || !message) return;
       node.textContent = "";
       clearTimeout(timer);
       timer = setTimeout(function () { node.textContent = message; }, delay);
+    }
+    announce.later = function (message) {
+      queue.push(message);
+      if (queueTimer) return;
+      (function next() {
+        var m = queue.shift();
+        if (!m) { queueTimer = null; return; }
+        announce(m);
+        queueTimer = setTimeout(next, 2500);
+      })();
     };
+    return announce;
+  }
+
+  /* A countdown from the server's remaining_ms as a "state" brings it
+     (performance.now(): no clock is compared with the server's); a new state
+     (time added) starts it again. onTick runs every `every` ms while it runs. */
+  function clock(onTick, every) {
+    var c = { activityId: null, deadline: 0, duration: 1, timer: null, shown: null };
+    c.stop = function () { clearInterval(c.timer); c.timer = null; };
+    c.start = function (activity) {
+      c.stop();
+      c.activityId = activity ? activity.id : null;
+      c.shown = null;
+      if (!activity) return;
+      c.duration = Math.max(1, activity.duration_ms || (activity.seconds || 0) * 1000);
+      var open = activity.status === "open";
+      c.deadline = open ? window.performance.now() + Math.max(0, activity.remaining_ms || 0) : 0;
+      if (open && (activity.remaining_ms || 0) > 0) c.timer = setInterval(onTick, every || 200);
+    };
+    /* Milliseconds left: all of them before it opens, none once it closed. */
+    c.remaining = function (activity) {
+      if (!activity || activity.id !== c.activityId) return 0;
+      if (activity.status === "open") return Math.max(0, c.deadline - window.performance.now());
+      return activity.status === "closed" || activity.status === "revealed" ? 0 : c.duration;
+    };
+    return c;
+  }
+
+  /* Draw a countdown for `activity` (its data-countdown-ring, -number and -unit
+     inside `box`) with the texts T (seconds_one/_other, time_up). Gives back
+     {seconds, before, running} when the number of seconds changed, else null. */
+  function drawCountdown(box, c, activity, T) {
+    var running = activity.status === "open";
+    var remaining = c.remaining(activity);
+    var seconds = Math.ceil(remaining / 1000);
+    var state = !running ? (remaining ? "idle" : "up") : seconds <= 0 ? "up" : seconds <= 5 ? "urgent" : "running";
+    box.setAttribute("data-state", state);
+    var fraction = running || state === "idle" ? Math.min(1, remaining / c.duration) : 0;
+    var ring = box.querySelector("[data-countdown-ring]");
+    if (!reducedMotion || c.shown !== seconds) ring.style.strokeDashoffset = (100 - fraction * 100).toFixed(2);
+    if (c.shown === seconds) return null;
+    var before = c.shown;
+    c.shown = seconds;
+    box.querySelector("[data-countdown-number]").textContent = T.formatNumber(seconds);
+    box.querySelector("[data-countdown-unit]").textContent = " " +
+      (state === "up" && T.S.time_up ? T.str("time_up") : T.plural("seconds", seconds));
+    return { seconds: seconds, before: before, running: running };
+  }
+
+  /* Whether a key press is typing (in a field), not a shortcut. */
+  function isTyping(target) {
+    if (!target || !target.tagName) return false;
+    var tag = target.tagName.toLowerCase();
+    return tag === "input" || tag === "textarea" || tag === "select" || target.isContentEditable;
+  }
+
+  function toggleFullscreen() {
+    var doc = document;
+    try {
+      if (doc.fullscreenElement) {
+        if (doc.exitFullscreen) doc.exitFullscreen();
+      } else if (doc.documentElement.requestFullscreen) {
+        var promise = doc.documentElement.requestFullscreen();
+        if (promise && promise.catch) promise.catch(function () {});
+      }
+    } catch (e) { /* not allowed here: ignore */ }
+  }
+
+  /* A table of figures (a phone's view of results): `head` the column titles,
+     `rows` lists of cells (text or a node); each row's first cell heads it. */
+  function table(className, caption, head, rows) {
+    var node = el("table", className);
+    node.appendChild(el("caption", "visually-hidden", caption));
+    var top = node.appendChild(el("thead")).appendChild(el("tr"));
+    head.forEach(function (title) { top.appendChild(el("th", null, title)).setAttribute("scope", "col"); });
+    var body = node.appendChild(el("tbody"));
+    rows.forEach(function (cells) {
+      var tr = body.appendChild(el("tr"));
+      cells.forEach(function (cell, i) {
+        var td = el(i ? "td" : "th");
+        if (i === 0) td.setAttribute("scope", "row");
+        if (cell && cell.nodeType) td.appendChild(cell); else td.textContent = cell;
+        tr.appendChild(td);
+      });
+    });
+    return node;
   }
 
   function openDialog(dialog) {
@@ -116,6 +275,26 @@
     if (!dialog || !dialog.open) return;
     if (typeof dialog.close === "function") dialog.close();
     else dialog.removeAttribute("open");
+  }
+
+  /* The options chosen (an index, or a list of them) as "A — Germinal, C — Nana". */
+  function describeChoice(options, value) {
+    var chosen = Array.isArray(value) ? value : [value];
+    return chosen.map(function (index) {
+      var option = (options || [])[index];
+      return LETTERS.charAt(index) + (option !== undefined ? " — " + option : "");
+    }).join(", ");
+  }
+
+  /* Buttons with data-close-dialog close their window; so does a click on the
+     dimmed backdrop of `dialogs`. */
+  function wireDialogs(root, dialogs) {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-close-dialog]"), function (button) {
+      button.addEventListener("click", function () { closeDialog(button.closest("dialog")); });
+    });
+    dialogs.forEach(function (dialog) {
+      dialog.addEventListener("click", function (event) { if (event.target === dialog) closeDialog(dialog); });
+    });
   }
 
   /* Activities as the server lists them, in their order on the programme. */
@@ -130,8 +309,7 @@
     var index = indexOfActivity(activities, id);
     return index >= 0 ? activities[index] : null;
   }
-  function isWordCloud(activity) { return !!activity && activity.type === "wordcloud"; }
-  function isQuiz(activity) { return !!activity && activity.type === "quiz"; }
+  var reducedMotion = !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
 
   function shapeIcon(index) {
     var shape = SHAPES[index % SHAPES.length];
@@ -158,6 +336,10 @@
 
   window.LiveCommon = {
     LETTERS: LETTERS,
+    storage: storage,
+    showScreen: showScreen,
+    setTid: setTid,
+    newId: newId,
     readJson: readJson,
     el: el,
     clear: clear,
@@ -166,11 +348,17 @@
     announcer: announcer,
     openDialog: openDialog,
     closeDialog: closeDialog,
+    wireDialogs: wireDialogs,
+    describeChoice: describeChoice,
     normaliseActivities: normaliseActivities,
     indexOfActivity: indexOfActivity,
     activityById: activityById,
-    isWordCloud: isWordCloud,
-    isQuiz: isQuiz,
+    reducedMotion: reducedMotion,
+    clock: clock,
+    drawCountdown: drawCountdown,
+    isTyping: isTyping,
+    toggleFullscreen: toggleFullscreen,
+    table: table,
     shapeIcon: shapeIcon,
     optionBadge: optionBadge
   };

@@ -30,7 +30,7 @@
   function applyType(fieldset) {
     var select = fieldset.querySelector("[data-type-select]");
     if (!select) return;
-    var type = select.value || "poll";
+    var type = select.value || (select.options[0] ? select.options[0].value : "");
     fieldset.setAttribute("data-type", type);
     fieldset.classList.add("is-typed");
     // data-for-type="poll quiz": the types a group of fields serves.
