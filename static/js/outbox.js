@@ -3,8 +3,10 @@
    An answer ({activity_id, type, value}) gets an answer_id made once, and is
    kept in localStorage until the server acknowledges it: after a timeout or a
    lost connection the same answer_id is sent again, and counted once. Answers
-   go out one at a time, oldest first. A plain script loaded after common.js: it
-   defines window.LiveOutbox. */
+   go out one at a time, oldest first. A kind's participant event beyond
+   "answer" (a Q&A's ask, upvote, report) goes the same way: its item carries the
+   event's name and its payload as value ({activity_id, answer_id} added). A
+   plain script loaded after common.js: it defines window.LiveOutbox. */
 (function () {
   "use strict";
 
@@ -46,9 +48,7 @@
       page.sending(sent, "sending");
       clearTimeout(slowTimer);
       slowTimer = setTimeout(function () { if (items[0] === sent) page.sending(sent, "still_sending"); }, SLOW_AFTER);
-      socket.timeout(page.timeout).emit("answer", {
-        activity_id: sent.activity_id, value: sent.value, answer_id: sent.answer_id
-      }, function (err, ack) {
+      socket.timeout(page.timeout).emit(sent.event || "answer", payloadOf(sent), function (err, ack) {
         if (!items.length || items[0].answer_id !== sent.answer_id) return;
         if (err) {
           // No ack in time: the same answer_id again (counted once).
@@ -62,10 +62,20 @@
       });
     }
 
+    /* What goes on the wire: an answer's {activity_id, value, answer_id}, or an
+       event's payload with its activity_id and answer_id. */
+    function payloadOf(item) {
+      if (!item.event) return { activity_id: item.activity_id, value: item.value, answer_id: item.answer_id };
+      return Object.assign({}, item.value, { activity_id: item.activity_id, answer_id: item.answer_id });
+    }
+
     return {
-      /* Add an answer to `activity` and send it. */
-      add: function (activity, value) {
-        save(items.concat([{ activity_id: activity.id, type: activity.type, value: value, answer_id: C.newId() }]));
+      /* Add an answer to `activity` (or, with `event`, that event with `value` as
+         its payload) and send it. */
+      add: function (activity, value, event) {
+        var item = { activity_id: activity.id, type: activity.type, value: value, answer_id: C.newId() };
+        if (event) item.event = event;
+        save(items.concat([item]));
         flush();
       },
       /* The answers to `activityId` still on their way. */
