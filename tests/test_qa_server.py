@@ -210,6 +210,14 @@ def test_twenty_phones_ask_and_upvote_beside_the_other_activities_while_the_faci
         assert await screen.call("close", {"activity_id": poll}) == {"ok": True}
         assert (await upvote(phones[7], qa, beside["question_id"]))["ok"] is True
 
+        # The chain: the three most upvoted open questions become a poll right after the Q&A.
+        await screen.wait_for("results", lambda r: r["activity_id"] == qa and votes_of(r).get(beside["question_id"]) == 2)
+        chained = await console.call("shortlist", {"activity_id": qa, "top": 3})
+        assert chained["ok"] is True
+        plan = await screen.wait_for("host_state", lambda v: len(v["activities"]) == 5)
+        assert plan["activities"][1]["id"] == chained["activity_id"]
+        assert plan["activities"][1]["options"] == ["Question 0 ?", "Question 2 ?", "Et la buvette ?"]
+
         # Closed by the host, it takes nothing more.
         assert await screen.call("close", {"activity_id": qa}) == {"ok": True}
         await phones[0].wait_for("state", lambda s: "side" not in s and on(s, poll, "closed"))
@@ -236,7 +244,7 @@ def test_twenty_phones_ask_and_upvote_beside_the_other_activities_while_the_faci
     assert by_text[question_text(SCRIPT)]["status"] == "hidden" and by_text[question_text(SCRIPT)]["reports"] == "3"
     assert by_text[question_text(HELD)]["status"] == "pending (filter)"
     assert by_text["Question 0 ?"]["name"] == "P0" and by_text["Question 1 ?"]["name"] == ""
-    assert (folder / "qa-3.csv").exists()
+    assert (folder / "qa-4.csv").exists()  # the second Q&A, after the chained poll
 
     # answers.csv names participants: only the questions asked with a name are in it.
     answers = list(csv.DictReader(io.StringIO((folder / "answers.csv").read_text(encoding="utf-8-sig"))))

@@ -169,6 +169,10 @@
       if (more) setText(moreNode, T.counted("more", more));
     }
 
+    // The room for rows changes with more than the window (the facilitator's bar
+    // wraps, the pinned question grows): count what fits again whenever it does.
+    if (window.ResizeObserver) new window.ResizeObserver(function () { if (lastResult) fitRows(lastResult); }).observe(list);
+
     return {
       build: clear, clear: clear, render: render,
       fit: function () { if (lastResult) fitRows(lastResult); },  // after a resize: count what fits again
