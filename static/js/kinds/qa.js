@@ -343,6 +343,7 @@
         var flag = row.querySelector("[data-qa-flag]");
         var reported = !!reports[question.id] || queuedOf(activity, "report").some(function (item) { return item.value.question_id === question.id; });
         flag.setAttribute("data-id", question.id);
+        flag.hidden = !open && !reported;  // once closed there is nothing left to report
         flag.setAttribute("aria-disabled", open && !reported ? "false" : "true");
         flag.classList.toggle("is-reported", reported);
         setText(flag.querySelector(".qa-flag__label"), reported ? T.str("reported") : T.str("report"));
