@@ -2,7 +2,8 @@
 and PostgreSQL: twenty phones ask, upvote and take votes back beside the other
 activities, the facilitator moderates (pin, answered, hide, approve, undo) and sees
 reports, every bad input is refused with its code and changes nothing stored,
-pre-moderation and a phone coming back, and the archive files."""
+pre-moderation and a phone coming back, the archive files, and hostile payloads
+(hypothesis) at every Q&A event."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ import io
 from pathlib import Path
 
 import pytest
+import socketio
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from tests.conftest import WAIT
 from tests.sockets import Recorder, host, participant
 
 N_PHONES = 20
@@ -300,3 +305,82 @@ def test_questions_wait_for_approval_and_a_returning_phone_finds_its_own(shared_
     asyncio.run(scenario())
     questions = stored_questions(shared_server, code, qa)
     assert len(questions) == 21 and questions[0]["votes"] == 1 and questions[0]["name"] == "Ana"
+
+
+# ---- hostile payloads (hypothesis) ------------------------------------------------
+
+FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None)
+NASTY = ["", " ", "\x00", "\u202e\u2066evil\u2069", "\u200b", "<script>alert(1)</script>", "x" * 5000, "\ud800",
+         "__proto__", "null", "1e309", "hide", "pin", "answered", "approve", "show", "unpin"]
+scalars = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30), st.floats(),
+                    st.sampled_from(NASTY), st.text(max_size=40))
+values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+                      max_leaves=8)
+KEYS = ["activity_id", "text", "answer_id", "as_name", "question_id", "up", "action", "top", "entries"]
+
+
+def hostile(real: dict):
+    """Payloads that look almost right: the real ids some of the time, junk in every field."""
+    field = st.sampled_from(KEYS).flatmap(lambda key: st.tuples(st.just(key), st.one_of(values, st.sampled_from(real.get(key, [None])))))
+    return st.one_of(values, st.lists(field, max_size=6).map(dict))
+
+
+class SyncPhone:
+    """A python-socketio client (long polling), for hypothesis' synchronous examples."""
+
+    def __init__(self, url: str, auth: dict) -> None:
+        self.client = socketio.Client(reconnection=False)
+        self.client.connect(url, auth=auth, transports=["polling"], wait_timeout=WAIT)
+
+    def call(self, event: str, data):
+        return self.client.call(event, data, timeout=WAIT)
+
+
+def test_hostile_payloads_at_every_qa_event_get_a_clear_refusal_and_store_nothing_wrong(shared_server):
+    created = shared_server.create_session({"title": "Fuzz Q&A", "activities": [
+        {"type": "qa", "prompt": "Vos questions ?"}, {"type": "poll", "prompt": "Oui ?", "options": ["Oui", "Non"]},
+    ]})
+    code, qa, poll = created["code"], created["activities"][0]["id"], created["activities"][1]["id"]
+    console = SyncPhone(shared_server.url, {"code": code, "host_token": created["host_token"]})
+    assert console.call("open", {"activity_id": qa}) == {"ok": True}
+    # Several phones share the fuzzing: each stays under the answer rate limit's burst.
+    phones = [SyncPhone(shared_server.url, {"code": code, "name": f"F{i}"}) for i in range(8)]
+    honest = phones[0].call("ask", {"activity_id": qa, "text": "Une vraie question ?", "answer_id": "honest"})
+    assert honest["ok"] is True
+    real = {"activity_id": [qa, poll, "x" * 65], "question_id": [honest["question_id"], "nope"],
+            "action": ["hide", "pin", "approve", "show", "unpin", "answered", "delete"], "up": [True, False]}
+    asked = []
+    sent = {"n": 0}
+
+    def refused_cleanly(ack) -> bool:
+        return isinstance(ack, dict) and (ack.get("ok") is True or (
+            ack.get("ok") is False and isinstance(ack.get("error"), dict) and ack["error"].get("code") not in (None, "internal")))
+
+    @FUZZ
+    @given(event=st.sampled_from(["ask", "upvote", "report"]), payload=hostile(real))
+    def participant_events(event, payload):
+        phone = phones[1 + sent["n"] % (len(phones) - 1)]
+        sent["n"] += 1
+        ack = phone.call(event, payload)
+        assert refused_cleanly(ack), (event, payload, ack)
+        if event == "ask" and ack.get("ok") and "question_id" in ack:
+            asked.append(ack["question_id"])
+
+    @FUZZ
+    @given(event=st.sampled_from(["moderate", "undo", "shortlist"]), payload=hostile(real))
+    def host_events(event, payload):
+        ack = console.call(event, payload)
+        assert refused_cleanly(ack), (event, payload, ack)
+        assert phones[1].call(event, payload)["error"]["code"] == "forbidden"
+
+    participant_events()
+    host_events()
+    # Honest phones still work, and what is stored is exactly what was acknowledged.
+    after = phones[0].call("ask", {"activity_id": qa, "text": "Encore une vraie ?", "answer_id": "honest-2"})
+    assert after["ok"] is True
+    stored = stored_questions(shared_server, code, qa)
+    assert {q["id"] for q in stored} == {honest["question_id"], after["question_id"], *asked}
+    log = shared_server.log_path.read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in log
+    for client in (console, *phones):
+        client.client.disconnect()
