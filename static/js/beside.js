@@ -113,8 +113,12 @@
       if (now) page.announce(page.str(view.showingSide ? "announce_side" : "announce_side_back", { prompt: now.prompt || "" }));
     }
 
-    /* A new state: the activity beside was closed, back to the one on screen. */
-    function stateChanged() { if (!view.side) view.showingSide = false; }
+    /* A new state: back to the activity on screen when the one beside was closed,
+       or when another activity came on screen (the room moves on with it). */
+    function stateChanged(before) {
+      var moved = !!before && !!view.activity && before.id !== view.activity.id;
+      if (!view.side || moved) view.showingSide = false;
+    }
 
     return { shown: shown, renderOver: renderOver, toggle: toggle, stateChanged: stateChanged };
   }

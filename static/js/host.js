@@ -380,7 +380,7 @@
 
   function applyState(before, initial) {
     var now = view.activity;
-    beside.stateChanged();
+    beside.stateChanged(before);
     eachPart(function (part) { part.stateChanged(before, now, initial); });
     startCountdown(now);
     render();
