@@ -26,6 +26,7 @@ BUILT_IN = (
     "live.activities.poll:KIND",
     "live.activities.wordcloud:KIND",
     "live.activities.quiz:KIND",
+    "live.activities.scale:KIND",
     "live.activities.qa:KIND",
 )
 ENTRY_POINT_GROUP = "live.activity_kinds"
