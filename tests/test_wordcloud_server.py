@@ -135,7 +135,8 @@ def test_forty_phones_fill_a_cloud_that_groups_filters_and_moderates(shared_serv
             ({"activity_id": cloud, "action": "hide", "key": "café"}, "invalid_payload"),  # already hidden
             ({"activity_id": cloud, "action": "merge", "from": "Lecture", "into": "Lecture"}, "invalid_payload"),
             ({"activity_id": cloud, "action": "hide"}, "invalid_payload"),
-            ({"activity_id": poll, "action": "hide", "key": "Oui"}, "not_supported"),  # several kinds moderate
+            # Word clouds and Q&As take "moderate": for a poll it is not_supported (docs/PROTOCOL.md).
+            ({"activity_id": poll, "action": "hide", "key": "Oui"}, "not_supported"),
             ({"activity_id": "nope", "action": "hide", "key": "x"}, "unknown_activity"),
             ("hide", "invalid_payload"),
         ]

@@ -30,6 +30,7 @@ BUILT_IN = (
     "live.activities.scale:KIND",
     "live.activities.ranking:KIND",
     "live.activities.date_poll:KIND",
+    "live.activities.qa:KIND",
 )
 ENTRY_POINT_GROUP = "live.activity_kinds"
 

@@ -142,10 +142,13 @@ def _connect_host(auth: dict, locale: str) -> str:
     _send("host_state", view)
     _send("state", view["state"])
     _send("presence", view["presence"])
-    current = state.lifecycle.current_activity_id
-    if current:
-        _send("results", runtime.results(state, current))
-        moderation = runtime.moderation_view(state, current) if moderator else None
+    # The activity beside the one on screen first, then the one on screen: a screen
+    # that keeps the last results it heard per activity shows the current one.
+    for activity_id in (state.lifecycle.side, state.lifecycle.current_activity_id):
+        if not activity_id:
+            continue
+        _send("results", runtime.results(state, activity_id))
+        moderation = runtime.moderation_view(state, activity_id) if moderator else None
         if moderation is not None:
             _send("moderation", moderation)
     return state.code

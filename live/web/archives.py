@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from live.activities.registry import KINDS
 from live.extensions import services
 from live.archive import files
 from live.archive.document import BadSummary
@@ -36,9 +37,8 @@ ARCHIVE_FILES = {
     "summary.json": "application/json", "answers.csv": "text/csv", "index.html": "text/html",
     "quiz-leaderboard.csv": "text/csv", "quiz-questions.csv": "text/csv", "reactions.csv": "text/csv",
 }
-# A kind's CSV of one activity (``poll-2.csv``, ``date-poll-3.csv``): any kind's, by its
-# shape, so that a new kind needs no line here; only files this server wrote are served.
-ACTIVITY_CSV = re.compile(r"[a-z]+(?:-[a-z]+)*-[1-9][0-9]{0,2}\.csv")
+# A kind's file of one activity: ``<kind>-<number>.csv`` (its name is checked against the registry).
+ACTIVITY_CSV = re.compile(r"([a-z][a-z_]*)-[1-9][0-9]{0,2}\.csv")
 # The archived index.html holds inline CSS only (no script): allow that, nothing else.
 ARCHIVED_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 ZIP_SPOOL_BYTES = 8 * 1024 * 1024  # larger zips spill to a temporary file
@@ -46,7 +46,8 @@ ZIP_SPOOL_BYTES = 8 * 1024 * 1024  # larger zips spill to a temporary file
 
 def archive_mimetype(filename: str) -> str | None:
     """The type of an archive file that may be downloaded, or None (anything else is a 404)."""
-    if ACTIVITY_CSV.fullmatch(filename):
+    activity_file = ACTIVITY_CSV.fullmatch(filename)
+    if activity_file and activity_file.group(1) in KINDS:
         return "text/csv"
     return ARCHIVE_FILES.get(filename)
 

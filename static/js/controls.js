@@ -2,7 +2,9 @@
    the moderation console (moderate.js).
 
    The buttons carry data-action (previous, open, close, next, end; joins: lock
-   or unlock joins; admit: let in the phones waiting beyond the expected size),
+   or unlock joins; admit: let in the phones waiting beyond the expected size;
+   side: show the activity open beside the one on screen, a Q&A, over it (the
+   host screen's own, a `local` action) and close_side: close that one),
    plus the actions the kinds add (a quiz's reveal, a cloud's list view: see
    kinds.js); which ones are usable follows the current activity and view.joins
    (the last "joins": locked, expected_participants, n_waiting).
@@ -13,7 +15,7 @@
   "use strict";
 
   var C = window.LiveCommon;
-  var SHARED = ["open", "close", "next", "previous", "end", "joins", "admit"];
+  var SHARED = ["open", "close", "next", "previous", "end", "joins", "admit", "side", "close_side"];
 
   /* The controls of one page. `page` holds:
        root, view (phase, activity, activities: the programme, connected, ended, busy,
@@ -67,6 +69,9 @@
       var joins = view.joins || {};
       t.joins = true;
       t.admit = joins.n_waiting > 0 && !joins.locked ? true : null;
+      // The activity open beside the one on screen (state.side).
+      t.side = view.side || null;
+      t.close_side = view.side || null;
       Object.keys(t).forEach(function (k) { if (!live) t[k] = null; });
       Object.keys(actions).forEach(function (name) {
         t[name] = live || actions[name].local ? actions[name].target(view, activities) || null : null;
@@ -88,6 +93,7 @@
         joinsButton.setAttribute("data-locked", locked ? "true" : "false");
         $("[data-joins-label]").textContent = str(locked ? "unlock_joins" : "lock_joins");
       }
+      renderSide();
       var nextLabel = $("[data-next-label]");
       if (nextLabel) nextLabel.textContent = view.activity ? str("next") : str("start");
       var subject = page.textsOf(view.activity || t.open || view.activities[0]);
@@ -110,6 +116,13 @@
         })[0];
         (onward || $("[data-action='next']")).focus();
       }
+    }
+
+    /* "Open beside: <prompt>", with its Close button, while an activity runs
+       beside the one on screen (a Q&A); hidden otherwise. */
+    function renderSide() {
+      $all("[data-side-chip]").forEach(function (chip) { chip.hidden = !view.side; });
+      $all("[data-side-prompt]").forEach(function (node) { node.textContent = view.side ? view.side.prompt || "" : ""; });
     }
 
     /* Send a host command; the controls wait (busy) until the server answers. */
@@ -144,6 +157,8 @@
       if (actions[action]) return actions[action].run(t[action], api);
       if (action === "end") return C.openDialog(endDialog);
       if (action === "close") return command("close", { activity_id: t.close.id }, 10000);
+      if (action === "close_side") return command("close", { activity_id: t.close_side.id }, 10000);
+      if (action === "side") return;  // the host screen's own (page.local)
       if (action === "joins") {
         var locking = !(view.joins && view.joins.locked);
         return command(locking ? "lock_joins" : "unlock_joins", {}, 10000, function (ack) {
@@ -260,6 +275,14 @@
       view.nActivities = state.n_activities;
       view.phase = state.phase;
       view.activity = state.activity || null;
+      var sideBefore = view.side;
+      view.side = state.side || null;  // an activity open beside the one on screen (a Q&A)
+      var sideKnown = view.side && C.activityById(view.activities, view.side.id);
+      if (sideKnown) sideKnown.status = view.side.status;
+      // No longer beside, and not on screen either: it was closed.
+      var gone = sideBefore && !view.side && !(view.activity && view.activity.id === sideBefore.id);
+      var goneKnown = gone && C.activityById(view.activities, sideBefore.id);
+      if (goneKnown && state.phase !== "lobby") goneKnown.status = "closed";
       var known = view.activity && C.activityById(view.activities, view.activity.id);
       if (known) known.status = view.activity.status;
       if (state.phase === "ended") view.ended = true;
@@ -309,6 +332,7 @@
       activities: C.normaliseActivities(C.readJson("live-activities", [])),  // the programme
       phase: "lobby",
       activity: null,       // the activity on screen, as in the last "state"
+      side: null,           // the activity open beside it (state.side), if any
       results: {},          // activity id -> last "results" payload
       presence: { n_participants: 0, n_connected: 0 },
       joins: { locked: false, expected_participants: null, n_waiting: 0 },  // the last "joins"

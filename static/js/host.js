@@ -5,7 +5,8 @@
    countdown of timed kinds) and the kind's own stage, drawn by its module
    (static/js/kinds/<name>.js, registered in kinds.js). Drives the session with
    buttons and keys (controls.js, shared with the moderation console; kinds add
-   their own actions and keys); small helpers are in common.js. Everything
+   their own actions and keys); an activity open beside the one on screen shows
+   over it with B (beside.js); small helpers are in common.js. Everything
    people typed (title, prompts, options, words) goes in with textContent. */
 (function () {
   "use strict";
@@ -35,6 +36,8 @@
   function said(id) { return view.announced[id] || (view.announced[id] = {}); }
 
   var announce = C.announcer($("[data-announcer]"), 60);
+  var beside = window.LiveBeside.host({ root: root, $: $, view: view, str: str, announce: announce, render: function () { render(); } });
+  var shown = beside.shown;  // the activity on screen, or the one beside it (B)
 
   /* ---- the kinds' parts (static/js/kinds/<name>.js): what each may use ---------- */
 
@@ -124,7 +127,7 @@
 
   /* The number of answers, then the kind's stage with the latest results. */
   function renderResults() {
-    var activity = view.activity;
+    var activity = shown();
     if (!activity) return;
     var result = view.results[activity.id];
     var known = C.activityById(view.activities, activity.id);
@@ -135,8 +138,9 @@
   }
 
   function renderActivity() {
-    var activity = view.activity;
+    var activity = shown();
     if (!activity) return;
+    beside.renderOver();
     var part = partOf(activity);
     var kinds = textsOf(activity);
     var section = $("[data-screen='activity']");
@@ -203,7 +207,7 @@
      a poll with twelve long options must not run under the controls. */
   function fit() {
     var section = $("[data-screen='activity']");
-    if (!section || section.hidden || !view.activity) return;
+    if (!section || section.hidden || !shown()) return;
     var prompt = $("[data-prompt]");
     var maxPrompt = window.innerHeight * 0.26;
     var scale = 1;
@@ -212,7 +216,7 @@
       scale -= 0.05;
       prompt.style.setProperty("--fit", scale.toFixed(2));
     }
-    partOf(view.activity).fit();
+    partOf(shown()).fit();
   }
 
   var fitFrame = null;
@@ -245,7 +249,7 @@
     n: "next", arrowright: "next", pagedown: "next",
     p: "previous", arrowleft: "previous", pageup: "previous",
     e: "end", q: "qr", f: "fullscreen", "?": "help", m: "moderate",
-    j: "joins", a: "admit", s: "shortlist"
+    j: "joins", a: "admit", s: "shortlist", b: "side"
   };
   Object.assign(KEYS, K.merged(parts, "keys", KEYS));  // a kind's keys never take a shared one
 
@@ -267,7 +271,8 @@
       qr: function () { toggleDialog(qrDialog); },
       fullscreen: C.toggleFullscreen,
       help: function () { toggleDialog(helpDialog); },
-      moderate: openModeration
+      moderate: openModeration,
+      side: beside.toggle
     },
     joinsChanged: function () {
       renderJoins();
@@ -369,7 +374,7 @@
     state: applyState,
     on: K.events(parts).concat(reactions ? reactions.events : []),  // the kinds' own (a quiz's "podium"), reactions
     results: function (result) {
-      var now = view.activity;
+      var now = shown();
       if (!now || now.id !== result.activity_id) return;
       if (result.status && result.status !== now.status) {
         now.status = result.status;
@@ -383,6 +388,7 @@
 
   function applyState(before, initial) {
     var now = view.activity;
+    beside.stateChanged(before);
     eachPart(function (part) { part.stateChanged(before, now, initial); });
     startCountdown(now);
     render();

@@ -22,16 +22,22 @@
      announce(activity, before) (true: said, else the page says "open"/"closed"),
      screen() (a screen of its own over the activity: the podium), stateChanged(
      before, now, initial), rendered() (after the controls), actions, keys, on.
-   - phone (participant.js): current(), phase(), given(id) (the values the server
-     holds), queued(id), send(activity, value, event) (the outbox; event: "answer" or a kind event with the same payload), results(id) (once
-     shown), number(activity), clock (timed kinds), render(), command(event,
-     payload, done) (an event beyond "answer", sent once: an upvote, a report;
-     done(error or null, ack)). Hooks:
+   - phone (participant.js): current(), side() (the activity open beside the one
+     on screen, a Q&A, or null), phase(), given(id) (the values the server
+     holds), queued(id), send(activity, value, event) (the outbox: an answer, or
+     `event`, a kind's participant event that takes the same payload {activity_id,
+     value, answer_id}: a date poll's "change"), post(activity, event, payload)
+     (the outbox: a participant event whose payload is its own object, "ask",
+     {activity_id, answer_id} added), results(id) (once shown), number(activity),
+     clock (timed kinds), render(), command(event, payload, done) (an event beyond
+     "answer", sent once, not kept: done(error or null, ack)). Hooks:
      screen(activity) (the section[data-screen] to show), render(activity),
      given(item, values) (the server already holds this queued answer),
      answered(item, ack, here), refused(item, error, here), announce(activity,
      before), welcome(welcome) (what a reload missed), overlay() (a screen over
-     the activity: the final rank), ended() (a sentence for the end), forget(), on.
+     the activity: the final rank), ended() (a sentence for the end), forget(),
+     sideLabel(activity) (the bar that leads to it while it runs beside the
+     activity on screen: "Questions (12)"; default its prompt), on.
    - moderate (moderate.js): view, results(id), say(text, kind), socket(),
      render(). Hooks: panel(activity) (the data-panel to show), render(activity,
      result), state(activity) (a new state), actions, on. A kind that takes the
@@ -80,6 +86,7 @@
         },
         answered: nothing, refused: nothing, welcome: nothing, forget: nothing,
         announce: function () { return false; },
+        sideLabel: function (activity) { return activity.prompt || ""; },
         overlay: none, ended: none
       };
     },

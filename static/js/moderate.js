@@ -5,7 +5,8 @@
    session like the host screen (previous, open, close, next, end) with the same
    controls (controls.js; the kinds add theirs: a quiz's reveal). The panel of
    the activity on screen is its kind's (static/js/kinds/<name>.js, registered
-   in kinds.js: a cloud's moderation, a quiz's counts). What every kind shares
+   in kinds.js: a cloud's moderation, a quiz's counts), and so is the panel of
+   the activity open beside it (a Q&A), shown below. What every kind shares
    stays here: the remote control, the Participants card (lock or unlock joins,
    let in the phones waiting beyond the expected size, remove many participants
    at once: counted first, then confirmed with that number) and the Players
@@ -65,10 +66,12 @@
 
   /* ---- what is on --------------------------------------------------------------- */
 
-  function showPanel(name) {
-    root.setAttribute("data-phase", name);
+  /* Show the panels `names` (the activity on screen's, then the one beside it). */
+  function showPanel(names) {
+    names = [].concat(names);
+    root.setAttribute("data-phase", names[0]);
     $all("[data-panel]").forEach(function (panel) {
-      panel.hidden = panel.getAttribute("data-panel") !== name;
+      panel.hidden = names.indexOf(panel.getAttribute("data-panel")) === -1;
     });
   }
 
@@ -102,8 +105,10 @@
     if (view.phase === "ended" || view.ended) showPanel("ended");
     else if (view.phase === "activity" && view.activity) {
       var part = partOf(view.activity);
-      showPanel(part.panel(view.activity));
+      var shown = [view.activity].concat(view.side ? [view.side] : []);
+      showPanel(shown.map(function (activity) { return partOf(activity).panel(activity); }));
       part.render(view.activity, view.results[view.activity.id] || {});
+      if (view.side) partOf(view.side).render(view.side, view.results[view.side.id] || {});
     } else showPanel("lobby");
     renderNow();
     renderPlayers();
@@ -341,12 +346,15 @@
     joins: renderPeople,
     state: function () {
       eachPart(function (part) { part.state(view.activity); });
+      if (view.side) partOf(view.side).state(view.side);
       render();
     },
     results: function (result) {
       if (result.leaderboard) view.leaderboard = result.leaderboard;
       if (view.activity && view.activity.id === result.activity_id) {
         if (result.status) view.activity.status = result.status;
+        render();
+      } else if (view.side && view.side.id === result.activity_id) {
         render();
       }
     },

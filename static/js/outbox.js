@@ -4,8 +4,10 @@
    kept in localStorage until the server acknowledges it: after a timeout or a
    lost connection the same answer_id is sent again, and counted once. Answers
    go out one at a time, oldest first. `event` is "answer", or a kind's participant
-   event that takes the same payload (a date poll's "change"). A plain script loaded after common.js: it
-   defines window.LiveOutbox. */
+   event: one that takes the answer's payload (a date poll's "change"), or, with
+   `spread`, one whose payload is `value` itself with activity_id and answer_id
+   added (a Q&A's "ask"). A plain script loaded after common.js: it defines
+   window.LiveOutbox. */
 (function () {
   "use strict";
 
@@ -47,9 +49,7 @@
       page.sending(sent, "sending");
       clearTimeout(slowTimer);
       slowTimer = setTimeout(function () { if (items[0] === sent) page.sending(sent, "still_sending"); }, SLOW_AFTER);
-      socket.timeout(page.timeout).emit(sent.event || "answer", {
-        activity_id: sent.activity_id, value: sent.value, answer_id: sent.answer_id
-      }, function (err, ack) {
+      socket.timeout(page.timeout).emit(sent.event || "answer", payloadOf(sent), function (err, ack) {
         if (!items.length || items[0].answer_id !== sent.answer_id) return;
         if (err) {
           // No ack in time: the same answer_id again (counted once).
@@ -63,11 +63,20 @@
       });
     }
 
+    /* What goes on the wire: an answer's {activity_id, value, answer_id}, or an
+       event's payload with its activity_id and answer_id. */
+    function payloadOf(item) {
+      if (!item.spread) return { activity_id: item.activity_id, value: item.value, answer_id: item.answer_id };
+      return Object.assign({}, item.value, { activity_id: item.activity_id, answer_id: item.answer_id });
+    }
+
     return {
-      /* Add an answer to `activity` (sent as `event`, default "answer") and send it. */
-      add: function (activity, value, event) {
+      /* Add an answer to `activity` (sent as `event`, default "answer"; with `spread`
+         the event's payload is `value` itself) and send it. */
+      add: function (activity, value, event, spread) {
         var item = { activity_id: activity.id, type: activity.type, value: value, answer_id: C.newId() };
         if (event && event !== "answer") item.event = event;
+        if (spread) item.spread = true;
         save(items.concat([item]));
         flush();
       },

@@ -7,9 +7,9 @@
    after a timeout or a lost connection is counted once. Each kind's screen is
    drawn by its module (static/js/kinds/<name>.js, registered in kinds.js); this
    file keeps what every kind shares: connection, lobby and waiting, the outbox,
-   the countdown of timed kinds, results once the facilitator shows them, and
-   the end with the group's summary link. Everything people typed goes in with
-   textContent. */
+   the countdown of timed kinds, results once the facilitator shows them, the
+   activity open beside the one on screen (beside.js), and the end with the
+   group's summary link. Everything people typed goes in with textContent. */
 (function () {
   "use strict";
 
@@ -61,8 +61,8 @@
     return {
       name: kindName, C: C, T: C.texts(K.strings(kindName, S), lang), root: root, $: $, $all: $all,
       announce: announce, clock: clock, render: function () { render(); },
-      current: function () { return current; }, phase: function () { return phase; },
-      given: function (id) { return given[id] || []; }, queued: function (id) { return outbox.queued(id); }, send: send,
+      current: function () { return current; }, side: function () { return beside.side(); }, phase: function () { return phase; },
+      given: function (id) { return given[id] || []; }, queued: function (id) { return outbox.queued(id); }, send: send, post: post,
       results: function (id) { return shown[id] || null; }, number: number,
       command: function (event, payload, done) { window.LiveOutbox.once(socket, event, payload, ACK_TIMEOUT, done); }
     };
@@ -70,6 +70,7 @@
   function partOf(activity) { return K.partOf(parts, activity); }
   function eachPart(fn) { Object.keys(parts).forEach(function (n) { fn(parts[n]); }); }
   function textsOf(activity) { return partOf(activity).kit.T; }
+  var beside = window.LiveBeside.phone({ root: root, $: $, str: str, partOf: partOf, announce: announce, render: function () { render(); } });
 
   /* "Question 2 of 5", or nothing when the session has one activity. */
   function number(activity) {
@@ -97,11 +98,15 @@
     socket: function () { return socket; }, sending: sendingText, acked: acked
   });
 
-  /* A kind's answer: kept until acknowledged, sent now or as soon as the connection is
-     back; `event` (default "answer") names a kind's participant event that takes the
-     same payload, {activity_id, value, answer_id} (a date poll's "change"). */
+  /* A kind's answer, kept until acknowledged and sent now or once the connection is
+     back; `event` names a participant event taking the same payload (a date poll's
+     "change"). `post` sends an event whose payload is its own object ("ask"). */
   function send(activity, value, event) {
     outbox.add(activity, value, event);
+    render();
+  }
+  function post(activity, event, payload) {
+    outbox.add(activity, payload, event, true);
     render();
   }
 
@@ -114,11 +119,11 @@
 
   /* The server answered: the kind hears it (and what the session says: ended, removed). */
   function acked(sent, ack) {
-    var part = partOf(sent), here = !!current && current.id === sent.activity_id;
+    var part = partOf(sent), here = beside.isShown(sent.activity_id);
     var error = ack.error || {};
     if (ack.ok) {
       var values = given[sent.activity_id] || (given[sent.activity_id] = []);
-      if (!part.given(sent, values)) values.push(sent.value);
+      if (!sent.event && !part.given(sent, values)) values.push(sent.value);  // an event's payload is no answer
       render();
       part.answered(sent, ack, here);
     } else if (error.code === "session_ended") {
@@ -187,7 +192,7 @@
   function render() {
     if (removed) return showScreen("removed");
     if (fatal) return;
-    var over = null;
+    var over = null, shownActivity = null;
     eachPart(function (part) { over = over || part.overlay(); });
     if (phase === "ended") {
       showScreen("ended");
@@ -195,13 +200,15 @@
     } else if (over) {
       showScreen(over);  // a kind's own screen over the activity (the podium)
     } else if (phase === "activity" && current) {
-      var part = partOf(current);
-      showScreen(part.screen(current));
-      part.render(current);
+      shownActivity = beside.shown(current);  // or the activity open beside it
+      var part = partOf(shownActivity);
+      showScreen(part.screen(shownActivity));
+      part.render(shownActivity);
       drawClock();
     } else if (phase === "lobby" || phase === "activity") {
       showScreen("lobby");
     }
+    beside.renderBar(shownActivity);
   }
 
   /* The end: what the kinds add (a final rank), and the group's summary when shared. */
@@ -224,6 +231,7 @@
     if (state.title) $all("[data-title]").forEach(function (n) { n.textContent = state.title; });
     current = state.phase === "activity" ? state.activity : null;
     if (reactionBar) reactionBar.set(state.reactions);
+    var saidHere = beside.update(state, current, before);
     // Only a link of this server (relative), never one elsewhere.
     var url = state.summary_url;
     summaryUrl = typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" ? url : null;
@@ -231,6 +239,7 @@
     render();
 
     var changed = current && (!before || before.id !== current.id || before.status !== current.status);
+    if (saidHere) return;
     if (phase === "ended" && beforePhase && beforePhase !== "ended") {
       announce(str("announce_ended"));
     } else if (!changed || partOf(current).announce(current, before)) {
