@@ -95,35 +95,7 @@
 
   /* ---- joins: the lock (J) and the phones waiting beyond the expected size (A) ---- */
 
-  var waitingAnnounced = 0;
-  function renderJoins() {
-    var joins = view.joins || {};
-    var locked = !!joins.locked;
-    $all("[data-joins-closed]").forEach(function (badge) { badge.hidden = !locked; });
-    root.classList.toggle("is-joins-locked", locked);
-    var expected = $("[data-expected]");
-    expected.hidden = !joins.expected_participants;
-    expected.textContent = joins.expected_participants ? "· " + str("expected", { n: formatNumber(joins.expected_participants) }) : "";
-    var waiting = joins.n_waiting || 0;
-    if (waiting < view.waitingDismissed) view.waitingDismissed = waiting;
-    var show = waiting > 0 && !locked && !view.ended && view.phase !== "ended" && waiting > view.waitingDismissed;
-    $("[data-joins-prompt]").hidden = !show;
-    if (!show) {
-      if (!waiting) waitingAnnounced = 0;
-      return;
-    }
-    $("[data-waiting-count]").textContent = "+" + formatNumber(waiting);
-    $("[data-waiting-title]").textContent = T.counted("waiting_title", waiting);
-    $("[data-waiting-detail]").textContent = joins.expected_participants ?
-      str("waiting_detail", { n: formatNumber(joins.expected_participants) }) : str("waiting_detail_none");
-    if (waiting > waitingAnnounced) announce(T.counted("announce_waiting", waiting));
-    waitingAnnounced = waiting;
-  }
-
-  $("[data-joins-dismiss]").addEventListener("click", function () {
-    view.waitingDismissed = (view.joins && view.joins.n_waiting) || 0;
-    renderJoins();
-  });
+  var renderJoins = window.LiveJoins.host({ root: root, $: $, $all: $all, view: view, T: T, announce: announce }).render;
 
   /* The number of answers, then the kind's stage with the latest results. */
   function renderResults() {

@@ -36,7 +36,6 @@
   var wasOffline = false;
   var fatal = false;
   var removed = false;           // the host removed this participant
-  var waitingForHost = false;    // beyond the expected size: waiting to be let in
   var announced = {};            // activity id -> {zero}
 
   function $(selector) { return root.querySelector(selector); }
@@ -260,59 +259,22 @@
     if (current && current.id === result.activity_id && texts.S.announce_results) announce(texts.str("announce_results"));
   }
 
-  /* ---- waiting for the host, or not let in ----------------------------------- */
+  /* ---- waiting for the host, or not let in (joins.js) ------------------------ */
 
-  /* The session has as many people as expected: this phone waits, connected,
-     until the host lets it in ("admitted"), then comes in ("enter"). */
-  function showWaiting() {
-    if (fatal || removed) return;
-    waitingForHost = true;
-    connNode.hidden = true;
-    showScreen("waiting");
-    announce(str("announce_waiting"));
-  }
-
-  function enterNow() {
-    if (!waitingForHost || !socket || !socket.connected) return;
-    socket.timeout(ACK_TIMEOUT).emit("enter", {}, function (err, ack) {
-      // The welcome follows an ok; "waiting_for_host" or no answer: keep waiting.
-      if (err || !ack || ack.ok) return;
-      var codeName = ack.error && ack.error.code;
-      if (codeName === "joins_locked" || codeName === "session_ended" || codeName === "session_full") showCannotJoin(codeName);
-    });
-  }
-
-  /* A new phone the session does not take: joins locked by the host (it can try
-     again later), the session over or full. Nothing is retried by itself. */
-  function showCannotJoin(codeName, message) {
-    fatal = true;
-    waitingForHost = false;
-    var locked = codeName === "joins_locked";
-    $("[data-error-heading]").textContent = locked ? str("joins_locked_title") :
-      codeName === "session_ended" ? str("session_ended_title") : str("cannot_join");
-    $("[data-fatal-text]").textContent = codeName === "session_ended" ? str("error_session_ended_join") :
-      S["error_" + codeName] ? str("error_" + codeName) : (message || str("error_generic"));
-    $("[data-icon='error']").hidden = locked;
-    $("[data-icon='locked']").hidden = !locked;
-    $("[data-retry]").hidden = !locked;
-    if (socket) {
-      try { socket.io.reconnection(false); } catch (e) { /* old client */ }
-      if (socket.connected) socket.disconnect();
+  var door = window.LiveJoins.phone({
+    $: $, T: T, S: S, announce: announce, showScreen: showScreen, timeout: ACK_TIMEOUT,
+    socket: function () { return socket; }, stopped: function () { return fatal || removed; },
+    hideConnection: function () { connNode.hidden = true; }, refuse: function () { fatal = true; },
+    retry: function () {
+      fatal = false;
+      showScreen("connecting");
+      try { if (socket) socket.io.reconnection(true); } catch (e) { /* old client */ }
+      connect();
     }
-    connNode.hidden = true;
-    showScreen("error");
-    $("[data-error-heading]").focus();
-  }
-
-  $("[data-retry]").addEventListener("click", function () {
-    fatal = false;
-    showScreen("connecting");
-    try { if (socket) socket.io.reconnection(true); } catch (e) { /* old client */ }
-    connect();
   });
 
   function onWelcome(welcome) {
-    waitingForHost = false;
+    door.welcomed();
     if (welcome.token) storage.set(TOKEN_KEY, welcome.token);
     $("[data-greeting]").textContent = welcome.name ? str("greeting", { name: welcome.name }) : "";
     // The name the server gave (made unique: "Zoé 2"), on every screen.
@@ -380,7 +342,7 @@
           document.getElementById("name").setAttribute("aria-invalid", "true");
           return document.getElementById("name").focus();
         }
-        return showCannotJoin(data.code, data.message);
+        return door.refuse(data.code, data.message);
       }
       if (!wasOffline) { wasOffline = true; showConnection(false); }
     });
@@ -389,9 +351,9 @@
     socket.on("state", applyState);
     socket.on("results", onResults);
     socket.on("removed", showRemoved);
-    socket.on("waiting", showWaiting);
-    socket.on("admitted", enterNow);
-    socket.on("turned_away", function (data) { showCannotJoin((data && data.code) || "joins_locked"); });
+    socket.on("waiting", door.wait);
+    socket.on("admitted", door.enter);
+    socket.on("turned_away", door.turnedAway);
     // The kinds' own events (a quiz's "quiz_result", "podium", "final_rank").
     K.events(parts).forEach(function (pair) { socket.on(pair[0], pair[1]); });
   }
