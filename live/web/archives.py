@@ -37,8 +37,9 @@ ARCHIVE_FILES = {
     "summary.json": "application/json", "answers.csv": "text/csv", "index.html": "text/html",
     "quiz-leaderboard.csv": "text/csv", "quiz-questions.csv": "text/csv", "reactions.csv": "text/csv",
 }
-# A kind's file of one activity: ``<kind>-<number>.csv`` (its name is checked against the registry).
-ACTIVITY_CSV = re.compile(r"([a-z][a-z_]*)-[1-9][0-9]{0,2}\.csv")
+# A kind's file of one activity: ``<kind>-<number>.csv``, the kind's name written with
+# "-" or "_" (``date-poll-3.csv``, ``open-text-1.csv``); checked against the registry.
+ACTIVITY_CSV = re.compile(r"([a-z]+(?:[-_][a-z]+)*)-[1-9][0-9]{0,2}\.csv")
 # The archived index.html holds inline CSS only (no script): allow that, nothing else.
 ARCHIVED_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 ZIP_SPOOL_BYTES = 8 * 1024 * 1024  # larger zips spill to a temporary file
@@ -47,7 +48,7 @@ ZIP_SPOOL_BYTES = 8 * 1024 * 1024  # larger zips spill to a temporary file
 def archive_mimetype(filename: str) -> str | None:
     """The type of an archive file that may be downloaded, or None (anything else is a 404)."""
     activity_file = ACTIVITY_CSV.fullmatch(filename)
-    if activity_file and activity_file.group(1) in KINDS:
+    if activity_file and activity_file.group(1).replace("-", "_") in KINDS:
         return "text/csv"
     return ARCHIVE_FILES.get(filename)
 
