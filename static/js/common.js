@@ -266,6 +266,50 @@
     return node;
   }
 
+  /* Keep `list`'s children in the order of `items` (each with an `id`), reusing the
+     row made for an item before (`build(item)` makes a new one, `update(row, item,
+     index)` fills it): rows glide instead of being redrawn, and focus stays where it
+     was. A row that leaves while it holds the focus hands it to its section's heading. */
+  function keyedRows(list, items, build, update) {
+    var byKey = {};
+    Array.prototype.forEach.call(list.children, function (row) { byKey[row.getAttribute("data-key")] = row; });
+    items.forEach(function (item, index) {
+      var row = byKey[item.id];
+      if (row) delete byKey[item.id];
+      else {
+        row = build(item);
+        row.setAttribute("data-key", item.id);
+      }
+      update(row, item, index);
+      if (list.children[index] !== row) list.insertBefore(row, list.children[index] || null);
+    });
+    Object.keys(byKey).forEach(function (key) {
+      var row = byKey[key];
+      if (row.contains(document.activeElement)) {
+        var heading = list.closest("section") && list.closest("section").querySelector("h2");
+        if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+      }
+      list.removeChild(row);
+    });
+  }
+
+  /* An error line under a form (`node`, a role="alert" paragraph) and the `input` it
+     is about, if any (marked aria-invalid while it shows): {show(text), hide()}. */
+  function errorLine(node, input) {
+    return {
+      show: function (text) {
+        node.textContent = text;
+        node.hidden = false;
+        if (input) input.setAttribute("aria-invalid", "true");
+      },
+      hide: function () {
+        node.hidden = true;
+        node.textContent = "";
+        if (input) input.removeAttribute("aria-invalid");
+      }
+    };
+  }
+
   function openDialog(dialog) {
     if (!dialog || dialog.open) return;
     if (typeof dialog.showModal === "function") dialog.showModal();
@@ -339,6 +383,8 @@
     storage: storage,
     showScreen: showScreen,
     setTid: setTid,
+    keyedRows: keyedRows,
+    errorLine: errorLine,
     newId: newId,
     readJson: readJson,
     el: el,

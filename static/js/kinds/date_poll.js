@@ -193,8 +193,8 @@
     var nickname = "";
     var builtFor = null;
 
-    function showError(message) { errorNode.textContent = message; errorNode.hidden = false; }
-    function hideError() { errorNode.hidden = true; errorNode.textContent = ""; }
+    var errorLine = C.errorLine(errorNode);
+    var showError = errorLine.show, hideError = errorLine.hide;
 
     /* This phone's answer: the latest it had acknowledged, else the server's value
        with the highest revision (a later one on a tie). */

@@ -30,28 +30,7 @@
 
   /* Rows of `list` kept per entry id and updated in place (a tap never lands on a
      row that was just rebuilt; focus stays on its button). */
-  function keyedRows(list, items, build, update) {
-    var byKey = {};
-    Array.prototype.forEach.call(list.children, function (row) { byKey[row.getAttribute("data-key")] = row; });
-    items.forEach(function (item, index) {
-      var row = byKey[item.id];
-      if (row) delete byKey[item.id];
-      else {
-        row = build(item);
-        row.setAttribute("data-key", item.id);
-      }
-      update(row, item, index);
-      if (list.children[index] !== row) list.insertBefore(row, list.children[index] || null);
-    });
-    Object.keys(byKey).forEach(function (key) {
-      var row = byKey[key];
-      if (row.contains(document.activeElement)) {
-        var heading = list.closest("section") && list.closest("section").querySelector("h2");
-        if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
-      }
-      list.removeChild(row);
-    });
-  }
+  var keyedRows = C.keyedRows;
 
   /* ---- the projector ------------------------------------------------------------- */
 
@@ -286,16 +265,8 @@
       if (typeof remainingFor[activity.id] === "number") left = Math.min(left, Math.max(0, remainingFor[activity.id]));
       return left;
     }
-    function showError(message) {
-      errorNode.textContent = message;
-      errorNode.hidden = false;
-      input.setAttribute("aria-invalid", "true");
-    }
-    function hideError() {
-      errorNode.hidden = true;
-      errorNode.textContent = "";
-      input.removeAttribute("aria-invalid");
-    }
+    var errorLine = C.errorLine(errorNode, input);
+    var showError = errorLine.show, hideError = errorLine.hide;
 
     /* "12 / 200 characters"; near the limit it is said aloud, once per step. */
     function renderCounter(activity) {

@@ -135,14 +135,8 @@
       inputs().forEach(function (input) { input.checked = chosen.indexOf(parseInt(input.value, 10)) !== -1; });
       markSelection();
     }
-    function showError(message) {
-      errorNode.textContent = message;
-      errorNode.hidden = false;
-    }
-    function hideError() {
-      errorNode.hidden = true;
-      errorNode.textContent = "";
-    }
+    var errorLine = C.errorLine(errorNode);
+    var showError = errorLine.show, hideError = errorLine.hide;
 
     function render(activity) {
       if (builtFor !== activity.id) {

@@ -27,21 +27,7 @@
 
   /* Rows kept per key and updated in place: a tap never lands on a row that was
      just rebuilt, focus stays on its button, and a row can move to its new place. */
-  function keyed(list, items, build, update) {
-    var byKey = {};
-    Array.prototype.forEach.call(list.children, function (row) { byKey[row.getAttribute("data-key")] = row; });
-    items.forEach(function (item, index) {
-      var row = byKey[item.id];
-      if (row) delete byKey[item.id];
-      else {
-        row = build(item);
-        row.setAttribute("data-key", item.id);
-      }
-      update(row, item, index);
-      if (list.children[index] !== row) list.insertBefore(row, list.children[index] || null);
-    });
-    Object.keys(byKey).forEach(function (key) { list.removeChild(byKey[key]); });
-  }
+  var keyed = C.keyedRows;
 
   function setText(node, text) { if (node.textContent !== text) node.textContent = text; }
 

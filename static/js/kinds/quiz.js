@@ -345,14 +345,8 @@
     }
 
     function tiles() { return Array.prototype.slice.call(box.querySelectorAll(".qtile")); }
-    function showError(message) {
-      errorNode.textContent = message;
-      errorNode.hidden = false;
-    }
-    function hideError() {
-      errorNode.hidden = true;
-      errorNode.textContent = "";
-    }
+    var errorLine = C.errorLine(errorNode);
+    var showError = errorLine.show, hideError = errorLine.hide;
 
     /* Where the question stands for this phone. */
     function situation(activity) {

@@ -179,8 +179,8 @@
       live.textContent = "";
       window.setTimeout(function () { live.textContent = text; }, 60);
     }
-    function showError(message) { errorNode.textContent = message; errorNode.hidden = false; }
-    function hideError() { errorNode.hidden = true; errorNode.textContent = ""; }
+    var errorLine = C.errorLine(errorNode);
+    var showError = errorLine.show, hideError = errorLine.hide;
 
     function orderFor(activity) {
       var mine = kit.given(activity.id)[0] || (kit.queued(activity.id)[0] || {}).value;

@@ -461,16 +461,8 @@
       if (typeof remainingFor[activity.id] === "number") left = Math.min(left, Math.max(0, remainingFor[activity.id]));
       return left;
     }
-    function showError(message) {
-      errorNode.textContent = message;
-      errorNode.hidden = false;
-      input.setAttribute("aria-invalid", "true");
-    }
-    function hideError() {
-      errorNode.hidden = true;
-      errorNode.textContent = "";
-      input.removeAttribute("aria-invalid");
-    }
+    var errorLine = C.errorLine(errorNode, input);
+    var showError = errorLine.show, hideError = errorLine.hide;
 
     function render(activity) {
       if (builtFor !== activity.id) {
