@@ -53,6 +53,9 @@
    _other, n_of_m, announce_open (host), announce_new, announce_results, sending,
    still_sending, queued (phone), error_<code> (refusals of its commands).
 
+   LiveKinds.answeredOnce(kit, refused, confirmation, show, button) gives the phone
+   hooks answered and refused of a kind answered once (poll, scale, ranking).
+
    The page holds, as JSON, the kinds' capabilities (id "live-kinds", from the
    server's registry): shared code asks them, never a kind's name. */
 (function () {
@@ -176,8 +179,32 @@
     return pairs;
   }
 
+  /* The phone hooks `answered` and `refused` of a kind answered once (a poll, a
+     scale, a ranking): the ack is announced and the confirmation focused; a refusal
+     locks the activity when it was already answered or is closed, and is said under
+     the form (`show(text)`), the focus back on `button()` when it is still there.
+     `refused` is the kind's map of activities the server refused as answered. */
+  function answeredOnce(kit, refused, confirmation, show, button) {
+    return {
+      answered: function (sent, ack, here) {
+        kit.announce(kit.T.str("announce_recorded"));
+        if (here) confirmation.focus();
+      },
+      refused: function (sent, error, here) {
+        if (error.code === "already_answered") refused[sent.activity_id] = true;
+        if (error.code === "closed" && here) kit.current().status = "closed";
+        kit.render();
+        if (!here) return;  // an old answer sent again: nothing to show
+        show(kit.T.errorText(error));
+        var retry = button && button();
+        if (retry && !retry.hidden) retry.focus();
+      }
+    };
+  }
+
   window.LiveKinds = {
     register: register, get: get, names: names, capability: capability, strings: strings,
-    pageStrings: pageStrings, parts: parts, partOf: partOf, merged: merged, events: events
+    pageStrings: pageStrings, parts: parts, partOf: partOf, merged: merged, events: events,
+    answeredOnce: answeredOnce
   };
 })();

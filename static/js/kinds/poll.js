@@ -205,22 +205,8 @@
       kit.send(activity, activity.multiple ? chosen.sort(function (a, b) { return a - b; }) : chosen[0]);
     });
 
-    return {
-      screen: function () { return "poll"; },
-      render: render,
-      answered: function (sent, ack, here) {
-        kit.announce(T.str("announce_recorded"));
-        if (here) confirmation.focus();
-      },
-      refused: function (sent, error, here) {
-        if (error.code === "already_answered") refused[sent.activity_id] = true;
-        if (error.code === "closed" && here) kit.current().status = "closed";
-        kit.render();
-        if (!here) return;  // an old answer sent again: nothing to show
-        showError(T.S["error_" + error.code] ? T.str("error_" + error.code) : T.str("error_generic"));
-        if (!voteButton.hidden) voteButton.focus();
-      }
-    };
+    var once = window.LiveKinds.answeredOnce(kit, refused, confirmation, showError, function () { return voteButton; });
+    return { screen: function () { return "poll"; }, render: render, answered: once.answered, refused: once.refused };
   }
 
   /* ---- the moderation console: the counts, for the record ----------------------- */

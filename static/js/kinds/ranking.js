@@ -372,22 +372,8 @@
       kit.send(activity, orders[activity.id].slice());
     });
 
-    return {
-      screen: function () { return "ranking"; },
-      render: render,
-      answered: function (sent, ack, here) {
-        kit.announce(T.str("announce_recorded"));
-        if (here) confirmation.focus();
-      },
-      refused: function (sent, error, here) {
-        if (error.code === "already_answered") refused[sent.activity_id] = true;
-        if (error.code === "closed" && here) kit.current().status = "closed";
-        kit.render();
-        if (!here) return;
-        showError(T.errorText(error));
-        if (!sendButton.hidden) sendButton.focus();
-      }
-    };
+    var once = window.LiveKinds.answeredOnce(kit, refused, confirmation, showError, function () { return sendButton; });
+    return { screen: function () { return "ranking"; }, render: render, answered: once.answered, refused: once.refused };
   }
 
   /* ---- the moderation console: the figures, for the record ---------------------- */

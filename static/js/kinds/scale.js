@@ -184,22 +184,8 @@
         [T.str("column_value"), T.str("column_people"), T.str("column_share")], rows));
     }
 
-    return {
-      screen: function () { return "scale"; },
-      render: render,
-      answered: function (sent, ack, here) {
-        kit.announce(T.str("announce_recorded"));
-        if (here) confirmation.focus();
-      },
-      refused: function (sent, error, here) {
-        if (error.code === "already_answered") refused[sent.activity_id] = true;
-        if (error.code === "closed" && here) kit.current().status = "closed";
-        kit.render();
-        if (!here) return;
-        errorNode.textContent = T.S["error_" + error.code] ? T.str("error_" + error.code) : T.str("error_generic");
-        errorNode.hidden = false;
-      }
-    };
+    var once = window.LiveKinds.answeredOnce(kit, refused, confirmation, C.errorLine(errorNode).show, null);
+    return { screen: function () { return "scale"; }, render: render, answered: once.answered, refused: once.refused };
   }
 
   /* ---- the moderation console: the counts --------------------------------------- */
