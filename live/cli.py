@@ -126,9 +126,28 @@ def _database(settings: Settings):
     return make_sessionmaker(engine)
 
 
-def lan_address() -> str | None:
-    """This machine's address on the local network, for phones (no packet is sent)."""
+# Where a route is looked up to find this machine's address on the network: a UDP
+# "connect" only asks the kernel which interface it would use; no packet is sent. An
+# address outside any local network first (TEST-NET-2: the default route), then one
+# in each private range, for a venue's network with no way out to the internet.
+ROUTE_PROBES = ("198.51.100.1", "10.254.254.254", "172.31.254.254", "192.168.254.254")
+
+
+def lan_address(probes: tuple[str, ...] = ROUTE_PROBES) -> str | None:
+    """This machine's address on the local network, for phones (no packet is sent):
+    the source address of the route the kernel would use, else what the machine's
+    name resolves to, never a loopback address."""
+    for probe in probes:
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+                udp.connect((probe, 9))
+                address = udp.getsockname()[0]
+        except OSError:
+            continue
+        if address and not address.startswith(("127.", "0.")):
+            return address
     try:
+        # Many systems map their own name to 127.0.1.1 (Debian) or 127.0.0.1 only.
         for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
             address = info[4][0]
             if not address.startswith("127."):
