@@ -378,7 +378,20 @@
     return badge;
   }
 
+  /* Bars fixed at the bottom of the page (the phone's dock): their height, kept in
+     --dock-height on the root, is room the page leaves under its content and the
+     scroll padding that keeps a focused element above them, never under (WCAG 2.4.11). */
+  function keepClearOf(dock) {
+    if (!dock) return;
+    function measure() { document.documentElement.style.setProperty("--dock-height", dock.offsetHeight + "px"); }
+    if (window.ResizeObserver) new ResizeObserver(measure).observe(dock);
+    else if (window.MutationObserver) new MutationObserver(measure).observe(dock, { attributes: true, childList: true, subtree: true });
+    window.addEventListener("resize", measure);
+    measure();
+  }
+
   window.LiveCommon = {
+    keepClearOf: keepClearOf,
     LETTERS: LETTERS,
     storage: storage,
     showScreen: showScreen,
