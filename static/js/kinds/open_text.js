@@ -345,7 +345,8 @@
       vote.type = "button";
       vote.appendChild(el("span", "ot-vote__icon", "▲")).setAttribute("aria-hidden", "true");
       vote.appendChild(el("span", "ot-vote__label"));
-      vote.appendChild(el("span", "ot-vote__count"));
+      vote.appendChild(el("span", "ot-vote__count")).setAttribute("aria-hidden", "true");  // said in words below
+      vote.appendChild(el("span", "visually-hidden"));  // its name goes on with the answer and its upvotes
       var report = actions.appendChild(el("button", "ot-report"));
       report.type = "button";
       report.appendChild(el("span", "ot-report__icon", "⚑")).setAttribute("aria-hidden", "true");
@@ -376,7 +377,7 @@
         C.setTid(vote, "ot-vote-" + index);
         setText(vote.children[1], T.str(voted ? "upvoted" : "upvote"));
         setText(vote.children[2], T.formatNumber(entry.votes || 0));
-        vote.setAttribute("aria-label", T.str(voted ? "upvoted" : "upvote") + ": " + entry.text + " (" + T.counted("votes", entry.votes || 0) + ")");
+        setText(vote.children[3], ": " + entry.text + " (" + T.counted("votes", entry.votes || 0) + ")");
         report.setAttribute("data-ot-report", entry.id);
         report.disabled = reported;
         C.setTid(report, "ot-report-" + index);
