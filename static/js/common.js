@@ -378,6 +378,29 @@
     return badge;
   }
 
+  /* say(message) at most once every `every` ms: what comes meanwhile waits, only the
+     latest is said when the time comes, and the same message is never said twice in
+     a row (results arrive ten times a second: a screen reader hears a figure now and
+     then, not every vote). forget() lets the next message through at once. */
+  function throttled(say, every) {
+    var timer = null, waiting = null, last = null;
+    function next() {
+      timer = null;
+      var message = waiting;
+      waiting = null;
+      if (!message || message === last) return;
+      last = message;
+      say(message);
+      timer = setTimeout(next, every);
+    }
+    function tell(message) {
+      waiting = message;
+      if (!timer) next();
+    }
+    tell.forget = function () { clearTimeout(timer); timer = null; waiting = null; last = null; };
+    return tell;
+  }
+
   /* Bars fixed at the bottom of the page (the phone's dock): their height, kept in
      --dock-height on the root, is room the page leaves under its content and the
      scroll padding that keeps a focused element above them, never under (WCAG 2.4.11). */
@@ -392,6 +415,7 @@
 
   window.LiveCommon = {
     keepClearOf: keepClearOf,
+    throttled: throttled,
     LETTERS: LETTERS,
     storage: storage,
     showScreen: showScreen,

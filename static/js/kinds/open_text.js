@@ -195,6 +195,7 @@
       clear: function () { if (board.activityId) reset(null); },
       render: render,
       fit: fit,
+      tally: function () { return null; },  // it says the newest entry itself
       describe: function (activity) {
         var line = T.counted("describe", activity.max_entries || 1);
         return activity.upvotes ? line + " · " + T.str("with_upvotes") : line;
@@ -240,6 +241,7 @@
     var order = "newest";   // the board's order: "newest" or "top"
     var reporting = null;   // {activity, entry} the report dialog asks about
     var counterSaid = "";
+    var sayBoard = C.throttled(kit.announce.later, 15000);
 
     function texts(activityId) { return kit.given(activityId).filter(function (v) { return typeof v === "string"; }); }
 
@@ -571,9 +573,13 @@
       on: {
         wall: function (wall) {
           if (!wall || wall.type !== kit.name || !wall.activity_id) return;
+          var before = walls[wall.activity_id];
           walls[wall.activity_id] = wall;
           var activity = kit.current();
           if (activity && activity.id === wall.activity_id && kit.phase() === "activity") renderBoard(activity);
+          // More answers on the board this phone shows: said now and then, not each one.
+          var board = $("[data-ot-board]");
+          if (!board.hidden && before && (wall.n_entries || 0) > (before.n_entries || 0)) sayBoard(T.counted("announce_board", wall.n_entries));
         }
       }
     };

@@ -173,6 +173,7 @@
     var walls = {};     // activity id -> the last "wall"
     var mine = {};      // activity id -> {votes: {id: true}, reports: {id: true}, questions: [{id, text, status}]}
     var settling = {};  // question id -> votes acknowledged but not yet in a wall
+    var sayWall = C.throttled(kit.announce.later, 15000);
     var myName = null;
     var drawnId = null; // the activity the screen shows
     var reporting = null;
@@ -469,9 +470,13 @@
       on: {
         wall: function (data) {
           if (!data || data.type !== kit.name) return;
+          var before = walls[data.activity_id];
           walls[data.activity_id] = data;
           settling = {};
           kit.render();
+          // More questions on the wall this phone shows: said now and then, not each one.
+          var showing = !$("[data-screen='qa']").hidden && [kit.current(), kit.side()].some(function (a) { return a && a.id === data.activity_id; });
+          if (showing && before && (data.n_questions || 0) > (before.n_questions || 0)) sayWall(T.counted("announce_wall", data.n_questions));
         },
         question: function (data) {
           if (!data || !data.question_id) return;
