@@ -230,6 +230,10 @@
   /* Whether a key press is typing (in a field), not a shortcut. */
   function isTyping(target) {
     if (!target || !target.tagName) return false;
+    // A field of a window just closed keeps the focus for a moment (see openDialog):
+    // nobody types there.
+    var box = target.closest && target.closest("dialog");
+    if (box && !box.open) return false;
     var tag = target.tagName.toLowerCase();
     return tag === "input" || tag === "textarea" || tag === "select" || target.isContentEditable;
   }
@@ -310,8 +314,23 @@
     };
   }
 
+  /* A window opened over the page. Once it closes, the focus goes back where it was
+     (the button that opened it), never stays on a field of the closed window: there
+     the keys would act on nothing the person can see, and the page's shortcuts, which
+     wait while someone types, would seem dead. */
   function openDialog(dialog) {
     if (!dialog || dialog.open) return;
+    dialog.liveOpener = document.activeElement;
+    if (!dialog.liveFocusBack) {
+      dialog.liveFocusBack = true;
+      dialog.addEventListener("close", function () {
+        var focused = document.activeElement, back = dialog.liveOpener;
+        dialog.liveOpener = null;
+        if (!focused || !dialog.contains(focused)) return;
+        if (back && back !== document.body && back.isConnected && !back.closest("dialog:not([open])")) back.focus();
+        else focused.blur();
+      });
+    }
     if (typeof dialog.showModal === "function") dialog.showModal();
     else dialog.setAttribute("open", "");
   }
