@@ -244,6 +244,14 @@
     var sayBoard = C.throttled(kit.announce.later, 15000);
 
     function texts(activityId) { return kit.given(activityId).filter(function (v) { return typeof v === "string"; }); }
+    /* Whether `now` (a wall) shows an answer of someone else that `before` did not. */
+    function arrived(before, now) {
+      var known = {}, sent = texts(now.activity_id);
+      (before.entries || []).forEach(function (e) { known[e.id] = true; });
+      return (now.entries || []).some(function (e) {
+        return !known[e.id] && !sent.some(function (text) { return sameEntry(text, e.text); });
+      });
+    }
 
     /* This phone's upvotes and reports of an activity: from the values the server
        holds (its welcome), then kept here as the acks come. */
@@ -577,9 +585,9 @@
           walls[wall.activity_id] = wall;
           var activity = kit.current();
           if (activity && activity.id === wall.activity_id && kit.phase() === "activity") renderBoard(activity);
-          // More answers on the board this phone shows: said now and then, not each one.
-          var board = $("[data-ot-board]");
-          if (!board.hidden && before && (wall.n_entries || 0) > (before.n_entries || 0)) sayBoard(T.counted("announce_board", wall.n_entries));
+          // Others' new answers on the board this phone shows: said now and then, not
+          // each one (this phone's own is said by its ack).
+          if (!$("[data-ot-board]").hidden && before && arrived(before, wall)) sayBoard(T.counted("announce_board", wall.n_entries || 0));
         }
       }
     };

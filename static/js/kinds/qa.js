@@ -185,6 +185,12 @@
     var boardTitle = $("[data-qa-board-title]").textContent;  // "Questions", while there are none
 
     function mineOf(id) { return mine[id] || (mine[id] = { votes: {}, reports: {}, questions: [] }); }
+    /* Whether `now` (a wall) shows a question of someone else that `before` did not. */
+    function arrived(before, now) {
+      var known = {};
+      (before.questions || []).concat(mineOf(now.activity_id).questions).forEach(function (q) { known[q.id] = true; });
+      return (now.questions || []).some(function (q) { return !known[q.id]; });
+    }
 
     /* The activity drawn, as the latest state has it (on screen, or beside). */
     function drawn() {
@@ -474,9 +480,10 @@
           walls[data.activity_id] = data;
           settling = {};
           kit.render();
-          // More questions on the wall this phone shows: said now and then, not each one.
+          // Others' new questions on the wall this phone shows: said now and then, not
+          // each one (this phone's own is said by its ack).
           var showing = !$("[data-screen='qa']").hidden && [kit.current(), kit.side()].some(function (a) { return a && a.id === data.activity_id; });
-          if (showing && before && (data.n_questions || 0) > (before.n_questions || 0)) sayWall(T.counted("announce_wall", data.n_questions));
+          if (showing && before && arrived(before, data)) sayWall(T.counted("announce_wall", data.n_questions || 0));
         },
         question: function (data) {
           if (!data || !data.question_id) return;
