@@ -162,6 +162,7 @@ class Sample:
     results: tuple[str, ...] = ("c",)  # the host's keys that show its results
     more: tuple[tuple[str, str], ...] = ()  # further host states: (key, name)
     phone_results: str = "results"  # the test id a phone shows once the results are
+    heard: str | None = None  # what the first phone hears once another phone answered
 
 
 def _answer_poll(kb):
@@ -277,7 +278,8 @@ SAMPLES: dict[str, Sample] = {
     "date_poll": Sample({"type": "date_poll", "prompt": "Prochaine réunion ?", "options": [
         {"label": "Sam. 12 déc.", "start": "2026-12-12T18:00", "end": "2026-12-12T20:00"}, "En semaine, le soir"]},
         _answer_date_poll),
-    "qa": Sample({"type": "qa", "prompt": "Vos questions sur le budget"}, _answer_qa, phone_results="closed"),
+    "qa": Sample({"type": "qa", "prompt": "Vos questions sur le budget"}, _answer_qa, phone_results="closed",
+                 heard="2 questions on the wall."),
 }
 
 
@@ -460,6 +462,8 @@ def test_every_page_passes_axe_in_english_and_french_and_every_kind_is_answered_
         audit.many(*every(f"host, {name} open"), *every(f"phone, {name} open", lambda side: side.page))
         for side in sides:
             kind_sample.answer(side.kb)
+        if kind_sample.heard:  # the English phone's screen reader, once the French phone answered
+            expect(lead.page.get_by_test_id("announcer")).to_have_text(kind_sample.heard)
         audit.many(*every(f"host, {name} answered"), *every(f"phone, {name} answered", lambda side: side.page),
                    *every(f"console, {name}", lambda side: side.console))
         if lead.host.get_by_test_id("shortlist").is_visible():  # the chain's window (S)
