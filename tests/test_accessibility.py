@@ -546,7 +546,8 @@ def test_every_page_passes_axe_in_english_and_french_and_every_kind_is_answered_
     audit.many(*every("error 404"), *every("phone, unknown code", lambda side: side.page))
     for side in sides:
         side.page.goto(server.url + "/")
-    audit.many(*every("landing page", lambda side: side.page))
+        side.host.goto(server.url + "/join?code=ZZZZ9999")  # a code typed wrong
+    audit.many(*every("landing page", lambda side: side.page), *every("landing page, unknown code"))
 
     for side in sides:
         side.facilitator.close()
