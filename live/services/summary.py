@@ -166,13 +166,13 @@ def archive_session(
     shows times in ``timezone_name`` (LIVE_TIMEZONE).
 
     The answers are read here (the caller's thread: the database session is its
-    own); the folder is laid out and written by ``offload`` (the worker pool: that
-    takes seconds for a large session, see live/offload.py)."""
+    own); the folder is laid out and written by ``offload.compute`` (a worker
+    process: that takes seconds for a large session, see live/offload.py)."""
     from live.archive.document import archive_meta
     from live.archive.writer import write_archive
 
     document, rows = collect(sessions, code, server_filter)
-    path = offload(write_archive, archive_dir, document, rows, locale=locale, timezone_name=timezone_name)
+    path = offload.compute(write_archive, archive_dir, document, rows, locale=locale, timezone_name=timezone_name)
     with sessions.begin() as db:
         row = repository.session_by_code(db, code)
         row.archive_path, row.archive_meta = str(path), archive_meta(document)
