@@ -126,3 +126,16 @@ def test_a_large_room_hears_a_changed_wall_less_often_than_a_small_one(world):
         walls_after(60)  # whatever was pending goes out
         heard = [walls_after(0.6) for _ in range(6)]
         assert sum(heard) == (6 if phones == 30 else 1), (phones, heard)
+
+
+def test_nicknames_are_unique_whatever_their_case_and_a_freed_one_can_be_taken_again(world):
+    make_runtime, created = world
+    runtime = make_runtime()
+    joined = [runtime.join(created.code, None, name)[1] for name in ("Zoé", "zoé", "ZOÉ", "Marc")]
+    assert [w["name"] for w in joined] == ["Zoé", "zoé 2", "ZOÉ 3", "Marc"]
+    zoe = joined[0]
+    back = runtime.join(created.code, zoe["token"], "Zoé")[1]  # her own name is not taken by herself
+    assert (back["participant_id"], back["name"]) == (zoe["participant_id"], "Zoé")
+    runtime.join(created.code, zoe["token"], "Zélie")  # renamed: "Zoé" is free again
+    assert runtime.join(created.code, None, "zoé")[1]["name"] == "zoé"
+    assert runtime.join(created.code, None, "Marc")[1]["name"] == "Marc 2"
