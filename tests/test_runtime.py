@@ -139,3 +139,20 @@ def test_nicknames_are_unique_whatever_their_case_and_a_freed_one_can_be_taken_a
     runtime.join(created.code, zoe["token"], "Zélie")  # renamed: "Zoé" is free again
     assert runtime.join(created.code, None, "zoé")[1]["name"] == "zoé"
     assert runtime.join(created.code, None, "Marc")[1]["name"] == "Marc 2"
+
+
+def test_an_archive_written_again_after_a_failure_is_in_the_language_the_host_ended_in(world, tmp_path):
+    from live.domain.profanity import ProfanityFilter
+    from live.services import archives
+
+    make_runtime, created = world
+    runtime = make_runtime()
+    state = runtime.connect_host(created.code, created.host_token)
+    (tmp_path / "sessions").write_text("a file where the archive folder should be")  # the archive cannot be written
+    facts, _messages = runtime.end_session(state, "fr")
+    assert facts["archive_error"] and facts["archive_path"] is None
+    (tmp_path / "sessions").unlink()
+
+    assert archives.repair_archives(runtime.ctx.sessions, tmp_path / "sessions", ProfanityFilter()) == [created.code]
+    [folder] = (tmp_path / "sessions").iterdir()
+    assert '<html lang="fr">' in (folder / "index.html").read_text(encoding="utf-8")

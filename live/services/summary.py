@@ -159,11 +159,12 @@ def participant_numbers(participants: list) -> dict[str, int]:
 
 
 def archive_session(
-    sessions: sessionmaker, code: str, archive_dir: Path, server_filter: ProfanityFilter, locale: str = "en",
+    sessions: sessionmaker, code: str, archive_dir: Path, server_filter: ProfanityFilter, locale: str | None = None,
     timezone_name: str | None = None, offload: Offload = run_here,
 ) -> Path:
     """Write the archive folder of an ended session and remember where it is; its page
-    shows times in ``timezone_name`` (LIVE_TIMEZONE).
+    shows times in ``timezone_name`` (LIVE_TIMEZONE), in ``locale`` (by default the
+    language the host ended the session in: a repair after a crash keeps it).
 
     The answers are read here (the caller's thread: the database session is its
     own); the folder is laid out and written by ``offload.compute`` (a worker
@@ -172,11 +173,22 @@ def archive_session(
     from live.archive.writer import write_archive
 
     document, rows = collect(sessions, code, server_filter)
+    if locale is None:
+        locale = ended_in_locale(sessions, code)
     path = offload.compute(write_archive, archive_dir, document, rows, locale=locale, timezone_name=timezone_name)
     with sessions.begin() as db:
         row = repository.session_by_code(db, code)
         row.archive_path, row.archive_meta = str(path), archive_meta(document)
     return path
+
+
+def ended_in_locale(sessions: sessionmaker, code: str) -> str:
+    """The language the host ended the session in (its archive page's), English when
+    it ended before that was stored."""
+    with sessions() as db:
+        row = repository.session_by_code(db, code)
+        stored = (row.settings or {}).get(session_settings.ARCHIVE_LOCALE) if row is not None else None
+    return stored if isinstance(stored, str) and stored else "en"
 
 
 def archive_failure(error: BaseException) -> dict:
