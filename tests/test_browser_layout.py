@@ -1,0 +1,231 @@
+"""Layouts a new-user trial found broken, in Debian's Chromium against one real
+``live serve`` for the module: the projector at 1280x720 (and 1920x1080), phones at
+320x640 and 375x667, pages in French. Each test asserts what a person notices:
+boxes that overlap or hide each other, a page that scrolls sideways, a button that
+should not be there.
+
+Screenshots go to LIVE_SCREENSHOTS when it is set."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.test_browser import PASSWORD, Watched, browser, server, shot  # noqa: F401 - fixtures
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+EMAIL = "layout@example.org"
+PHONES = [(320, 640), (375, 667)]
+
+QA_BESIDE_A_POLL = {
+    "title": "Assemblée du club",
+    "activities": [
+        {"type": "qa", "prompt": "Vos questions sur le budget"},
+        {"type": "poll", "prompt": "Faut-il augmenter la cotisation annuelle de l'association ?",
+         "options": ["Oui, de 5 euros", "Oui, de 10 euros", "Non, pas cette année", "Je ne sais pas encore",
+                     "Abstention"]},
+    ],
+}
+
+# -- what the eye sees: boxes in the viewport ------------------------------------------
+
+# The boxes of the elements matching a selector, as the page lays them out.
+BOXES = """selector => Array.from(document.querySelectorAll(selector))
+  .filter(node => node.getClientRects().length)
+  .map(node => { const r = node.getBoundingClientRect();
+                 return {top: r.top, bottom: r.bottom, left: r.left, right: r.right,
+                         width: r.width, height: r.height, text: node.textContent.trim().slice(0, 40)}; })"""
+
+
+def boxes(page, selector: str) -> list[dict]:
+    return page.evaluate(BOXES, selector)
+
+
+def box(page, selector: str) -> dict:
+    found = boxes(page, selector)
+    assert len(found) == 1, f"{selector}: {len(found)} visible"
+    return found[0]
+
+
+def overlap(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+def wait_true(page, script: str, arg=None, message: str = "") -> None:
+    """Wait until ``script(arg)`` is true in the page (layouts settle after a frame
+    or two: fonts, a fit, a transition), or fail saying what was expected."""
+    from playwright.sync_api import TimeoutError as Timeout
+
+    try:
+        page.wait_for_function(script, arg=arg)
+    except Timeout as error:
+        raise AssertionError(message or script) from error
+
+
+def no_sideways_scroll(page) -> None:
+    """Nothing makes the page wider than the screen: no horizontal scroll bar."""
+    wait_true(page, "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth",
+              message=f"{page.url} scrolls sideways: " + page.evaluate(
+                  "() => document.documentElement.scrollWidth + ' > ' + document.documentElement.clientWidth"))
+
+
+# -- pages --------------------------------------------------------------------------------
+
+
+def sign_in(page, server) -> None:
+    """Sign in, whatever the page's language."""
+    page.goto(server.url + "/login")
+    page.locator("input[autocomplete='username']").fill(EMAIL)
+    page.locator("input[autocomplete='current-password']").fill(PASSWORD)
+    page.locator("input[autocomplete='current-password']").press("Enter")
+    page.wait_for_url(re.compile(r"/dashboard"))
+
+
+def open_host(browser, server, code: str, size=(1280, 720), locale: str = "fr-FR") -> Watched:
+    host = Watched(browser.new_context(viewport={"width": size[0], "height": size[1]}, locale=locale))
+    sign_in(host.page, server)
+    host.page.goto(f"{server.url}/host/{code}")
+    return host
+
+
+def open_phone(browser, server, code: str, size=(320, 640), locale: str = "fr-FR") -> Watched:
+    from playwright.sync_api import expect
+
+    phone = Watched(browser.new_context(viewport={"width": size[0], "height": size[1]}, locale=locale,
+                                        is_mobile=True, has_touch=True))
+    phone.page.goto(f"{server.url}/j/{code}")
+    phone.page.get_by_test_id("join").click()
+    expect(phone.page.get_by_test_id("lobby")).to_be_visible()
+    return phone
+
+
+def press(host, key: str, button: str) -> None:
+    """Press ``key`` on the host screen once its button can act."""
+    from playwright.sync_api import expect
+
+    expect(host.get_by_test_id(button)).to_have_attribute("aria-disabled", "false")
+    host.keyboard.press(key)
+
+
+def close_all(*watched: Watched) -> None:
+    for each in watched:
+        assert each.problems == [], each.problems
+        each.page.context.close()
+
+
+@pytest.fixture(scope="module")
+def host_account(server):
+    server.facilitator(EMAIL, PASSWORD)
+    return EMAIL
+
+
+# -- 1. the projector: a Q&A open beside the activity on screen ---------------------------
+
+# Every poll bar (label, figures and track) lies between the prompt and the facilitator's
+# bar: nothing of the activity on screen is hidden under the bar or cut off.
+BARS_ON_SCREEN = """() => {
+  const bars = Array.from(document.querySelectorAll("[data-screen='activity'] .bar"));
+  const prompt = document.querySelector("[data-prompt]").getBoundingClientRect();
+  const bar = document.querySelector(".host-bar").getBoundingClientRect();
+  return bars.length === 5 && bars.every(node => {
+    const r = node.getBoundingClientRect();
+    return r.top >= prompt.bottom - 1 && r.bottom <= bar.top + 1 && r.height > 0;
+  });
+}"""
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_a_qa_open_beside_leaves_the_activity_on_screen_whole(browser, server, host_account, size):
+    from playwright.sync_api import expect
+
+    code = server.create_session(QA_BESIDE_A_POLL, email=EMAIL)["code"]
+    host = open_host(browser, server, code, size)
+    page = host.page
+    press(page, "n", "next")
+    expect(page.get_by_test_id("status")).to_have_attribute("data-state", "open")
+    press(page, "n", "next")
+    expect(page.get_by_test_id("prompt")).to_contain_text("cotisation")
+    expect(page.get_by_test_id("side-chip")).to_be_visible()
+
+    wait_true(page, BARS_ON_SCREEN, message=f"a poll option is hidden under the bar at {size}: "
+              + repr(boxes(page, "[data-screen='activity'] .bar")) + repr(box(page, ".host-bar")))
+    # The chip shares the people's line: the bar takes two lines, as without it.
+    chip, presence, controls = box(page, "[data-side-chip]"), box(page, "[data-testid='presence']"), box(page, ".controls")
+    assert chip["top"] < presence["bottom"] and presence["top"] < chip["bottom"], (chip, presence)
+    assert not overlap(chip, controls) and not overlap(chip, presence)
+    shot(page, f"layout-beside-{size[0]}")
+
+    # B: the wall over it, with what it covers and the key back, in type read from afar.
+    page.keyboard.press("b")
+    over = page.get_by_test_id("side-over")
+    expect(over).to_contain_text("cotisation")
+    expect(over.locator("kbd")).to_have_text("B")
+    root_size = page.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    over_size = over.evaluate("node => parseFloat(getComputedStyle(node).fontSize)")
+    assert over_size >= 1.25 * root_size, (over_size, root_size)
+    assert not overlap(box(page, "[data-side-over]"), box(page, "[data-prompt]"))
+    shot(page, f"layout-beside-over-{size[0]}")
+    page.keyboard.press("b")
+    expect(over).to_be_hidden()
+    wait_true(page, BARS_ON_SCREEN, message="back from the wall, a poll option is hidden")
+    close_all(host)
+
+
+# -- 2. the phone: the way to the Q&A above the reactions, neither covering the other -----
+
+
+def _dock_is_clear(page, submit_test_id: str) -> None:
+    """The Questions bar and the reactions are both whole, with thumb-sized targets, and
+    scrolled to the end the form's submit button shows above them."""
+    from playwright.sync_api import expect
+
+    switch = box(page, "[data-testid='side-switch']")
+    bar = box(page, "[data-testid='reaction-bar']")
+    reactions = boxes(page, "[data-testid='reaction-bar'] button")
+    assert not overlap(switch, bar), (switch, bar)
+    assert switch["bottom"] <= bar["top"] + 1
+    assert switch["height"] >= 48 and switch["width"] >= 200, switch
+    assert len(reactions) == 5
+    for button in reactions:
+        assert button["height"] >= 48 and button["width"] >= 44, button
+        assert not overlap(button, switch)
+    viewport = page.viewport_size
+    assert bar["bottom"] <= viewport["height"] + 1 and bar["right"] <= viewport["width"] + 1
+
+    submit = page.get_by_test_id(submit_test_id)
+    expect(submit).to_be_visible()
+    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    wait_true(page, """([id]) => {
+      const submit = document.querySelector(`[data-testid='${id}']`).getBoundingClientRect();
+      const dock = document.querySelector("[data-testid='side-switch']").getBoundingClientRect();
+      return submit.bottom <= dock.top;
+    }""", [submit_test_id], message=f"{submit_test_id} stays under the dock scrolled to the end")
+    no_sideways_scroll(page)
+
+
+def test_phones_keep_the_questions_bar_above_the_reactions(browser, server, host_account):
+    from playwright.sync_api import expect
+
+    code = server.create_session(QA_BESIDE_A_POLL, email=EMAIL)["code"]
+    host = open_host(browser, server, code)
+    phones = [open_phone(browser, server, code, size) for size in PHONES]
+    press(host.page, "n", "next")
+    press(host.page, "n", "next")
+    for (width, _height), phone in zip(PHONES, phones):
+        page = phone.page
+        expect(page.get_by_test_id("prompt")).to_contain_text("cotisation")
+        expect(page.get_by_test_id("side-switch")).to_contain_text("(0)")
+        expect(page.get_by_test_id("reaction-bar")).to_be_visible()
+        _dock_is_clear(page, "vote")
+        shot(page, f"layout-dock-poll-{width}")
+        page.get_by_test_id("side-switch").click()
+        expect(page.get_by_test_id("qa-text")).to_be_visible()
+        _dock_is_clear(page, "qa-send")
+        shot(page, f"layout-dock-qa-{width}")
+        # Both work: a reaction is sent, and the bar goes back.
+        page.get_by_test_id("reaction-bar").locator("button").first.click()
+        page.get_by_test_id("side-switch").click()
+        expect(page.get_by_test_id("prompt")).to_contain_text("cotisation")
+    close_all(host, *phones)
