@@ -9,6 +9,7 @@ Screenshots go to LIVE_SCREENSHOTS when it is set."""
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -229,3 +230,111 @@ def test_phones_keep_the_questions_bar_above_the_reactions(browser, server, host
         page.get_by_test_id("side-switch").click()
         expect(page.get_by_test_id("prompt")).to_contain_text("cotisation")
     close_all(host, *phones)
+
+
+# -- 3 and 8. the archive's summary and its share page on a 320 px phone, in French -------
+
+LONG = "anticonstitutionnellement"
+ARCHIVED = {
+    "title": "Rencontre intercommunale des associations culturelles et sportives",
+    "activities": [
+        {"type": "poll", "prompt": "Quelle orientation privilégier pour l'intercommunalité ?",
+         "options": [f"Décentralisation administrative {LONG}", "Professionnalisation",
+                     "Internationalisation des échanges interassociatifs"]},
+        {"type": "ranking", "prompt": "Classez les priorités",
+         "options": ["Intergénérationnalité", "Communication", "Financement participatif"]},
+        {"type": "qa", "prompt": "Vos questions"},
+        {"type": "date_poll", "prompt": "Prochaine assemblée générale extraordinaire ?", "options": [
+            {"label": "Samedi 12 décembre 2026", "start": "2026-12-12T18:00", "end": "2026-12-12T20:00"},
+            "Dimanche après-midi", "Mardi 15 décembre en soirée", "Mercredi 16 décembre", "Jeudi 17 décembre"]},
+    ],
+}
+# Who answers the date poll: Zoé gives her name, the others none (they are Participant 2 and 3).
+DATE_ANSWERS = [("Zoé", {"choices": ["yes", "maybe", "no", "yes", "no"], "name": "Zoé"}),
+                (None, ["no", "yes", "yes", "maybe", "no"]),
+                (None, {"choices": ["maybe", "no", "yes", "no", "yes"], "name": ""})]
+
+
+def _archived_session(server) -> str:
+    """A session with long French words played by three phones and ended: its code."""
+    import asyncio
+    import uuid
+
+    from tests.sockets import host, participant
+
+    created = server.create_session(ARCHIVED, email=EMAIL)
+    poll, ranking, qa, dates = (a["id"] for a in created["activities"])
+
+    async def play():
+        screen = await host(server.url, created["code"], created["host_token"])
+        phones = [await participant(server.url, created["code"], name) for name, _value in DATE_ANSWERS]
+        for activity_id in (poll, ranking, qa, dates):
+            assert (await screen.call("open", {"activity_id": activity_id}))["ok"]
+            for index, phone in enumerate(phones):
+                if activity_id == poll:
+                    sent = await phone.answer(poll, index)
+                elif activity_id == ranking:
+                    sent = await phone.answer(ranking, [index, (index + 1) % 3, (index + 2) % 3])
+                elif activity_id == qa:
+                    sent = await phone.call("ask", {"activity_id": qa, "text": f"Pourquoi {LONG} {index} ?",
+                                                    "answer_id": uuid.uuid4().hex})
+                else:
+                    sent = await phone.answer(dates, DATE_ANSWERS[index][1])
+                assert sent["ok"], sent
+        assert (await screen.call("end", {}))["ok"]
+        for each in (*phones, screen):
+            await each.disconnect()
+
+    # Playwright's own loop runs in this thread: the phones play in another.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(play())).result()
+    return created["code"]
+
+
+# Every table lies within the screen, or scrolls inside a box that does.
+TABLES_INSIDE = """() => Array.from(document.querySelectorAll("table, .table-scroll"))
+  .filter(node => node.getClientRects().length && !node.parentElement.closest(".table-scroll"))
+  .every(node => node.getBoundingClientRect().right <= document.documentElement.clientWidth + 1)"""
+
+
+def test_the_summary_and_its_share_page_never_scroll_sideways_on_a_small_phone(browser, server, host_account):
+    from playwright.sync_api import expect
+
+    code = _archived_session(server)
+    for width, height in PHONES:
+        owner = Watched(browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR",
+                                            is_mobile=True, has_touch=True))
+        sign_in(owner.page, server)
+        owner.page.goto(f"{server.url}/archives/{code}")
+        expect(owner.page.locator("html")).to_have_attribute("lang", "fr")
+        owner.page.get_by_test_id("create-share").click()
+        link = owner.page.get_by_test_id("new-share-url").input_value()
+        for page in (owner.page,):
+            no_sideways_scroll(page)
+            wait_true(page, TABLES_INSIDE, message="a table runs off the summary page")
+        # The owner's page names Zoé; the others by their pseudonym, not as "without a name".
+        grid = owner.page.locator(".date-poll-grid")
+        expect(grid).to_contain_text("Zoé")
+        expect(grid).to_contain_text("Participant 2")
+        expect(grid).to_contain_text("Participant 3")
+        shot(owner.page, f"layout-archive-{width}")
+
+        visitor = Watched(browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR",
+                                              is_mobile=True, has_touch=True))
+        visitor.page.goto(link)
+        expect(visitor.page.get_by_role("heading", level=1)).to_contain_text("Rencontre intercommunale")
+        no_sideways_scroll(visitor.page)
+        wait_true(visitor.page, TABLES_INSIDE, message="a table runs off the share page")
+        # A figure and its option stay readable side by side: the poll's table shows its numbers on screen.
+        first_row = visitor.page.locator("table.reflow").first.locator("tbody tr").first
+        for cell in first_row.locator("td").all():
+            cell_box = cell.bounding_box()
+            assert cell_box["x"] >= 0 and cell_box["x"] + cell_box["width"] <= width + 1, cell_box
+        # Who said what: every participant as "Participant n", the same n as elsewhere; no name.
+        grid = visitor.page.locator(".date-poll-grid")
+        for n in (1, 2, 3):
+            expect(grid.get_by_role("rowheader", name=f"Participant {n}", exact=True)).to_be_visible()
+        expect(visitor.page.locator("main")).not_to_contain_text("Zoé")
+        expect(visitor.page.locator("main")).not_to_contain_text("sans nom")
+        shot(visitor.page, f"layout-share-{width}")
+        close_all(owner, visitor)
