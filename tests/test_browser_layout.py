@@ -338,3 +338,69 @@ def test_the_summary_and_its_share_page_never_scroll_sideways_on_a_small_phone(b
         expect(visitor.page.locator("main")).not_to_contain_text("sans nom")
         shot(visitor.page, f"layout-share-{width}")
         close_all(owner, visitor)
+
+
+# -- 4. the host screen: the podium only for a scored kind, the lobby's count, the help ----
+
+QUIZ_THEN_POLL = {
+    "title": "Club quiz",
+    "activities": [
+        {"type": "quiz", "prompt": "Qui a écrit Germinal ?", "options": ["Hugo", "Zola"], "correct": [1], "seconds": 30},
+        {"type": "poll", "prompt": "Un café ?", "options": ["Oui", "Non"]},
+    ],
+}
+# The help names keys as they are printed on keyboards.
+KEY_NAMES = {"ArrowRight": "→", "ArrowLeft": "←"}
+
+
+def test_the_host_screen_counts_the_lobby_in_words_and_helps_with_every_key(browser, server, host_account):
+    from playwright.sync_api import expect
+
+    code = server.create_session(QUIZ_THEN_POLL, email=EMAIL)["code"]
+    host = open_host(browser, server, code)
+    page = host.page
+    count = page.get_by_test_id("lobby-count")
+    # Nobody yet: words, not "0 participant".
+    expect(count).to_have_text("Personne n’est encore connecté", use_inner_text=True)
+    expect(page.locator("[data-lobby-count]")).to_be_hidden()
+    phones = [open_phone(browser, server, code)]
+    expect(count).to_have_text(re.compile(r"^\s*1\s+participant connecté\s*$"), use_inner_text=True)
+    phones.append(open_phone(browser, server, code))
+    expect(count).to_have_text(re.compile(r"^\s*2\s+participants connectés\s*$"), use_inner_text=True)
+    shot(page, "layout-lobby")
+
+    # The help: opened with ?, its title and its way out in view, every key a button
+    # declares listed, and Escape closes it.
+    page.keyboard.press("?")
+    dialog = page.get_by_test_id("help-dialog")
+    expect(dialog).to_be_visible()
+    viewport = page.viewport_size
+    for test_id in ("help-close",):
+        found = page.get_by_test_id(test_id).bounding_box()
+        assert 0 <= found["y"] and found["y"] + found["height"] <= viewport["height"], found
+    expect(page.locator("#help-title")).to_be_in_viewport()
+    listed = set(page.get_by_test_id("shortcuts").locator("kbd").all_text_contents())
+    declared = page.evaluate("""() => Array.from(document.querySelectorAll("[aria-keyshortcuts]"))
+        .flatMap(node => node.getAttribute("aria-keyshortcuts").split(" "))""")
+    missing = {KEY_NAMES.get(key, key) for key in declared} - listed
+    assert not missing, f"shortcuts that work but the help does not list: {missing}"
+    size = page.get_by_test_id("shortcuts").locator("dd").first.evaluate("node => parseFloat(getComputedStyle(node).fontSize)")
+    assert size >= 16, size
+    shot(page, "layout-help")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+
+    # The podium: after a quiz question's answer, on the quiz; never over the poll.
+    podium = page.get_by_test_id("podium-button")
+    press(page, "n", "next")
+    expect(page.get_by_test_id("status")).to_have_attribute("data-state", "open")
+    expect(podium).to_be_hidden()
+    press(page, "r", "reveal")
+    expect(podium).to_be_visible()
+    press(page, "n", "next")
+    expect(page.get_by_test_id("prompt")).to_have_text("Un café ?")
+    expect(podium).to_be_hidden()
+    page.keyboard.press("k")
+    expect(page.get_by_test_id("podium")).to_be_hidden()
+    expect(page.get_by_test_id("prompt")).to_be_visible()
+    close_all(host, *phones)

@@ -90,6 +90,7 @@
   function renderPresence() {
     window.LiveControls.showPresence($("[data-presence-text]"), T, view.presence, "span");
     $("[data-lobby-count]").textContent = formatNumber(view.presence.n_connected);
+    $("[data-lobby-count]").hidden = !view.presence.n_connected;  // 0: "Nobody has joined yet", no number
     $("[data-lobby-count-label]").textContent = plural("lobby_count", view.presence.n_connected);
   }
 
