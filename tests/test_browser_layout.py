@@ -404,3 +404,112 @@ def test_the_host_screen_counts_the_lobby_in_words_and_helps_with_every_key(brow
     expect(page.get_by_test_id("podium")).to_be_hidden()
     expect(page.get_by_test_id("prompt")).to_be_visible()
     close_all(host, *phones)
+
+
+# -- 5 and 6. the moderation console's open-question rows, and the chain ------------------
+
+IDEAS = {
+    "title": "Fête du quartier",
+    "activities": [
+        {"type": "open_text", "prompt": "Une idée pour la fête ?", "upvotes": True},
+        {"type": "qa", "prompt": "Vos questions"},
+    ],
+}
+ANSWERS = ["Organiser un grand repas partagé dans le parc avec toutes les associations du quartier et leurs familles",
+           "Un concert", "Une brocante intergénérationnelle", "Des jeux pour les enfants"]
+
+
+def _send_answers(server, code: str, activity_id: str) -> None:
+    import asyncio
+
+    from tests.sockets import participant
+
+    async def send():
+        for index, text in enumerate(ANSWERS):
+            phone = await participant(server.url, code, f"Voisin {index}")
+            assert (await phone.answer(activity_id, text))["ok"]
+            await phone.disconnect()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(send())).result()
+
+
+def test_the_console_rows_are_readable_and_the_chain_stays_out_of_the_remote(browser, server, host_account):
+    from playwright.sync_api import expect
+
+    created = server.create_session(IDEAS, email=EMAIL)
+    code = created["code"]
+    host = open_host(browser, server, code)
+    press(host.page, "n", "next")
+    expect(host.page.get_by_test_id("status")).to_have_attribute("data-state", "open")
+    _send_answers(server, code, created["activities"][0]["id"])
+
+    for width, height in [(1280, 800), (768, 1024), (375, 667)]:
+        console = Watched(host.page.context)
+        page = console.page
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{server.url}/host/{code}/moderate")
+        rows = page.get_by_test_id("ot-shown").locator("li")
+        expect(rows).to_have_count(4)
+        no_sideways_scroll(page)
+        # Each answer reads as a sentence: its text as wide as its row's text column,
+        # its buttons beside or under it, never on top of it.
+        for index in range(4):
+            row = rows.nth(index)
+            text = row.locator(".mod-row__word").bounding_box()
+            whole = row.bounding_box()
+            assert text["width"] >= min(0.6 * whole["width"], 280) or text["height"] <= 40, (width, text, whole)
+            for button in row.locator("button:visible").all():
+                found = button.bounding_box()
+                assert not overlap({"left": found["x"], "right": found["x"] + found["width"], "top": found["y"],
+                                    "bottom": found["y"] + found["height"]},
+                                   {"left": text["x"], "right": text["x"] + text["width"], "top": text["y"],
+                                    "bottom": text["y"] + text["height"]}), (width, index)
+                assert found["height"] >= 44
+        # The chain's bar: absent until an entry is ticked, then saying how many, and
+        # never over the remote control's buttons, wherever the page is scrolled.
+        bar = page.get_by_test_id("shortlist-pick-bar")
+        expect(bar).to_be_hidden()
+        page.get_by_test_id("ot-pick-0").check()
+        expect(bar).to_be_visible()
+        expect(page.get_by_test_id("shortlist-pick-count")).to_have_text("1 réponse choisie")
+        for scroll in ("0", "document.documentElement.scrollHeight"):
+            page.evaluate(f"() => window.scrollTo(0, {scroll})")
+            page.wait_for_function(f"() => Math.abs(window.scrollY - Math.min({scroll}, "
+                                   "document.documentElement.scrollHeight - innerHeight)) < 2")
+            if bar.is_visible():
+                for test_id in ("next", "previous", "close", "end"):
+                    assert not overlap(box(page, "[data-testid='shortlist-pick-bar']"),
+                                       box(page, f".mod-remote [data-testid='{test_id}']")), (width, scroll, test_id)
+        shot(page, f"layout-console-{width}")
+        page.get_by_test_id("ot-pick-0").uncheck()
+        expect(bar).to_be_hidden()
+        expect(page.get_by_test_id("shortlist-pick-count")).not_to_contain_text("1")
+        console.page.close()
+        assert console.problems == [], console.problems
+
+    # The host's chain dialog: Escape cancels; Enter in the field makes the poll.
+    page = host.page
+    page.keyboard.press("s")
+    dialog = page.get_by_test_id("shortlist-dialog")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(page.locator("[data-activity-number]")).to_contain_text("sur 2")
+    page.keyboard.press("s")
+    expect(dialog).to_be_visible()
+    page.get_by_test_id("shortlist-top").fill("2")
+    page.get_by_test_id("shortlist-top").press("Enter")
+    expect(dialog).to_be_hidden()
+    expect(page.locator("[data-activity-number]")).to_contain_text("sur 3")
+    expect(page.locator("[data-message]")).to_contain_text("prêt")
+
+    # A Q&A on screen: its console makes its poll of the top N, no bar to tick for.
+    press(page, "n", "next")
+    press(page, "n", "next")
+    expect(page.get_by_test_id("prompt")).to_have_text("Vos questions")
+    console = Watched(host.page.context)
+    console.page.goto(f"{server.url}/host/{code}/moderate")
+    expect(console.page.get_by_test_id("prompt")).to_have_text("Vos questions")
+    expect(console.page.get_by_test_id("shortlist-pick-bar")).to_be_hidden()
+    close_all(console, host)
