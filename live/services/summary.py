@@ -68,6 +68,7 @@ def collect(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -
         answers = repository.answers_of(db, session.id)
         reaction_counts = repository.reaction_counts_of(db, session.id)
     stored = _stored_session(session, activity_rows, participants, answers, server_filter)
+    numbers = participant_numbers(participants)
     by_activity = defaultdict(list)
     for answer in answers:
         by_activity[answer.activity_id].append(answer)
@@ -79,13 +80,12 @@ def collect(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -
         "started_at": iso(session.started_at),
         "ended_at": iso(session.ended_at),
         "n_participants": len(participants),
-        "activities": [_activity_document(row, stored, by_activity[row.id]) for row in activity_rows],
+        "activities": [_activity_document(row, stored, by_activity[row.id], numbers) for row in activity_rows],
     }
     for kind in stored.kinds_present():
         document.update(kind.session_summary(stored))
     document.update(reactions_summary(session.settings, reaction_counts))
     names = {p.id: p.name for p in participants}
-    numbers = participant_numbers(participants)
     positions = {row.id: row for row in activity_rows}
     rows = [
         {
@@ -138,13 +138,14 @@ def _stored_session(session, activity_rows, participants, answers, server_filter
     )
 
 
-def _activity_document(row, stored: StoredSession, answers: list) -> dict:
+def _activity_document(row, stored: StoredSession, answers: list, numbers: dict[str, int]) -> dict:
     activity, tally = stored.activities[row.id], stored.tallies[row.id]
     document = dict(
         row.spec, id=row.id, position=row.position, n_answers=tally.n_answers,
         opened_at=iso(row.opened_at), closed_at=iso(row.closed_at), **tally.results(),
     )
     document.update(activity.kind.summary_fields(activity, tally, answers))
+    document.update(activity.kind.numbered_fields(activity, tally, numbers))
     return document
 
 

@@ -119,9 +119,13 @@
       }
       return text;
     }
-    /* The plural form of `base` for `n` (base_one, base_other...). */
+    /* The plural form of `base` for `n` (base_one, base_other...); base_zero for 0
+       when the page has one ("No entry picked"). A "one" text that says "1" is
+       written for exactly one: French puts 0 in "one" too, so 0 takes "other". */
     function plural(base, n) {
+      if (n === 0 && S[base + "_zero"]) return S[base + "_zero"];
       var form = pluralRules ? pluralRules.select(n) : (n === 1 ? "one" : "other");
+      if (form === "one" && n !== 1 && /(^|\D)1(\D|$)/.test(S[base + "_one"] || "")) form = "other";
       return S[base + "_" + form] || S[base + "_other"] || S[base] || "";
     }
     function formatNumber(n) { return numberFormat ? numberFormat.format(n) : String(n); }
