@@ -81,7 +81,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     malformed.install(socketio, app)
     committer = GroupCommitter(sessions, spawn=socketio.start_background_task)
-    offload = make_offload(settings.async_mode)
+    # The worker process that writes archives knows the same kinds as this one.
+    offload = make_offload(settings.async_mode, setup=(registry.register_external, list(settings.activity_kinds)))
     runtime = Runtime(
         sessions, committer, settings.secret_key, settings.archive_dir,
         # The word lists are read once, here, and handed down: the rules never read files.

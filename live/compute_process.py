@@ -42,24 +42,31 @@ class ComputeLost(RuntimeError):
 
 
 class ComputeProcess:
-    """One worker process, started on first use, restarted when it has gone."""
+    """One worker process, started on first use, restarted when it has gone.
+    ``setup``, a call ``(function, *args)``, runs first in every new child: what the
+    server did at start that the work depends on (registering the activity kinds
+    from LIVE_ACTIVITY_KINDS, so the child writes their archive files too)."""
 
-    def __init__(self) -> None:
+    def __init__(self, setup: tuple | None = None) -> None:
+        self._setup = setup
         self._child: subprocess.Popen | None = None
         self._owner = os.getpid()
         self._lock = threading.Lock()  # gevent's or eventlet's once monkey-patched: greenlets wait
 
     def run(self, function, *args, **kwargs):
         """``function(*args, **kwargs)`` in the worker process; its exception is raised here."""
-        request = pickle.dumps((function, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
         with self._lock:
             child = self._running_child()
-            try:
-                _send(child.stdin, request)
-                reply = _receive(child.stdout)
-            except (OSError, EOFError, ValueError) as error:
-                self._stop(child)
-                raise ComputeLost(f"the worker process stopped during {_name(function)}: {error}") from None
+            return self._call(child, function, args, kwargs)
+
+    def _call(self, child: subprocess.Popen, function, args: tuple, kwargs: dict):
+        request = pickle.dumps((function, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            _send(child.stdin, request)
+            reply = _receive(child.stdout)
+        except (OSError, EOFError, ValueError) as error:
+            self._stop(child)
+            raise ComputeLost(f"the worker process stopped during {_name(function)}: {error}") from None
         succeeded, outcome = pickle.loads(reply)
         if not succeeded:
             raise outcome
@@ -76,6 +83,12 @@ class ComputeProcess:
             self._child, self._owner = None, os.getpid()
         if self._child is None or self._child.poll() is not None:
             self._child = _start_child()
+            if self._setup is not None:
+                try:
+                    self._call(self._child, self._setup[0], self._setup[1:], {})
+                except Exception:
+                    self._stop(self._child)
+                    raise
         return self._child
 
     def _stop(self, child: subprocess.Popen) -> None:

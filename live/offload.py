@@ -63,8 +63,8 @@ class ProcessCompute(Offload):
     """``compute`` in a worker process, shared by the async modes' pools; when no
     process can be started (a sandbox that forbids it), in the pool's thread."""
 
-    def __init__(self) -> None:
-        self._process = ComputeProcess()
+    def __init__(self, setup: tuple | None = None) -> None:
+        self._process = ComputeProcess(setup)
         self._no_process = False
 
     def compute(self, function, *args, **kwargs):
@@ -82,8 +82,8 @@ class GeventPool(ProcessCompute):
     """``offload`` under gevent: a thread pool made on first use, in the hub's thread
     (never at import or before a fork: threads do not survive one)."""
 
-    def __init__(self, workers: int = WORKERS) -> None:
-        super().__init__()
+    def __init__(self, workers: int = WORKERS, setup: tuple | None = None) -> None:
+        super().__init__(setup)
         self._workers = workers
         self._pool = None
         self._lock = threading.Lock()  # gevent's, once monkey-patched: greenlets only
@@ -120,10 +120,11 @@ class EventletPool(ProcessCompute):
         return tpool.execute(function, *args, **kwargs)
 
 
-def make_offload(async_mode: str) -> Offload:
-    """The ``offload`` of a server running in ``async_mode``."""
+def make_offload(async_mode: str, setup: tuple | None = None) -> Offload:
+    """The ``offload`` of a server running in ``async_mode``; ``setup``, a call
+    ``(function, *args)``, prepares each worker process (live/compute_process.py)."""
     if async_mode == "gevent":
-        return GeventPool()
+        return GeventPool(setup=setup)
     if async_mode == "eventlet":
-        return EventletPool()
+        return EventletPool(setup)
     return run_here

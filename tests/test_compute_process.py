@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from live.offload import GeventPool, run_here
 from tests.conftest import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
+COUNTER = "tests.kinds.counter:KIND"  # a kind defined only under tests/
 
 
 @pytest.fixture
@@ -43,19 +45,18 @@ def test_a_failure_is_raised_in_the_caller_with_its_own_type_and_message(worker,
 def test_a_worker_killed_in_the_middle_of_a_call_is_reported_then_replaced(worker, tmp_path):
     first = worker.run(os.getpid)
     started = tmp_path / "started"
-    killer = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
-        import os, signal, time
-        for _ in range(1200):
-            if os.path.exists({str(started)!r}):
-                os.kill({first}, signal.SIGKILL)
-                break
-            time.sleep(0.05)
-    """)])
+
+    def kill_once_started():
+        wait_until(started.exists, timeout=240, message="the call never started")
+        os.kill(first, signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_once_started)
+    killer.start()
     try:
         with pytest.raises(ComputeLost, match="stopped during"):
             worker.run(exec, f"import pathlib, time; pathlib.Path({str(started)!r}).touch(); time.sleep(600)")
     finally:
-        killer.wait(60)
+        killer.join(260)
     assert worker.run(os.getpid) not in (first, os.getpid())
 
 
@@ -111,3 +112,25 @@ def test_under_gevent_the_caller_waits_and_the_event_loop_goes_on(tmp_path):
 
 def test_without_an_async_mode_the_work_runs_right_here():
     assert run_here.compute(os.getpid) == os.getpid()
+
+
+def test_each_new_worker_is_prepared_by_the_setup_call_before_any_work():
+    """A kind registered from outside (LIVE_ACTIVITY_KINDS) is known to the worker
+    that writes the archives, and to the next one when the first has gone."""
+    from live.activities.registry import register_external
+
+    process = ComputeProcess(setup=(register_external, [COUNTER]))
+    try:
+        assert "counter" in process.run(kind_names)
+        with pytest.raises(ComputeLost):
+            process.run(os._exit, 0)
+        assert "counter" in process.run(kind_names)
+    finally:
+        process.close()
+
+
+def kind_names() -> list[str]:
+    """In the worker: the kinds it knows."""
+    from live.activities.registry import KINDS
+
+    return KINDS.names()
