@@ -119,15 +119,29 @@
       }
       return text;
     }
-    /* The plural form of `base` for `n` (base_one, base_other...). */
+    /* The plural form of `base` for `n` (base_one, base_other...), by the page
+       language's rules: in French 0 and 1 take the singular ("0 réponse"), in
+       English only 1 does. Without Intl.PluralRules (an old phone) the same two
+       rules are applied by hand. */
     function plural(base, n) {
-      var form = pluralRules ? pluralRules.select(n) : (n === 1 ? "one" : "other");
+      var form = pluralRules ? pluralRules.select(n) : fallbackForm(n);
       return S[base + "_" + form] || S[base + "_other"] || S[base] || "";
+    }
+    function fallbackForm(n) {
+      if (/^fr\b/i.test(lang || "")) return n >= 0 && n < 2 ? "one" : "other";
+      return n === 1 ? "one" : "other";
     }
     function formatNumber(n) { return numberFormat ? numberFormat.format(n) : String(n); }
     function formatPercent(ratio) { return percentFormat ? percentFormat.format(ratio) : Math.round(ratio * 100) + "%"; }
-    /* plural(base, n) with its {n} filled in ("{n} players"). */
-    function counted(base, n) { return plural(base, n).split("{n}").join(formatNumber(n)); }
+    /* plural(base, n) with its {n} filled in ("{n} players"), and any other
+       {placeholders} from `values`. */
+    function counted(base, n, values) {
+      var text = plural(base, n).split("{n}").join(formatNumber(n));
+      if (values) {
+        Object.keys(values).forEach(function (name) { text = text.split("{" + name + "}").join(String(values[name])); });
+      }
+      return text;
+    }
     /* What to tell people about an error from the server ({code, message}). */
     function errorText(error) {
       var codeName = error && error.code;
