@@ -135,6 +135,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         return {"activity_kinds": list(registry.KINDS)}
 
     @app.context_processor
+    def server_timezone():
+        # The zone times are shown in, and times typed without an offset are taken in.
+        return {"server_timezone": app.extensions["live"].settings.timezone}
+
+    @app.context_processor
     def reaction_names():
         from flask_babel import gettext
 

@@ -186,7 +186,7 @@ def _editor(form: SessionForm, activities: list, session=None, errors=(), status
     return render_template(
         "session_edit.html", form=form, session=session, activities=activities, errors=list(errors),
         import_form=ImportForm(formdata=None), import_report=import_report, importers=importers,
-        locked=locked, server_timezone=services().settings.timezone, max_activities=MAX_ACTIVITIES,
+        locked=locked, max_activities=MAX_ACTIVITIES,
     ), status
 
 
