@@ -189,7 +189,7 @@ def test_a_phone_answers_a_date_poll_changes_it_and_the_host_shows_the_grid_and_
     for index, choice in ((0, "yes"), (1, "maybe"), (2, "no")):
         page.get_by_test_id(f"dp-{choice}-{index}").click()
     page.get_by_test_id("dp-send").click()
-    expect(page.get_by_test_id("error")).to_contain_text("Répondez d'abord pour chaque date")
+    expect(page.get_by_test_id("error")).to_contain_text("Répondez d’abord pour chaque date")
     page.get_by_test_id("dp-yes-3").click()
     expect(page.get_by_test_id("dp-yes-0")).to_have_class(re.compile(r"\bis-checked\b"))
     shot(page, "phone-date-poll")

@@ -451,9 +451,12 @@ def _origin_view(activity: dict, page: "PageFormat") -> dict | None:
     rows = []
     for text, option in zip(texts, origin["options"]):
         if isinstance(option, dict):
+            full = option.get("full_text")
             rows.append({
                 "text": str(text), "votes": page.number(option.get("votes") or 0),
                 "senders": page.number(option.get("senders") or 0),
+                # The entry's whole text, when the poll option had to be shortened.
+                "full_text": full if isinstance(full, str) and full != text else None,
             })
     return {"prompt": str(origin.get("prompt") or ""), "rows": rows}
 

@@ -392,8 +392,17 @@
     return badge;
   }
 
+  /* The length of a typed text as the server counts it against a limit: spaces
+     collapsed and trimmed, Unicode NFC, characters (not UTF-16 units: an emoji is one). */
+  function textLength(text) {
+    var t = String(text).replace(/\s+/g, " ").trim();
+    if (t.normalize) t = t.normalize("NFC");
+    return Array.from ? Array.from(t).length : t.length;
+  }
+
   window.LiveCommon = {
     LETTERS: LETTERS,
+    textLength: textLength,
     storage: storage,
     showScreen: showScreen,
     setTid: setTid,
