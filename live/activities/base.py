@@ -384,6 +384,13 @@ class ActivityKind:
         """Fields of summary.json's entry for the activity beyond the spec and results."""
         return {}
 
+    def numbered_fields(self, activity: Activity, tally: Any, numbers: dict[str, int]) -> dict:
+        """Fields of summary.json's entry that name participants by number: ``numbers``
+        maps each participant id to n, from 1 in the order they joined (the
+        "Participant n" of answers.csv and of share pages). Added after
+        ``summary_fields``; a field of both is this one's."""
+        return {}
+
     def session_summary(self, session: LiveSession) -> dict:
         """Top-level fields of summary.json this kind adds when the session holds it
         (a leaderboard)."""

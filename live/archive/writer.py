@@ -339,13 +339,20 @@ def render_comparison(comparison: dict, locale: str = "en", timezone_name: str |
         }
         for s in sessions
     ]
+    for column, label in zip(columns, _column_labels(sessions, locale, page.zone)):
+        column["label"] = label
     matched = []
     for item in comparison["matched"]:
         views = [_activity_view(a, _position(a) + 1, page) if a is not None else None for a in item["activities"]]
         first = next(v for v in views if v is not None)
+        # The table compares the sessions that asked it; the others are named once.
+        present = [index for index, view in enumerate(views) if view is not None]
+        table_views = [views[index] for index in present]
         matched.append({
             "type": item["type"], "prompt": first["prompt"], "views": views, "template": first["template"],
-            "rows": options.comparison_rows([v["view"] if v else None for v in views]) if first["view"].get("bars") else [],
+            "table_columns": [columns[index] for index in present], "table_views": table_views,
+            "missing": [columns[index] for index in range(len(views)) if views[index] is None],
+            "rows": options.comparison_rows([v["view"] for v in table_views]) if first["view"].get("bars") else [],
         })
     unmatched = [
         {"column": columns[u["session"]], "prompt": str(u["activity"].get("prompt") or ""),
@@ -358,6 +365,25 @@ def render_comparison(comparison: dict, locale: str = "en", timezone_name: str |
 def _position(activity: dict) -> int:
     position = activity.get("position")
     return position if _is_int(position) and position >= 0 else 0
+
+
+def _column_labels(sessions: list[dict], locale: str, zone: tzinfo) -> list[str]:
+    """What names each session's column: the day it ended, with the time when another
+    session ended the same day (two groups on one day), with its code when even that
+    is shared; the code alone without an end."""
+    dates = [_format_date(s.get("ended_at"), locale, zone) for s in sessions]
+    labels = []
+    for session, day in zip(sessions, dates):
+        code = str(session.get("code", ""))
+        if day is None:
+            labels.append(code)
+        elif dates.count(day) > 1:
+            clock = _format_clock(session.get("ended_at"), locale, zone)
+            labels.append(_translations(locale).gettext("%(date)s at %(time)s") % {"date": day, "time": clock})
+        else:
+            labels.append(day)
+    return [f"{label} · {session.get('code', '')}" if labels.count(label) > 1 else label
+            for session, label in zip(sessions, labels)]
 
 
 def _summary_context(summary: dict, locale: str, zone: tzinfo) -> dict:

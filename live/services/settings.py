@@ -9,7 +9,9 @@ needs no database migration.
 - ``expected_participants`` (default none), and the host's ``joins_locked`` and
   ``admissions``: who may join (live/domain/joins.py, ``JoinSettings``);
 - ``reactions`` (default ``DEFAULT_SET`` of live/domain/reactions.py): the emoji
-  participants may send at any time; ``[]`` switches reactions off.
+  participants may send at any time; ``[]`` switches reactions off;
+- ``archive_locale``, stored when the host ends the session: the language of its
+  archive page, also when the archive is written again after a crash.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from live.domain.joins import parse_expected_participants
 from live.domain.profanity import ProfanityFilter
 from live.domain.reactions import DEFAULT_SET, parse_reaction_set
 from live.domain.text import clean_text
+
+ARCHIVE_LOCALE = "archive_locale"
 
 DEFAULTS = {
     "profanity_filter": True, "blocked_words": [], "share_with_participants": False, "reactions": list(DEFAULT_SET),

@@ -74,9 +74,10 @@
     };
 
     if (dialog) {
+      // Enter in the field makes the poll (Make is the form's only submit button);
+      // Cancel and Escape close the dialog without making anything.
+      dialog.querySelector("[data-shortlist-cancel]").addEventListener("click", function () { dialog.close("cancel"); });
       dialog.addEventListener("submit", function (event) {
-        var submitter = event.submitter;
-        if (submitter && submitter.value === "cancel") return;
         var n = Number(input.value);
         if (!(n >= MIN && n <= MAX && Math.floor(n) === n)) {
           event.preventDefault();
@@ -125,13 +126,15 @@
 
     function renderPicks(activity) {
       if (!bar) return;
-      bar.hidden = !activity;
-      if (!activity) return;
+      if (!activity) { bar.hidden = true; return; }
       if (pickedFor !== activity.id) { picked = []; pickedFor = activity.id; }
       // Entries no longer listed (hidden since) leave the pick.
       var listed = {};
       ticked().forEach(function (box) { listed[box.getAttribute("data-shortlist-pick")] = box.checked; });
       picked = picked.filter(function (id) { return listed[id]; });
+      // Shown once an entry is ticked (the kind's panel says how): never over a panel
+      // without boxes to tick (a Q&A makes its poll of the top N), never for nothing.
+      bar.hidden = picked.length === 0;
       bar.querySelector("[data-shortlist-pick-count]").textContent = T.counted("shortlist_picked", picked.length);
       var most = Number(bar.getAttribute("data-option-max")) || 0;
       var long = ticked().filter(function (box) {

@@ -121,10 +121,15 @@
     }
     /* The plural form of `base` for `n` (base_one, base_other...), by the page
        language's rules: in French 0 and 1 take the singular ("0 réponse"), in
-       English only 1 does. Without Intl.PluralRules (an old phone) the same two
-       rules are applied by hand. */
+       English only 1 does; without Intl.PluralRules (an old phone) the same two
+       rules are applied by hand. base_zero for 0 when the page has one ("No entry
+       picked"). live's "one" texts hold {n}; a "one" text that says a literal "1"
+       instead (a kind from elsewhere) is kept for exactly one, 0 taking "other". */
     function plural(base, n) {
+      if (n === 0 && S[base + "_zero"]) return S[base + "_zero"];
       var form = pluralRules ? pluralRules.select(n) : fallbackForm(n);
+      var one = S[base + "_one"] || "";
+      if (form === "one" && n !== 1 && one.indexOf("{n}") < 0 && /(^|\D)1(\D|$)/.test(one)) form = "other";
       return S[base + "_" + form] || S[base + "_other"] || S[base] || "";
     }
     function fallbackForm(n) {

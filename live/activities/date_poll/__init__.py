@@ -83,8 +83,8 @@ class DatePollKind(ActivityKind):
 
     # -- summary and archive
 
-    def summary_fields(self, activity: Activity, tally: rules.Tally, answers: list) -> dict:
-        return {"grid": tally.grid()}
+    def numbered_fields(self, activity: Activity, tally: rules.Tally, numbers: dict[str, int]) -> dict:
+        return {"grid": tally.grid(numbers)}
 
     def pseudonymised(self, summary: dict) -> dict:
         activities = summary.get("activities")

@@ -14,7 +14,7 @@ from live.activities.archiving import count, csv_text
 from live.activities.date_poll.rules import CHOICES, best_slot, parse_slot
 from live.domain.errors import DomainError
 
-GRID_PAGE_ROWS = 60  # the page shows this many named rows; the CSV has every answer
+GRID_PAGE_ROWS = 60  # the page shows this many rows of the grid; the CSV has every answer
 
 
 def csv_name(number: int) -> str:
@@ -68,16 +68,20 @@ def counts_of(activity: dict, n_options: int) -> list[dict]:
 
 
 def grid_rows(activity: dict, n_options: int) -> list[dict]:
-    """Every answer of the grid, ``{"name": str | None, "choices": [...]}``; a choice
-    that is not yes, maybe or no reads as an empty cell."""
+    """Every answer of the grid, ``{"name": str | None, "number": int | None, "choices":
+    [...]}`` (``number``: the participant's, from 1 in join order; None in a summary
+    written before grids had it); a choice that is not yes, maybe or no reads as an
+    empty cell."""
     rows = []
     for item in activity.get("grid") if isinstance(activity.get("grid"), list) else []:
         if not isinstance(item, dict):
             continue
         name = item.get("name") if isinstance(item.get("name"), str) and item["name"].strip() else None
+        number = item.get("participant_number")
+        number = number if isinstance(number, int) and not isinstance(number, bool) and number >= 1 else None
         choices = item.get("choices") if isinstance(item.get("choices"), list) else []
-        rows.append({"name": name, "choices": [choices[i] if i < len(choices) and choices[i] in CHOICES else ""
-                                               for i in range(n_options)]})
+        rows.append({"name": name, "number": number,
+                     "choices": [choices[i] if i < len(choices) and choices[i] in CHOICES else "" for i in range(n_options)]})
     return rows
 
 
@@ -98,13 +102,16 @@ def grid_csv(activity: dict) -> str:
 
 def view(activity: dict, page) -> dict:
     """What the kind's ``archive.html`` draws: each option with its totals and whether it
-    is the best slot (or tied with it), and the named rows of the grid."""
+    is the best slot (or tied with it), and the rows of the grid: each participant by
+    their name, else as "Participant n" (the pseudonym the share page and answers.csv
+    give them; a share page shows no name). Rows with neither (an older summary) are
+    only counted."""
     shown = slots(activity, getattr(page, "zone_name", None))
     n_options = len(shown)
     counts = counts_of(activity, n_options)
     best, tied = best_slot(counts)
     rows = grid_rows(activity, n_options)
-    named = [row for row in rows if row["name"] is not None]
+    listed = [row for row in rows if row["name"] is not None or row["number"] is not None]
     return {
         "options": [
             {**slot, **counts[index], "best": index == best, "tied": index in tied and index != best}
@@ -112,8 +119,8 @@ def view(activity: dict, page) -> dict:
         ],
         "best": shown[best] if best is not None else None,
         "n_tied": max(0, len(tied) - 1),
-        "named": named[:GRID_PAGE_ROWS],
-        "n_more_named": max(0, len(named) - GRID_PAGE_ROWS),
-        "n_unnamed": len(rows) - len(named),
+        "rows": listed[:GRID_PAGE_ROWS],
+        "n_more_rows": max(0, len(listed) - GRID_PAGE_ROWS),
+        "n_unnamed": len(rows) - len(listed),
     }
 

@@ -19,10 +19,15 @@
   function isMine(kit, activity) { return !!activity && activity.type === kit.name; }
   function asList(value) { return Array.isArray(value) ? value.slice() : (value === undefined || value === null ? [] : [value]); }
 
-  /* Whether any question has had its answer shown (the podium can then be shown). */
-  function anyRevealed(kit, view) {
-    if (isMine(kit, view.activity) && view.activity.status === "revealed") return true;
-    return view.activities.some(function (a) { return isMine(kit, a) && a.status === "revealed"; });
+  /* Whether the podium can be shown: the activity on screen adds to the session's
+     standings (its kind is "scored": a leaderboard exists), and a question of such
+     a kind has had its answer shown. Never over a poll or a word cloud. */
+  function podiumAvailable(view) {
+    var K = window.LiveKinds;
+    function scored(a) { return !!a && !!K.capability(a.type, "scored"); }
+    if (view.phase !== "activity" || !scored(view.activity)) return false;
+    if (view.activity.status === "revealed") return true;
+    return view.activities.some(function (a) { return scored(a) && a.status === "revealed"; });
   }
 
   /* The host actions (projector and console): add 10 seconds, show the answer, the podium.
@@ -50,8 +55,8 @@
         run: function (target, api) { api.command("reveal", { activity_id: target.id }, 10000); }
       },
       podium: {
-        target: function (view) { return anyRevealed(kit, view) || null; },
-        shown: function (view) { return anyRevealed(kit, view); },
+        target: function (view) { return podiumAvailable(view) || null; },
+        shown: podiumAvailable,
         pressed: podium.onScreen,
         run: function (target, api) {
           // On the projector, K takes the podium off the screen again.
