@@ -218,7 +218,8 @@ def test_the_best_slot_is_a_calendar_event_in_utc_and_reads_back():
     event = Calendar.from_ical(made.text).walk("VEVENT")[0]
     assert event.decoded("dtstart") == datetime(2026, 12, 12, 17, 0, tzinfo=timezone.utc)
     assert str(event["summary"]) == "Club lecture; Paris, 2026" and str(event["uid"]) == "act1-0@live"
-    assert str(event["description"]) == "Prochaine réunion ?\nSam. 12 déc.\nyes: 1 · maybe: 1 · no: 0"
+    assert str(event["description"]) == (
+        "Prochaine réunion ?\nSam. 12 déc.\nWhen: 2026-12-12 18:00 – 20:00 (UTC+01:00)\nYes: 1 · Maybe: 1 · No: 0")
     # A slot with an offset keeps it, whatever the server's zone.
     other = KIND.download(_archived(), "calendar.ics", _context(option="2"))
     assert "\r\nDTSTART:20261214T173000Z\r\n" in other.text

@@ -42,7 +42,7 @@ from collections import OrderedDict
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, get_timezone_gmt
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
@@ -410,7 +410,9 @@ def _summary_context(summary: dict, locale: str, zone: tzinfo) -> dict:
         title=summary.get("title") or "",
         code=summary.get("code", ""),
         started=_format_datetime(summary.get("started_at"), locale, zone),
+        started_zone=_zone_label(summary.get("started_at"), locale, zone),
         ended=_format_datetime(summary.get("ended_at"), locale, zone),
+        ended_zone=_zone_label(summary.get("ended_at"), locale, zone),
         ended_iso=_local_iso(summary.get("ended_at"), zone),
         timezone=_zone_name(zone),
         n_participants=summary.get("n_participants") or 0,
@@ -475,9 +477,12 @@ def _origin_view(activity: dict, page: "PageFormat") -> dict | None:
     rows = []
     for text, option in zip(texts, origin["options"]):
         if isinstance(option, dict):
+            full = option.get("full_text")
             rows.append({
                 "text": str(text), "votes": page.number(option.get("votes") or 0),
                 "senders": page.number(option.get("senders") or 0),
+                # The entry's whole text, when the poll option had to be shortened.
+                "full_text": full if isinstance(full, str) and full != text else None,
             })
     return {"prompt": str(origin.get("prompt") or ""), "rows": rows}
 
@@ -496,6 +501,7 @@ class PageFormat:
     def __init__(self, locale: str, zone: tzinfo) -> None:
         self.locale = locale
         self.zone = zone
+        self.zone_name = _zone_name(zone)
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale)
@@ -583,6 +589,15 @@ def _format_datetime(value: object, locale: str, zone: tzinfo) -> str | None:
     """A timestamp as a readable date and time in ``locale`` and ``zone``, or None."""
     local = _local_time(value, zone)
     return format_datetime(local, format="medium", tzinfo=zone, locale=locale) if local else None
+
+
+def _zone_label(value: object, locale: str, zone: tzinfo) -> str | None:
+    """The zone a timestamp is shown in, with its offset at that moment, as the locale
+    writes it ("Europe/Paris, UTC+01:00"), or None."""
+    local = _local_time(value, zone)
+    if not local:
+        return None
+    return f"{_zone_name(zone)}, {get_timezone_gmt(local, width='long', locale=locale)}"
 
 
 def _format_date(value: object, locale: str, zone: tzinfo) -> str | None:

@@ -7,8 +7,12 @@
    facilitator tick (checkboxes data-shortlist-pick="<entry id>", kept in the order
    ticked) make a poll with "Make a poll of these". The server places the poll right
    after the activity, not yet open: Next shows it, Open opens it. A poll made so
-   carries `origin` in host_state: [data-origin] says where its options came from,
-   and [data-origin-list] (the console) each option's upvotes and senders.
+   carries `origin` in host_state: [data-origin] says where its options came from
+   (and how many were shortened to fit a poll option), and [data-origin-list] (the
+   console) each option's upvotes and senders, and the whole text of a shortened one.
+   A ticked entry longer than a poll option (the bar's data-option-max, its checkbox's
+   data-shortlist-text) is said to be shortened before the poll is made
+   ([data-shortlist-long]).
 
    Shared code: it never names a kind. A plain script loaded after common.js and
    before the page script: it defines window.LiveChain. */
@@ -132,6 +136,15 @@
       // without boxes to tick (a Q&A makes its poll of the top N), never for nothing.
       bar.hidden = picked.length === 0;
       bar.querySelector("[data-shortlist-pick-count]").textContent = T.counted("shortlist_picked", picked.length);
+      var most = Number(bar.getAttribute("data-option-max")) || 0;
+      var long = ticked().filter(function (box) {
+        return box.checked && most && C.textLength(box.getAttribute("data-shortlist-text") || "") > most;
+      }).length;
+      var warning = bar.querySelector("[data-shortlist-long]");
+      if (warning) {
+        warning.hidden = !long;
+        warning.textContent = long ? T.counted("shortlist_long", long, { max: T.formatNumber(most) }) : "";
+      }
       var ready = picked.length >= MIN && picked.length <= MAX && view.connected && !view.busy;
       bar.querySelector("[data-shortlist-pick-make]").setAttribute("aria-disabled", ready ? "false" : "true");
     }
@@ -141,9 +154,11 @@
     function renderOrigin() {
       var activity = view.phase === "activity" ? view.activity : null;
       var origin = activity && planned(activity.id) && planned(activity.id).origin;
+      var shortened = origin ? (origin.options || []).filter(function (from) { return from && from.full_text; }).length : 0;
       Array.prototype.forEach.call(root.querySelectorAll("[data-origin]"), function (node) {
         node.hidden = !origin;
-        node.textContent = origin ? T.str("origin_line", { prompt: origin.prompt || "" }) : "";
+        node.textContent = origin ? T.str("origin_line", { prompt: origin.prompt || "" }) +
+          (shortened ? " " + T.counted("origin_shortened", shortened) : "") : "";
       });
       var list = root.querySelector("[data-origin-list]");
       if (!list) return;
@@ -156,6 +171,12 @@
         item.appendChild(C.el("span", "origin__text", text));
         item.appendChild(C.el("span", "origin__figures",
           T.counted("origin_votes", from.votes || 0) + " · " + T.counted("origin_senders", from.senders || 0)));
+        if (from.full_text) {
+          var whole = item.appendChild(C.el("span", "origin__full"));
+          whole.appendChild(C.el("strong", "origin__shortened", "✂ " + T.str("origin_shortened_mark")));
+          whole.appendChild(document.createTextNode(" " + T.str("origin_full_text", { text: from.full_text })));
+          C.setTid(item, "origin-shortened-" + index);
+        }
       });
     }
 

@@ -114,7 +114,7 @@ class DatePollKind(ActivityKind):
         if name != CALENDAR:
             return super().download(activity, name, context)
         option = _chosen_option(activity, context.query.get("option"))
-        text = calendar.event_ics(activity, option, context.title, context.zone, context.now)
+        text = calendar.event_ics(activity, option, context.title, context.zone, context.now, context.translate)
         return Download(f"date-poll-{context.number}.ics", "text/calendar", text)
 
     # -- editor

@@ -8,6 +8,8 @@ another server, so everything is read defensively.
 
 from __future__ import annotations
 
+import re
+
 from live.activities.archiving import count, csv_text
 from live.activities.date_poll.rules import CHOICES, best_slot, parse_slot
 from live.domain.errors import DomainError
@@ -20,9 +22,10 @@ def csv_name(number: int) -> str:
     return f"date-poll-{number}.csv"
 
 
-def slots(activity: dict) -> list[dict]:
+def slots(activity: dict, zone_name: str | None = None) -> list[dict]:
     """Each option as ``{"label", "start", "end", "when"}`` (``when``: the times as one
-    short text, None for a text option); a malformed option keeps its text only."""
+    short text saying their zone, None for a text option); a malformed option keeps its
+    text only. ``zone_name``: the zone of times written without an offset."""
     found = []
     for index, option in enumerate(activity.get("options") if isinstance(activity.get("options"), list) else []):
         try:
@@ -32,18 +35,26 @@ def slots(activity: dict) -> list[dict]:
         if slot is None:
             found.append({"label": str(option), "start": None, "end": None, "when": None})
         else:
-            found.append({"label": slot.label, "start": slot.start, "end": slot.end, "when": when(slot.start, slot.end)})
+            found.append({"label": slot.label, "start": slot.start, "end": slot.end,
+                          "when": when(slot.start, slot.end, zone_name)})
     return found
 
 
-def when(start: str | None, end: str | None) -> str | None:
-    """``2026-12-12 18:00 – 20:00`` (the end's date only when it differs), or None."""
+_OFFSET = re.compile(r"(Z|[+-]\d\d:\d\d)$")
+
+
+def when(start: str | None, end: str | None, zone_name: str | None = None) -> str | None:
+    """``2026-12-12 18:00 – 20:00 (Europe/Paris)`` (the end's date only when it
+    differs), or None. The zone in brackets: the offset the times were written with
+    (``UTC+01:00``), else ``zone_name``, the zone such times are in (LIVE_TIMEZONE)."""
     if start is None or end is None:
         return None
-    begins, ends = start.replace("T", " "), end.replace("T", " ")
+    offset = _OFFSET.search(start)
+    begins, ends = _OFFSET.sub("", start).replace("T", " "), _OFFSET.sub("", end).replace("T", " ")
     if begins[:10] == ends[:10]:
         ends = ends[11:]
-    return f"{begins} – {ends}"
+    zone = ("UTC" if offset.group(1) == "Z" else f"UTC{offset.group(1)}") if offset else zone_name
+    return f"{begins} – {ends} ({zone})" if zone else f"{begins} – {ends}"
 
 
 def counts_of(activity: dict, n_options: int) -> list[dict]:
@@ -95,7 +106,7 @@ def view(activity: dict, page) -> dict:
     their name, else as "Participant n" (the pseudonym the share page and answers.csv
     give them; a share page shows no name). Rows with neither (an older summary) are
     only counted."""
-    shown = slots(activity)
+    shown = slots(activity, getattr(page, "zone_name", None))
     n_options = len(shown)
     counts = counts_of(activity, n_options)
     best, tied = best_slot(counts)

@@ -180,7 +180,7 @@
       var said = kit.said(activity.id);
       if (top.length && !said.leader) {
         said.leader = true;
-        kit.announce.later(T.str("announce_leader", { name: T.playerName(top[0], all), score: T.formatNumber(top[0].score || 0) }));
+        kit.announce.later(T.counted("announce_leader", top[0].score || 0, { name: T.playerName(top[0], all) }));
       }
     }
 
@@ -267,7 +267,7 @@
     return {
       build: build, clear: clear, render: render, fit: fit,
       describe: function (activity) {
-        return T.counted("quiz_kind", activity.n_correct || 1) + " · " + T.str("quiz_points", { n: T.formatNumber(activity.points || 0) });
+        return T.counted("quiz_kind", activity.n_correct || 1) + " · " + T.counted("quiz_points", activity.points || 0);
       },
       // The shared countdown, until the answer is shown.
       countdown: function (activity) { return activity.status !== "revealed"; },
@@ -471,13 +471,13 @@
       $("[data-qresult-title]").textContent = T.str("result_" + kind);
       var pointsNode = $("[data-qresult-points]");
       pointsNode.hidden = points === null;
-      pointsNode.textContent = points === null ? "" : T.str(points === 1 ? "result_point" : "result_points", { n: T.formatNumber(points) });
+      pointsNode.textContent = points === null ? "" : T.counted("result_points", points);
       var streak = $("[data-qresult-streak]");
       streak.hidden = !(result && result.streak >= 2);
       streak.textContent = result && result.streak >= 2 ? T.str("result_streak", { n: T.formatNumber(result.streak) }) : "";
       $("[data-qresult-figures]").hidden = !result;
       if (result) {
-        figureText($("[data-qresult-score]"), T.str(result.score === 1 ? "result_score_one" : "result_score"), T.formatNumber(result.score || 0));
+        figureText($("[data-qresult-score]"), T.plural("result_score", result.score || 0), T.formatNumber(result.score || 0));
       }
       var rank = $("[data-qresult-rank]");
       rank.hidden = !(result && result.rank);
@@ -536,7 +536,7 @@
       finalKey = stateKey();
       kit.render();
       if (personal && data.rank) {
-        kit.announce(T.str("announce_final", { rank: T.formatNumber(data.rank), n: T.formatNumber(data.n_players || 0), score: T.formatNumber(data.score || 0) }));
+        kit.announce(T.counted("announce_final", data.score || 0, { rank: T.formatNumber(data.rank), players: T.formatNumber(data.n_players || 0) }));
       }
     }
 
@@ -547,14 +547,14 @@
         : T.str("final_podium_only");
       var score = $("[data-final-score]");
       score.hidden = !data.rank;
-      score.textContent = data.rank ? T.str(data.score === 1 ? "result_score_one" : "result_score", { n: T.formatNumber(data.score || 0) }) : "";
+      score.textContent = data.rank ? T.counted("result_score", data.score || 0) : "";
       var list = $("[data-final-podium]");
       C.clear(list);
       data.podium.slice(0, 3).forEach(function (row, index) {
         var item = el("li", "final__place final__place--" + (index + 1));
         item.appendChild(el("span", "final__ordinal", T.str("place_" + (index + 1))));
         item.appendChild(el("span", "final__name" + (row.name ? "" : " is-anonymous"), T.playerName(row, data.podium)));
-        item.appendChild(el("span", "final__points", T.str(row.score === 1 ? "result_score_one" : "result_score", { n: T.formatNumber(row.score || 0) })));
+        item.appendChild(el("span", "final__points", T.counted("result_score", row.score || 0)));
         list.appendChild(item);
       });
       $("[data-final-players]").textContent = T.counted("players", data.n_players);
@@ -603,8 +603,8 @@
       },
       ended: function () {
         if (!finalData || !finalData.rank) return null;
-        return T.str("announce_final", {
-          rank: T.formatNumber(finalData.rank), n: T.formatNumber(finalData.n_players), score: T.formatNumber(finalData.score || 0)
+        return T.counted("announce_final", finalData.score || 0, {
+          rank: T.formatNumber(finalData.rank), players: T.formatNumber(finalData.n_players)
         });
       },
       on: {
