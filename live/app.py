@@ -81,7 +81,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     malformed.install(socketio, app)
     committer = GroupCommitter(sessions, spawn=socketio.start_background_task)
-    offload = make_offload(settings.async_mode)
+    # The worker process that writes archives knows the same kinds as this one.
+    offload = make_offload(settings.async_mode, setup=(registry.register_external, list(settings.activity_kinds)))
     runtime = Runtime(
         sessions, committer, settings.secret_key, settings.archive_dir,
         # The word lists are read once, here, and handed down: the rules never read files.
@@ -135,6 +136,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         return {"activity_kinds": list(registry.KINDS)}
 
     @app.context_processor
+    def server_timezone():
+        # The zone times are shown in, and times typed without an offset are taken in.
+        return {"server_timezone": app.extensions["live"].settings.timezone}
+
+    @app.context_processor
     def reaction_names():
         from flask_babel import gettext
 
@@ -143,7 +149,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         # The names of the emoji the editor offers, in the page's language (buttons are read out so).
         return {"reaction_names": lambda: {emoji: gettext(name) for emoji, name in NAMES.items()}}
 
-    app.jinja_env.globals.update(kind_script_url=kind_script_url, kind_capabilities=kind_capabilities)
+    from live.activities.shortlist import MAX_OPTION
+
+    # chain_option_max: how long a poll option may be (the chain shortens longer entries).
+    app.jinja_env.globals.update(kind_script_url=kind_script_url, kind_capabilities=kind_capabilities,
+                                 chain_option_max=MAX_OPTION)
 
     return app
 

@@ -159,7 +159,8 @@ def test_deleting_a_session_deletes_its_kept_pages(tmp_path):
 
 
 class RecordingPool:
-    """An offload that runs the work right here and records what was sent to the pool."""
+    """An offload that runs the work right here and records what was sent where: the
+    thread pool (``name``) or the worker process (``compute:name``)."""
 
     def __init__(self) -> None:
         self.jobs: list[str] = []
@@ -168,8 +169,12 @@ class RecordingPool:
         self.jobs.append(getattr(function, "__name__", repr(function)))
         return function(*args, **kwargs)
 
+    def compute(self, function, *args, **kwargs):
+        self.jobs.append("compute:" + getattr(function, "__name__", repr(function)))
+        return function(*args, **kwargs)
 
-def test_drawing_zipping_comparing_and_writing_archives_go_to_the_pool_and_kept_pages_do_not(tmp_path):
+
+def test_drawing_comparing_and_writing_go_to_the_worker_process_zips_to_the_pool_and_kept_pages_nowhere(tmp_path):
     app = make_app(tmp_path)
     live = app.extensions["live"]
     pool = RecordingPool()
@@ -182,18 +187,18 @@ def test_drawing_zipping_comparing_and_writing_archives_go_to_the_pool_and_kept_
     sign_in(owner, app)
 
     owner.get("/archives/POOLED01")
-    assert pool.jobs == ["_draw_and_keep"]
+    assert pool.jobs == ["compute:_read_and_draw", "_keep_or_say_why"]
     owner.get("/archives/POOLED01")
-    assert pool.jobs == ["_draw_and_keep"]  # served from what was kept: nothing to compute
+    assert len(pool.jobs) == 2  # served from what was kept: nothing to compute
     owner.get("/archives/POOLED01/download.zip")
     owner.get("/archives/compare?code=POOLED01&code=POOLED02")
-    assert pool.jobs[1:] == ["zip_archive", "render_comparison"]
+    assert pool.jobs[2:] == ["zip_archive", "compute:render_comparison"]
 
     created = planning.create_session(live.sessions, "test-key", 1, "Live", [{"type": "poll", "prompt": "Q",
                                                                                "options": ["A", "B"]}])
     state = live.runtime.connect_host(created.code, created.host_token)
     ack, _messages = live.runtime.end_session(state)
-    assert ack["archive_path"] and pool.jobs[-1] == "write_archive"
+    assert ack["archive_path"] and pool.jobs[-1] == "compute:write_archive"
     assert archives.repair_archives(live.sessions, live.settings.archive_dir, live.runtime.server_filter,
                                     offload=pool) == []
     assert pool.jobs[-3:] == ["remove_stale_staging", "forget_orphans", "_incomplete"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import html
 import io
 import json
 import re
@@ -468,3 +469,42 @@ def test_run_again_makes_a_new_session_with_the_same_activities(app, client, tmp
     assert [a["type"] for a in plan] == ["poll", "wordcloud", "quiz"]
     assert plan[2]["correct"] == [1] and plan[0]["options"] == ["Germinal", "Les Misérables", "Bel-Ami"]
     assert "counts" not in plan[0] and "table" not in plan[1]  # results are not part of the plan
+
+
+def _scale_session(code: str, ended: str, values=None) -> dict:
+    """A summary holding a poll and, when ``values`` is given, a rating scale answered with them."""
+    from live.activities.registry import parse_spec
+    from live.activities.scale import rules as scale_rules
+
+    activities = [make_poll(0)]
+    if values is not None:
+        spec = {"type": "scale", "prompt": "Êtes-vous satisfaits ?", "min": 1, "max": 5}
+        tally = scale_rules.Tally(parse_spec(spec).spec)
+        for value in values:
+            tally.add(value)
+        activities.append({**spec, "id": f"{code}-s", "position": 1, "n_answers": len(values), **tally.results()})
+    return make_summary(activities) | {"code": code, "title": "Atelier lecture", "ended_at": ended}
+
+
+def test_sessions_of_one_day_are_told_apart_by_their_time_and_a_missing_question_is_said_not_dashed():
+    from live.archive.compare import compare
+    from live.archive.writer import render_comparison
+
+    morning = _scale_session("MATIN001", "2026-11-23T09:15:00Z", [4, 5])
+    evening = _scale_session("SOIR0001", "2026-11-23T19:40:00Z", [2, 3, 3])
+    other_day = _scale_session("AUTRE001", "2026-11-30T19:40:00Z")  # no scale
+    page = html.unescape(render_comparison(compare([morning, evening, other_day]), "en"))
+    # Same day: the time tells them apart, in the headers and the tables' columns.
+    assert "Nov 23, 2026 at 9:15" in page and "Nov 23, 2026 at 7:40" in page
+    assert "Nov 30, 2026" in page and "Nov 30, 2026 at" not in page
+    table = page[page.index("Êtes-vous satisfaits ?"):]
+    table = table[table.index("<table"):table.index("</table>")]
+    assert table.count('<th scope="col" class="n">') == 2 and "Nov 30" not in table and "—" not in table
+    assert "Asked in 2 of the 3 sessions; no counterpart in Nov 30, 2026." in page
+    assert "No counterpart in this session" in page
+    french = html.unescape(render_comparison(compare([morning, evening]), "fr"))
+    assert "23 nov. 2026 à 09:15" in french and "23 nov. 2026 à 19:40" in french
+    # Two sessions that ended in the same minute: their codes.
+    twin = _scale_session("JUMEAU01", "2026-11-23T19:40:20Z", [1])
+    both = html.unescape(render_comparison(compare([evening, twin]), "en")).replace("\u202f", " ")
+    assert "at 7:40 PM · SOIR0001" in both and "at 7:40 PM · JUMEAU01" in both

@@ -183,13 +183,16 @@ def test_a_phone_answers_a_date_poll_changes_it_and_the_host_shows_the_grid_and_
     page = phone.page
     expect(page.get_by_test_id("dp-option-0")).to_be_visible()
     expect(page.get_by_test_id("dp-option-0")).to_contain_text("2026-12-12 18:00 – 20:00")
+    # Times written without an offset are in the server's zone (LIVE_TIMEZONE), and say so.
+    expect(page.get_by_test_id("dp-zone")).to_have_text("Les heures sont celles du fuseau horaire UTC.")
+    expect(host.page.get_by_test_id("dp-zone")).to_have_text("Times are in the UTC time zone.")
     expect(page.get_by_test_id("dp-name")).to_have_value("Zoé")  # the nickname, offered
 
     # Sending with a date left out is refused on the phone, nothing sent.
     for index, choice in ((0, "yes"), (1, "maybe"), (2, "no")):
         page.get_by_test_id(f"dp-{choice}-{index}").click()
     page.get_by_test_id("dp-send").click()
-    expect(page.get_by_test_id("error")).to_contain_text("Répondez d'abord pour chaque date")
+    expect(page.get_by_test_id("error")).to_contain_text("Répondez d’abord pour chaque date")
     page.get_by_test_id("dp-yes-3").click()
     expect(page.get_by_test_id("dp-yes-0")).to_have_class(re.compile(r"\bis-checked\b"))
     shot(page, "phone-date-poll")

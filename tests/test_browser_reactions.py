@@ -96,7 +96,7 @@ def test_phones_tap_and_the_emoji_float_up_the_host_screen(browser, server):  # 
     host.page.keyboard.press("h")
     expect(host.page.get_by_test_id("toggle-reactions")).to_have_attribute("aria-pressed", "true")
     expect(host.page.get_by_test_id("reaction-layer")).to_be_hidden()
-    ana.page.get_by_role("button", name="D'accord").click()
+    ana.page.get_by_role("button", name="D’accord").click()
     host.page.keyboard.press("h")
     expect(host.page.get_by_test_id("reaction-layer")).to_be_visible()
 

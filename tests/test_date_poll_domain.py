@@ -157,14 +157,16 @@ def test_a_name_the_word_filter_holds_leaves_the_grid_but_the_answer_counts():
     tally.count("p2", {"choices": ["yes", "no", "no"], "name": "Zoé"})
     assert tally.named_rows() == [{"name": "Zoé", "choices": ["yes", "no", "no"]}]
     assert tally.grid()[0] == {"name": None, "choices": ["yes", "no", "no"]}
+    assert tally.grid({"p1": 4, "p2": 1}) == [{"name": None, "choices": ["yes", "no", "no"], "participant_number": 4},
+                                             {"name": "Zoé", "choices": ["yes", "no", "no"], "participant_number": 1}]
     assert tally.results()["counts"][0]["yes"] == 2 and tally.results()["n_named"] == 1
 
 
-def _archived():
+def _archived(numbers=None):
     tally = rules.Tally(_spec())
     tally.count("p1", {"choices": ["yes", "no", "maybe"], "name": "=Ana"})
     tally.count("p2", {"choices": ["maybe", "yes", "no"], "name": None})
-    return {**_spec().as_dict(), "id": "act1", "position": 0, "n_answers": 2, **tally.results(), "grid": tally.grid()}
+    return {**_spec().as_dict(), "id": "act1", "position": 0, "n_answers": 2, **tally.results(), "grid": tally.grid(numbers)}
 
 
 def test_the_grid_csv_has_a_column_per_option_a_row_per_participant_and_the_totals():
@@ -184,17 +186,22 @@ def test_the_grid_csv_has_a_column_per_option_a_row_per_participant_and_the_tota
     ]
 
 
-def test_the_archive_view_marks_the_best_slot_and_lists_named_rows_and_a_share_page_names_nobody():
-    view = archive.view(_archived(), page=None)
+def test_the_archive_view_marks_the_best_slot_and_lists_every_participant_and_a_share_page_names_nobody():
+    view = archive.view(_archived({"p1": 2, "p2": 1}), page=None)
     assert view["best"]["label"] == "Sam. 12 déc." and view["best"]["when"] == "2026-12-12 18:00 – 20:00"
     assert [o["best"] for o in view["options"]] == [True, False, False]
-    assert view["named"] == [{"name": "=Ana", "choices": ["yes", "no", "maybe"]}] and view["n_unnamed"] == 1
-    hidden = KIND.pseudonymised({"activities": [_archived(), {"type": "poll", "grid": [{"name": "x"}]}]})
-    assert [row["name"] for row in hidden["activities"][0]["grid"]] == [None, None]
+    assert view["rows"] == [{"name": "=Ana", "number": 2, "choices": ["yes", "no", "maybe"]},
+                            {"name": None, "number": 1, "choices": ["maybe", "yes", "no"]}] and view["n_unnamed"] == 0
+    hidden = KIND.pseudonymised({"activities": [_archived({"p1": 2, "p2": 1}), {"type": "poll", "grid": [{"name": "x"}]}]})
+    assert [(row["name"], row["participant_number"]) for row in hidden["activities"][0]["grid"]] == [(None, 2), (None, 1)]
     assert hidden["activities"][1]["grid"] == [{"name": "x"}]
-    foreign = archive.view({"options": ["A", {"label": "B", "start": "x"}], "counts": "no", "grid": [5, {"name": 3}]}, None)
+    # A summary written before grids had numbers: the named rows, the others counted.
+    older = archive.view(_archived(), page=None)
+    assert older["rows"] == [{"name": "=Ana", "number": None, "choices": ["yes", "no", "maybe"]}] and older["n_unnamed"] == 1
+    foreign = archive.view({"options": ["A", {"label": "B", "start": "x"}], "counts": "no",
+                            "grid": [5, {"name": 3, "participant_number": True}, {"participant_number": -2}]}, None)
     assert [o["label"] for o in foreign["options"]] == ["A", "{'label': 'B', 'start': 'x'}"]
-    assert foreign["best"] is None and foreign["named"] == [] and foreign["n_unnamed"] == 1
+    assert foreign["best"] is None and foreign["rows"] == [] and foreign["n_unnamed"] == 2
 
 
 def _context(**query):
@@ -211,7 +218,8 @@ def test_the_best_slot_is_a_calendar_event_in_utc_and_reads_back():
     event = Calendar.from_ical(made.text).walk("VEVENT")[0]
     assert event.decoded("dtstart") == datetime(2026, 12, 12, 17, 0, tzinfo=timezone.utc)
     assert str(event["summary"]) == "Club lecture; Paris, 2026" and str(event["uid"]) == "act1-0@live"
-    assert str(event["description"]) == "Prochaine réunion ?\nSam. 12 déc.\nyes: 1 · maybe: 1 · no: 0"
+    assert str(event["description"]) == (
+        "Prochaine réunion ?\nSam. 12 déc.\nWhen: 2026-12-12 18:00 – 20:00 (UTC+01:00)\nYes: 1 · Maybe: 1 · No: 0")
     # A slot with an offset keeps it, whatever the server's zone.
     other = KIND.download(_archived(), "calendar.ics", _context(option="2"))
     assert "\r\nDTSTART:20261214T173000Z\r\n" in other.text

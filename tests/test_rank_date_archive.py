@@ -29,7 +29,7 @@ def _summary(code: str, ballots, answers) -> dict:
         "activities": [
             {**RANKING, "id": "r", "position": 0, "n_answers": ranking.n_answers, **ranking.results()},
             {**parse_spec(DATES).spec.as_dict(), "id": "d", "position": 1, "n_answers": dates.n_answers,
-             **dates.results(), "grid": dates.grid()},
+             **dates.results(), "grid": dates.grid({"p1": 1, "p2": 2})},
         ],
     }
 
@@ -43,11 +43,12 @@ def test_the_page_shows_the_ranking_bars_and_the_date_grid_escaped_and_a_share_p
     assert "&lt;b&gt;Nana&lt;/b&gt;" in page and "<b>Nana</b>" not in page
     assert "Bar chart of the Borda count" in page and "1. &lt;b&gt;Nana&lt;/b&gt;" in page
     assert "Best slot: Sam. 12" in page and "2026-12-12 18:00 – 20:00" in page
-    assert "&lt;i&gt;Zoé&lt;/i&gt;" in page and "1 participant answered without a name." in page
+    # Who said what: the name given, else the participant's pseudonym (join order).
+    assert "&lt;i&gt;Zoé&lt;/i&gt;" in page and "Participant 2" in page and "without a name" not in page
     assert "ranking-1.csv" in page and "date-poll-2.csv" in page
-    shared = render_summary_fragment(summary, "fr", pseudonymise=True)
-    assert "Zoé" not in html.unescape(shared) and "2 participants ont répondu sans nom." in html.unescape(shared).replace("\u00a0", " ")
-    assert "Meilleur créneau" in html.unescape(shared)
+    shared = html.unescape(render_summary_fragment(summary, "fr", pseudonymise=True)).replace("\u00a0", " ")
+    assert "Zoé" not in shared and "Participant 1" in shared and "Participant 2" in shared
+    assert "sans nom" not in shared and "Meilleur créneau" in shared
 
 
 def test_two_sessions_compare_their_rankings_and_date_polls_side_by_side():

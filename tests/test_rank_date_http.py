@@ -93,10 +93,17 @@ def test_the_facilitator_downloads_a_slot_of_their_own_date_poll_only(app, clien
     for wrong in (f"{path}/other.txt", f"/sessions/{code}/activities/nope/calendar.ics", f"/sessions/NOPE1234/activities/{dates}/grid.csv"):
         assert client.get(wrong).status_code == 404
 
+    # The event's description is in the facilitator's language and says the slot's zone.
+    assert "When: 2026-12-12 18:00 – 20:00 (UTC)" in str(event["description"])
+    french = client.get(f"{path}/calendar.ics?option=0")
+    described = str(Calendar.from_ical(french.data).walk("VEVENT")[0]["description"])
+    assert "Quand\u00a0: 2026-12-12 18:00 – 20:00 (UTC)" in described and "Oui\u00a0: 0 · Peut-être\u00a0: 0 · Non\u00a0: 0" in described
+
     api = f"/api{path}"
     assert client.get(f"{api}/calendar.ics?option=0").status_code == 401
-    assert client.get(f"{api}/calendar.ics?option=0", headers=bearer(token)).data == made.data.replace(
-        _line(made.data, b"DTSTAMP"), _line(client.get(f"{api}/calendar.ics?option=0", headers=bearer(token)).data, b"DTSTAMP"))
+    from_api = client.get(f"{api}/calendar.ics?option=0", headers=bearer(token)).data
+    # The same file, but for the moment it was made (DTSTAMP, to the second).
+    assert from_api == french.data.replace(_line(french.data, b"DTSTAMP"), _line(from_api, b"DTSTAMP"))
     refused = client.get(f"{api}/calendar.ics?option=1", headers=bearer(token))
     assert refused.status_code == 400 and refused.json["error"]["code"] == "no_times"
     stranger = api_token(app, "other@example.org")

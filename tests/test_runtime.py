@@ -102,3 +102,57 @@ def test_a_new_process_rebuilds_the_session_from_the_database(world):
     with pytest.raises(DomainError, match="already_answered"):
         restarted.submit_answer(created.code, welcome["participant_id"], AnswerInput(single, "y", 0))
     assert restarted.results(restarted.state(created.code), single)["counts"] == [0, 0, 1]
+
+
+def test_a_large_room_hears_a_changed_wall_less_often_than_a_small_one(world):
+    """Every wall push is one frame per phone: 30 phones hear a Q&A's wall every
+    0.5 s at most, 2,000 phones every 2 s (WALL_FRAMES_PER_SECOND)."""
+    make_runtime, _created = world
+    runtime = make_runtime()
+    created = planning.create_session(runtime.ctx.sessions, "key", 1, "Q&A", [{"type": "qa", "prompt": "Vos questions ?"}])
+    state = runtime.connect_host(created.code, created.host_token)
+    runtime.open_activity(state, created.activities[0]["id"])
+    now = [1000.0]
+    state.clock = lambda: now[0]
+
+    def walls_after(seconds: float) -> int:
+        now[0] += seconds
+        state.dirty_walls.add(created.activities[0]["id"])
+        return sum(1 for m in runtime.pending_pushes() if m.event == "wall")
+
+    for phones in (30, 2000):
+        state.connections.clear()
+        state.connections.update({f"p{i}": 1 for i in range(phones)})
+        walls_after(60)  # whatever was pending goes out
+        heard = [walls_after(0.6) for _ in range(6)]
+        assert sum(heard) == (6 if phones == 30 else 1), (phones, heard)
+
+
+def test_nicknames_are_unique_whatever_their_case_and_a_freed_one_can_be_taken_again(world):
+    make_runtime, created = world
+    runtime = make_runtime()
+    joined = [runtime.join(created.code, None, name)[1] for name in ("Zoé", "zoé", "ZOÉ", "Marc")]
+    assert [w["name"] for w in joined] == ["Zoé", "zoé 2", "ZOÉ 3", "Marc"]
+    zoe = joined[0]
+    back = runtime.join(created.code, zoe["token"], "Zoé")[1]  # her own name is not taken by herself
+    assert (back["participant_id"], back["name"]) == (zoe["participant_id"], "Zoé")
+    runtime.join(created.code, zoe["token"], "Zélie")  # renamed: "Zoé" is free again
+    assert runtime.join(created.code, None, "zoé")[1]["name"] == "zoé"
+    assert runtime.join(created.code, None, "Marc")[1]["name"] == "Marc 2"
+
+
+def test_an_archive_written_again_after_a_failure_is_in_the_language_the_host_ended_in(world, tmp_path):
+    from live.domain.profanity import ProfanityFilter
+    from live.services import archives
+
+    make_runtime, created = world
+    runtime = make_runtime()
+    state = runtime.connect_host(created.code, created.host_token)
+    (tmp_path / "sessions").write_text("a file where the archive folder should be")  # the archive cannot be written
+    facts, _messages = runtime.end_session(state, "fr")
+    assert facts["archive_error"] and facts["archive_path"] is None
+    (tmp_path / "sessions").unlink()
+
+    assert archives.repair_archives(runtime.ctx.sessions, tmp_path / "sessions", ProfanityFilter()) == [created.code]
+    [folder] = (tmp_path / "sessions").iterdir()
+    assert '<html lang="fr">' in (folder / "index.html").read_text(encoding="utf-8")

@@ -91,3 +91,26 @@ def test_an_activity_beside_stays_open_while_others_open_and_close():
     assert lifecycle.side == "qa2"
     lifecycle.close("qa2")
     assert lifecycle.side is None
+
+
+def test_an_entry_longer_than_a_poll_option_is_shortened_and_its_whole_text_kept():
+    long = "Un grand repas partagé dans le parc du quartier, " * 4
+    entries = [Entry("a", long.strip(), votes=3), Entry("b", "Un jardin", votes=1)]
+    poll = poll_of(_source(), pick(entries, {"top": 2}))
+    assert len(poll["options"][0]) == 120 and poll["options"][0].endswith("…")
+    assert poll["origin"]["options"][0]["full_text"] == long.strip()
+    assert "full_text" not in poll["origin"]["options"][1]
+    assert parse_spec(poll).as_dict()["origin"] == poll["origin"]  # kept when stored
+
+
+def test_the_summary_page_says_which_options_of_a_chain_poll_were_shortened():
+    from live.archive import writer
+    from tests.test_archive_writer import make_poll, make_summary
+
+    long = ("Un grand repas partagé dans le parc du quartier, avec des jeux pour les enfants, de la musique "
+            "l’après-midi et une buvette tenue par les parents")
+    poll = poll_of(_source(), pick([Entry("a", long, votes=3), Entry("b", "Un jardin", votes=1)], {"top": 2}))
+    activity = {**make_poll(), "options": poll["options"], "counts": [2, 1], "origin": poll["origin"]}
+    page = writer.render_summary_page(make_summary([activity]), locale="fr").replace("\u00a0", " ")
+    assert f"Raccourcie dans le sondage ; la réponse entière : « {long} »" in page
+    assert page.count("Raccourcie dans le sondage") == 1

@@ -184,3 +184,32 @@ def test_a_share_link_expires_at_the_end_of_the_chosen_day_in_paris(paris_app):
     too_early = today - timedelta(days=1)
     refused = client.post(f"/archives/{code}/shares", data={"csrf_token": csrf_of(page), "expires_on": too_early.isoformat()})
     assert refused.status_code == 400
+
+
+def test_the_summary_and_share_pages_say_the_zone_of_every_time_in_french(paris_app):
+    client = paris_app.test_client()
+    sign_in(client, paris_app)
+    client.set_cookie("lang", "fr")
+    live = paris_app.extensions["live"]
+    created = planning.create_session(live.sessions, "test-key", owner_id(paris_app), "Rentrée", [
+        {"type": "date_poll", "prompt": "Quand ?", "options": [
+            {"label": "Sam. 12", "start": "2026-12-12T18:00", "end": "2026-12-12T20:00"},
+            {"label": "Lun. 14", "start": "2026-12-14T18:30+01:00", "end": "2026-12-14T20:00+01:00"}]}])
+    with live.sessions.begin() as db:
+        row = db.scalar(select(LiveSession).where(LiveSession.code == created.code))
+        row.started_at, row.ended_at, row.phase = LATE_EVENING - timedelta(minutes=25), LATE_EVENING, ENDED
+    summary.archive_session(live.sessions, created.code, live.settings.archive_dir, live.runtime.server_filter,
+                            timezone_name=live.settings.timezone)
+
+    page = client.get(f"/archives/{created.code}").get_data(as_text=True).replace("\u00a0", " ")
+    # The start and end of the session say their zone and offset, as a fact of its own too.
+    assert "24 nov. 2026, 00:30:00</time> <span class=\"zone\">(Europe/Paris, UTC+01:00)</span>" in page
+    assert "<dt>Fuseau horaire</dt><dd data-timezone>Europe/Paris</dd>" in page
+    # A slot written without an offset is in the server's zone; one with an offset says it.
+    assert "2026-12-12 18:00 – 20:00 (Europe/Paris)" in page and "2026-12-14 18:30 – 20:00 (UTC+01:00)" in page
+
+    form = client.get(f"/archives/{created.code}").get_data(as_text=True)
+    shown = client.post(f"/archives/{created.code}/shares", data={"csrf_token": csrf_of(form), "expires_on": ""})
+    token = re.search(r"/s/([A-Za-z0-9_-]{20,})", shown.get_data(as_text=True)).group(1)
+    shared = client.get(f"/s/{token}").get_data(as_text=True).replace("\u00a0", " ")
+    assert "(Europe/Paris, UTC+01:00)" in shared and "2026-12-12 18:00 – 20:00 (Europe/Paris)" in shared

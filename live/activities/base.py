@@ -198,13 +198,16 @@ class Download:
 class DownloadContext:
     """What a kind's ``download`` is given beyond the activity: the session's title, the
     activity's number on the summary page (from 1), the query string of the request,
-    the server's zone (LIVE_TIMEZONE, for times written without an offset) and now."""
+    the server's zone (LIVE_TIMEZONE, for times written without an offset), now, and
+    ``translate``: gettext in the facilitator's language, for the texts a file carries
+    (the kind marks them with an ``N_`` of its own so that Babel extracts them)."""
 
     title: str | None
     number: int
     query: Mapping[str, str]
     zone: tzinfo
     now: datetime
+    translate: Callable[[str], str] = str
 
 
 class LiveSession(Protocol):
@@ -381,6 +384,13 @@ class ActivityKind:
         """Fields of summary.json's entry for the activity beyond the spec and results."""
         return {}
 
+    def numbered_fields(self, activity: Activity, tally: Any, numbers: dict[str, int]) -> dict:
+        """Fields of summary.json's entry that name participants by number: ``numbers``
+        maps each participant id to n, from 1 in the order they joined (the
+        "Participant n" of answers.csv and of share pages). Added after
+        ``summary_fields``; a field of both is this one's."""
+        return {}
+
     def session_summary(self, session: LiveSession) -> dict:
         """Top-level fields of summary.json this kind adds when the session holds it
         (a leaderboard)."""
@@ -456,6 +466,8 @@ class PageFormat(Protocol):
     writer, which holds Babel and the time zone)."""
 
     locale: str
+    # The IANA name of the zone the page shows times in ("Europe/Paris").
+    zone_name: str
 
     def number(self, value: float) -> str:
         """A number as the locale writes it."""

@@ -158,6 +158,7 @@ def _origin(raw: object, field: str) -> dict | None:
             isinstance(value, dict) and whole(value.get("votes")) and whole(value.get("senders"))
             and isinstance(value.get("entries"), list) and len(value["entries"]) <= 50
             and all(text(entry, 64) for entry in value["entries"])
+            and ("full_text" not in value or text(value["full_text"], 1000))
         )
 
     valid = (
@@ -167,7 +168,9 @@ def _origin(raw: object, field: str) -> dict | None:
     )
     if not valid:
         raise DomainError("invalid_type", "origin is not where a shortlist came from.", field)
-    return {key: raw[key] for key in ("activity_id", "type", "prompt", "options")}
+    options = [{key: item[key] for key in ("votes", "senders", "entries", "full_text") if key in item}
+               for item in raw["options"]]
+    return {**{key: raw[key] for key in ("activity_id", "type", "prompt")}, "options": options}
 
 
 def parse_specs(raw: object) -> list[PlannedActivity]:

@@ -11,7 +11,10 @@ picks them and writes the poll:
 - texts identical after normalisation (``normalise_word``: case, accents, spacing,
   punctuation, as word-cloud entries) are one option, shown in the spelling of the
   entry that ranks first; other merges are the facilitator's (moderation console);
-- the poll's ``origin`` records where its options came from, for the archive.
+- the poll's ``origin`` records where its options came from, for the archive; an
+  option whose text was longer than a poll option may be (120 characters) is
+  shortened (ending with "…") and its origin keeps the whole text (``full_text``), so
+  the host screen, the console and the archive say which were shortened.
 
 Pure: no I/O.
 """
@@ -74,11 +77,16 @@ def pick(entries: list[Entry], payload: dict) -> list[Entry]:
 
 def options_of(chosen: list[Entry]) -> list[dict]:
     """One option per text, entries that say the same thing together: ``{"text",
-    "votes", "senders", "entries"}`` in the order of ``chosen``."""
+    "votes", "senders", "entries"}`` in the order of ``chosen``, and ``full_text`` when
+    ``text`` had to be shortened."""
     options: dict[str, dict] = {}
     for entry in chosen:
         key = normalise_word(entry.text) or entry.text
-        option = options.setdefault(key, {"text": truncate(entry.text, MAX_OPTION), "votes": 0, "senders": 0, "entries": []})
+        if key not in options:
+            options[key] = {"text": truncate(entry.text, MAX_OPTION), "votes": 0, "senders": 0, "entries": []}
+            if options[key]["text"] != entry.text:
+                options[key]["full_text"] = entry.text
+        option = options[key]
         option["votes"] += entry.votes
         option["senders"] += entry.senders
         option["entries"].append(entry.id)
@@ -96,7 +104,8 @@ def poll_of(source: Activity, chosen: list[Entry]) -> dict:
         "options": [option["text"] for option in options],
         "origin": {
             "activity_id": source.id, "type": source.type, "prompt": source.spec.prompt,
-            "options": [{key: option[key] for key in ("votes", "senders", "entries")} for option in options],
+            "options": [{key: option[key] for key in ("votes", "senders", "entries", "full_text") if key in option}
+                        for option in options],
         },
     }
 

@@ -42,7 +42,7 @@ from collections import OrderedDict
 from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime, format_time, get_timezone_gmt
 from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from babel.support import Translations
@@ -339,13 +339,20 @@ def render_comparison(comparison: dict, locale: str = "en", timezone_name: str |
         }
         for s in sessions
     ]
+    for column, label in zip(columns, _column_labels(sessions, locale, page.zone)):
+        column["label"] = label
     matched = []
     for item in comparison["matched"]:
         views = [_activity_view(a, _position(a) + 1, page) if a is not None else None for a in item["activities"]]
         first = next(v for v in views if v is not None)
+        # The table compares the sessions that asked it; the others are named once.
+        present = [index for index, view in enumerate(views) if view is not None]
+        table_views = [views[index] for index in present]
         matched.append({
             "type": item["type"], "prompt": first["prompt"], "views": views, "template": first["template"],
-            "rows": options.comparison_rows([v["view"] if v else None for v in views]) if first["view"].get("bars") else [],
+            "table_columns": [columns[index] for index in present], "table_views": table_views,
+            "missing": [columns[index] for index in range(len(views)) if views[index] is None],
+            "rows": options.comparison_rows([v["view"] for v in table_views]) if first["view"].get("bars") else [],
         })
     unmatched = [
         {"column": columns[u["session"]], "prompt": str(u["activity"].get("prompt") or ""),
@@ -358,6 +365,25 @@ def render_comparison(comparison: dict, locale: str = "en", timezone_name: str |
 def _position(activity: dict) -> int:
     position = activity.get("position")
     return position if _is_int(position) and position >= 0 else 0
+
+
+def _column_labels(sessions: list[dict], locale: str, zone: tzinfo) -> list[str]:
+    """What names each session's column: the day it ended, with the time when another
+    session ended the same day (two groups on one day), with its code when even that
+    is shared; the code alone without an end."""
+    dates = [_format_date(s.get("ended_at"), locale, zone) for s in sessions]
+    labels = []
+    for session, day in zip(sessions, dates):
+        code = str(session.get("code", ""))
+        if day is None:
+            labels.append(code)
+        elif dates.count(day) > 1:
+            clock = _format_clock(session.get("ended_at"), locale, zone)
+            labels.append(_translations(locale).gettext("%(date)s at %(time)s") % {"date": day, "time": clock})
+        else:
+            labels.append(day)
+    return [f"{label} · {session.get('code', '')}" if labels.count(label) > 1 else label
+            for session, label in zip(sessions, labels)]
 
 
 def _summary_context(summary: dict, locale: str, zone: tzinfo) -> dict:
@@ -384,7 +410,9 @@ def _summary_context(summary: dict, locale: str, zone: tzinfo) -> dict:
         title=summary.get("title") or "",
         code=summary.get("code", ""),
         started=_format_datetime(summary.get("started_at"), locale, zone),
+        started_zone=_zone_label(summary.get("started_at"), locale, zone),
         ended=_format_datetime(summary.get("ended_at"), locale, zone),
+        ended_zone=_zone_label(summary.get("ended_at"), locale, zone),
         ended_iso=_local_iso(summary.get("ended_at"), zone),
         timezone=_zone_name(zone),
         n_participants=summary.get("n_participants") or 0,
@@ -449,9 +477,12 @@ def _origin_view(activity: dict, page: "PageFormat") -> dict | None:
     rows = []
     for text, option in zip(texts, origin["options"]):
         if isinstance(option, dict):
+            full = option.get("full_text")
             rows.append({
                 "text": str(text), "votes": page.number(option.get("votes") or 0),
                 "senders": page.number(option.get("senders") or 0),
+                # The entry's whole text, when the poll option had to be shortened.
+                "full_text": full if isinstance(full, str) and full != text else None,
             })
     return {"prompt": str(origin.get("prompt") or ""), "rows": rows}
 
@@ -470,6 +501,7 @@ class PageFormat:
     def __init__(self, locale: str, zone: tzinfo) -> None:
         self.locale = locale
         self.zone = zone
+        self.zone_name = _zone_name(zone)
 
     def number(self, value: float) -> str:
         return format_decimal(value, locale=self.locale)
@@ -557,6 +589,15 @@ def _format_datetime(value: object, locale: str, zone: tzinfo) -> str | None:
     """A timestamp as a readable date and time in ``locale`` and ``zone``, or None."""
     local = _local_time(value, zone)
     return format_datetime(local, format="medium", tzinfo=zone, locale=locale) if local else None
+
+
+def _zone_label(value: object, locale: str, zone: tzinfo) -> str | None:
+    """The zone a timestamp is shown in, with its offset at that moment, as the locale
+    writes it ("Europe/Paris, UTC+01:00"), or None."""
+    local = _local_time(value, zone)
+    if not local:
+        return None
+    return f"{_zone_name(zone)}, {get_timezone_gmt(local, width='long', locale=locale)}"
 
 
 def _format_date(value: object, locale: str, zone: tzinfo) -> str | None:

@@ -5,7 +5,7 @@ Drawing a summary lays out its word clouds: a second or more for a large session
 Done on every view, in the event loop, two visitors reloading a share page froze
 every live session of the process. So each variant of the summary (its language,
 and whether players' names are shown, as on the owner's page and on share links that
-show them, or replaced by "Participant n") is drawn once, in the worker pool
+show them, or replaced by "Participant n") is drawn once, in a worker process
 (live/offload.py), and kept in ``LIVE_ARCHIVE_DIR/.pages/<folder>/<variant>.html``;
 later views read that file. The archive folder itself is left as written: the
 portable record holds no cache, and a zip or a copy of it carries none.
@@ -68,14 +68,14 @@ class Variant:
 
 def draw(document: dict, variant: Variant, timezone_name: str | None) -> str:
     """The summary fragment of ``document`` as ``variant``, times in ``timezone_name``
-    (CPU-heavy: run it in the pool)."""
+    (CPU-heavy: run it with ``offload.compute``)."""
     return render_summary_fragment(document, variant.locale, pseudonymise=not variant.names,
                                    timezone_name=timezone_name)
 
 
 class SummaryPages:
     """The kept summary pages of one server: where they are, the key that signs them,
-    the zone they show, and the pool that draws them."""
+    the zone they show, and where they are drawn (``offload``)."""
 
     def __init__(self, archive_dir: Path, secret_key: str, timezone_name: str | None, offload: Offload = run_here):
         self._archive_dir = Path(archive_dir)
@@ -86,10 +86,10 @@ class SummaryPages:
 
     def fragment(self, folder: Path, variant: Variant) -> str:
         """The summary of the archive ``folder`` as ``variant``: the kept page, or
-        drawn now in the pool and kept. BadSummary when summary.json cannot be shown."""
+        drawn now in the worker process and kept. BadSummary when summary.json cannot be shown."""
         key = self._key(folder, variant)
         if key is None:  # not a plain summary.json: reading it says why (BadSummary)
-            return self._offload(_read_and_draw, folder, variant, self._timezone)
+            return self._offload.compute(_read_and_draw, folder, variant, self._timezone)
         kept = self._kept(folder.name, variant, key)
         if kept is not None:
             return kept
@@ -97,15 +97,16 @@ class SummaryPages:
             kept = self._kept(folder.name, variant, key)
             if kept is not None:
                 return kept
-            page, failure = self._offload(self._draw_and_keep, folder, variant, key)
+            page = self._offload.compute(_read_and_draw, folder, variant, self._timezone)
+            failure = self._offload(self._keep_or_say_why, folder.name, variant, key, page)
         if failure:
             log.warning("the summary page %s could not be kept (it is drawn again next time): %s", variant.file_name,
                         failure)
         return page
 
     def draw(self, document: dict, variant: Variant) -> str:
-        """The summary of ``document`` (no folder to keep it with), drawn in the pool."""
-        return self._offload(draw, document, variant, self._timezone)
+        """The summary of ``document`` (no folder to keep it with), drawn in the worker process."""
+        return self._offload.compute(draw, document, variant, self._timezone)
 
     # -- the kept files -------------------------------------------------------------
 
@@ -145,15 +146,14 @@ class SummaryPages:
             return None
         return page.decode("utf-8")
 
-    def _draw_and_keep(self, folder: Path, variant: Variant, key: str) -> tuple[str, str | None]:
-        """In the pool: read summary.json, draw the page, keep it. The page, and why it
-        could not be kept (None when it was): the caller logs it, in its own thread."""
-        page = _read_and_draw(folder, variant, self._timezone)
+    def _keep_or_say_why(self, folder_name: str, variant: Variant, key: str, page: str) -> str | None:
+        """In the pool: keep the drawn page; why it could not be kept (None when it was):
+        the caller logs it, in its own thread."""
         try:
-            self._keep(folder.name, variant, key, page.encode("utf-8"))
+            self._keep(folder_name, variant, key, page.encode("utf-8"))
         except OSError as error:
-            return page, f"{folder.name}: {error}"
-        return page, None
+            return f"{folder_name}: {error}"
+        return None
 
     def _keep(self, folder_name: str, variant: Variant, key: str, page: bytes) -> None:
         """Write the page atomically as .pages/<folder>/<variant>.html, never through a link."""
@@ -169,7 +169,7 @@ class SummaryPages:
 
 
 def _read_and_draw(folder: Path, variant: Variant, timezone_name: str | None) -> str:
-    """In the pool: the summary of the archive ``folder``, drawn (BadSummary when it cannot be)."""
+    """In the worker process: the summary of the archive ``folder``, drawn (BadSummary when it cannot be)."""
     document = read_summary(folder)
     pause_point("page-render")  # tests: hold a render and watch the event loop go on
     return draw(document, variant, timezone_name)

@@ -5,7 +5,7 @@ session, an ended one and an imported archive give the same file."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,6 +46,7 @@ def offered(plan: list[dict]) -> list[Offered]:
 def activity_download(
     sessions: sessionmaker, archive_dir: Path, server_filter: ProfanityFilter, facilitator_id: int, code: str,
     activity_id: str, name: str, query: Mapping[str, str], zone, now: datetime | None = None,
+    translate: Callable[[str], str] = str,
 ) -> Download:
     """The file ``name`` of activity ``activity_id`` of the facilitator's session
     ``code``: ``not_found`` for another's session, an unknown activity or a file its
@@ -64,6 +65,7 @@ def activity_download(
         kind = KINDS.get(activity.get("type"), None) if activity.get("type") in KINDS else None
         if kind is None or name not in kind.downloads:
             break
-        context = DownloadContext(document.get("title"), number, query, zone, now or datetime.now(timezone.utc))
+        context = DownloadContext(document.get("title"), number, query, zone, now or datetime.now(timezone.utc),
+                                  translate)
         return kind.download(activity, name, context)
     raise DomainError("not_found", "This activity has no such file.")

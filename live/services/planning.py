@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from live.activities import registry
 from live.domain.codes import new_join_code
-from live.domain.errors import DomainError
+from live.domain.errors import Checks, DomainError
 from live.domain.session import LOBBY
 from live.domain.text import required_text
 from live.services import settings as session_settings
@@ -37,9 +38,28 @@ def new_activity_id() -> str:
 
 
 def parse_plan(title: object, raw_activities: object) -> tuple[str, list]:
-    """Validate a session title and its list of activity specs."""
-    clean_title = required_text(title, "title", MAX_TITLE)
-    return clean_title, registry.parse_specs(raw_activities)
+    """Validate a session title and its list of activity specs (every refusal at once)."""
+    checks = Checks()
+    clean_title = checks.run(lambda: required_text(title, "title", MAX_TITLE))
+    specs = checks.run(lambda: registry.parse_specs(raw_activities))
+    checks.done()
+    return clean_title, specs
+
+
+def parse_session(title: object, raw_activities: object, *settings: object, **named: object) -> tuple[str, list, dict]:
+    """The title, activities and settings of a session, validated together: one
+    DomainError carries every refusal of all three (``problems``), so an editor or an
+    API client fixes them in one go."""
+    checks = Checks()
+    plan = checks.run(lambda: parse_plan(title, raw_activities))
+    parsed = checks.run(lambda: session_settings.parse_settings(*settings, **named))
+    checks.done()
+    return plan[0], plan[1], parsed
+
+
+def check_session(title: object, raw_activities: object, *settings: object, **named: object) -> None:
+    """Raise the DomainError ``parse_session`` would (nothing is stored)."""
+    parse_session(title, raw_activities, *settings, **named)
 
 
 def create_session(
@@ -51,9 +71,8 @@ def create_session(
     ``expected_participants``: how many the facilitator expects (None: no size);
     phones beyond it wait for the host (live/domain/joins.py). ``reactions``: the
     emoji participants may send (``[]``: none; left out: the default set)."""
-    clean_title, specs = parse_plan(title, raw_activities)
-    settings = session_settings.parse_settings(
-        profanity_filter, blocked_words, expected_participants, share_with_participants, reactions,
+    clean_title, specs, settings = parse_session(
+        title, raw_activities, profanity_filter, blocked_words, expected_participants, share_with_participants, reactions,
     )
     for _attempt in range(10):
         code = new_join_code()
@@ -98,24 +117,40 @@ def public_plan(sessions: sessionmaker, session_id: int) -> list[dict]:
     return [registry.public_view(repository.to_rule(row), row.status) for row in rows]
 
 
+def has_started(sessions: sessionmaker, session: LiveSession) -> bool:
+    """Whether ``session`` has started (an activity was opened) or ended: from then on
+    its plan can no longer be edited (answers are tied to its activities)."""
+    with sessions() as db:
+        return repository.lifecycle_of(session, repository.activity_rows(db, session.id)).has_started
+
+
 def update_plan(
     sessions: sessionmaker, facilitator_id: int, code: str, title, raw_activities,
     profanity_filter: object = True, blocked_words: object = None, expected_participants: object = None,
     share_with_participants: object = False, reactions: object = session_settings.UNSET,
 ) -> None:
     """Replace the title, activities, filter settings, expected size and reactions of a
-    session that has not started yet (the host's lock and admissions stay as they are)."""
-    clean_title, specs = parse_plan(title, raw_activities)
-    settings = session_settings.parse_settings(
-        profanity_filter, blocked_words, expected_participants, share_with_participants, reactions,
-    )
+    session that has not started yet (the host's lock and admissions stay as they are).
+    A session that has started (an activity was opened) or ended is refused with
+    ``already_started`` before anything else is looked at, and nothing stored changes:
+    its answers are tied to its activities as they were asked."""
     with sessions.begin() as db:
-        row = repository.session_by_code(db, code)
+        # Locked (PostgreSQL) so that an activity opened meanwhile is seen: opening
+        # one writes this row too.
+        row = db.scalar(select(LiveSession).where(LiveSession.code == code).with_for_update())
         if row is None or row.facilitator_id != facilitator_id:
             raise DomainError("not_found", "There is no such session.")
         lifecycle = repository.lifecycle_of(row, repository.activity_rows(db, row.id))
         if lifecycle.has_started:
-            raise DomainError("already_started", "A session cannot be edited once an activity has been opened.")
+            raise DomainError(
+                "already_started",
+                "This session has started: its activities can no longer be changed (answers are tied to them). "
+                "Nothing was changed.",
+            )
+        clean_title, specs, settings = parse_session(
+            title, raw_activities, profanity_filter, blocked_words, expected_participants, share_with_participants,
+            reactions,
+        )
         row.title, row.settings = clean_title, {**session_settings.settings_of(row.settings), **settings}
         repository.replace_activities(db, row.id, specs, new_activity_id)
 

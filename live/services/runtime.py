@@ -251,7 +251,7 @@ class Runtime:
         disk): it is written again when the server next starts, by ``live archive
         export``, or when the host ends it again. Ending twice gives the same answer: a
         host that lost the first ack can ask again."""
-        messages = controls.end(self.ctx, state)
+        messages = controls.end(self.ctx, state, locale)
         # Answers accepted before the end are still being committed: wait for them,
         # so the archive holds every acknowledged answer; and every reaction counted.
         self.ctx.committer.flush()

@@ -9,7 +9,9 @@ needs no database migration.
 - ``expected_participants`` (default none), and the host's ``joins_locked`` and
   ``admissions``: who may join (live/domain/joins.py, ``JoinSettings``);
 - ``reactions`` (default ``DEFAULT_SET`` of live/domain/reactions.py): the emoji
-  participants may send at any time; ``[]`` switches reactions off.
+  participants may send at any time; ``[]`` switches reactions off;
+- ``archive_locale``, stored when the host ends the session: the language of its
+  archive page, also when the archive is written again after a crash.
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ import re
 
 import emoji
 
-from live.domain.errors import DomainError
+from live.domain.errors import Checks, DomainError
 from live.domain.joins import parse_expected_participants
 from live.domain.profanity import ProfanityFilter
 from live.domain.reactions import DEFAULT_SET, parse_reaction_set
 from live.domain.text import clean_text
+
+ARCHIVE_LOCALE = "archive_locale"
 
 DEFAULTS = {
     "profanity_filter": True, "blocked_words": [], "share_with_participants": False, "reactions": list(DEFAULT_SET),
@@ -43,20 +47,26 @@ def parse_settings(
     profanity_filter: object = True, blocked_words: object = None, expected_participants: object = None,
     share_with_participants: object = False, reactions: object = UNSET,
 ) -> dict:
-    """Validated settings from untrusted input (API body, editor); the DomainError names
-    the field. ``reactions`` left ``UNSET`` is the default set."""
-    if not isinstance(profanity_filter, bool):
-        raise DomainError("invalid_type", "profanity_filter must be true or false.", "profanity_filter")
-    if not isinstance(share_with_participants, bool):
-        raise DomainError("invalid_type", "share_with_participants must be true or false.", "share_with_participants")
+    """Validated settings from untrusted input (API body, editor); each DomainError names
+    its field, and every refusal comes at once (``problems``). ``reactions`` left
+    ``UNSET`` is the default set."""
+    checks = Checks()
+    checks.run(lambda: _boolean(profanity_filter, "profanity_filter"))
+    checks.run(lambda: _boolean(share_with_participants, "share_with_participants"))
     words = [] if blocked_words is None else blocked_words
-    ProfanityFilter().with_extra(words)  # raises on a bad list, naming the field
+    checks.run(lambda: ProfanityFilter().with_extra(words))  # raises on a bad list, naming the field
+    expected = checks.run(lambda: parse_expected_participants(expected_participants))
+    chosen = list(DEFAULT_SET) if reactions is UNSET else checks.run(lambda: parse_reactions(reactions))
+    checks.done()
     return {
         "profanity_filter": profanity_filter, "blocked_words": [clean_text(w) for w in words if clean_text(w)],
-        "share_with_participants": share_with_participants,
-        "expected_participants": parse_expected_participants(expected_participants),
-        "reactions": list(DEFAULT_SET) if reactions is UNSET else parse_reactions(reactions),
+        "share_with_participants": share_with_participants, "expected_participants": expected, "reactions": chosen,
     }
+
+
+def _boolean(value: object, name: str) -> None:
+    if not isinstance(value, bool):
+        raise DomainError("invalid_type", f"{name} must be true or false.", name)
 
 
 def parse_reactions(value: object) -> list[str]:

@@ -68,6 +68,7 @@ def collect(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -
         answers = repository.answers_of(db, session.id)
         reaction_counts = repository.reaction_counts_of(db, session.id)
     stored = _stored_session(session, activity_rows, participants, answers, server_filter)
+    numbers = participant_numbers(participants)
     by_activity = defaultdict(list)
     for answer in answers:
         by_activity[answer.activity_id].append(answer)
@@ -79,13 +80,12 @@ def collect(sessions: sessionmaker, code: str, server_filter: ProfanityFilter) -
         "started_at": iso(session.started_at),
         "ended_at": iso(session.ended_at),
         "n_participants": len(participants),
-        "activities": [_activity_document(row, stored, by_activity[row.id]) for row in activity_rows],
+        "activities": [_activity_document(row, stored, by_activity[row.id], numbers) for row in activity_rows],
     }
     for kind in stored.kinds_present():
         document.update(kind.session_summary(stored))
     document.update(reactions_summary(session.settings, reaction_counts))
     names = {p.id: p.name for p in participants}
-    numbers = participant_numbers(participants)
     positions = {row.id: row for row in activity_rows}
     rows = [
         {
@@ -138,13 +138,14 @@ def _stored_session(session, activity_rows, participants, answers, server_filter
     )
 
 
-def _activity_document(row, stored: StoredSession, answers: list) -> dict:
+def _activity_document(row, stored: StoredSession, answers: list, numbers: dict[str, int]) -> dict:
     activity, tally = stored.activities[row.id], stored.tallies[row.id]
     document = dict(
         row.spec, id=row.id, position=row.position, n_answers=tally.n_answers,
         opened_at=iso(row.opened_at), closed_at=iso(row.closed_at), **tally.results(),
     )
     document.update(activity.kind.summary_fields(activity, tally, answers))
+    document.update(activity.kind.numbered_fields(activity, tally, numbers))
     return document
 
 
@@ -159,24 +160,36 @@ def participant_numbers(participants: list) -> dict[str, int]:
 
 
 def archive_session(
-    sessions: sessionmaker, code: str, archive_dir: Path, server_filter: ProfanityFilter, locale: str = "en",
+    sessions: sessionmaker, code: str, archive_dir: Path, server_filter: ProfanityFilter, locale: str | None = None,
     timezone_name: str | None = None, offload: Offload = run_here,
 ) -> Path:
     """Write the archive folder of an ended session and remember where it is; its page
-    shows times in ``timezone_name`` (LIVE_TIMEZONE).
+    shows times in ``timezone_name`` (LIVE_TIMEZONE), in ``locale`` (by default the
+    language the host ended the session in: a repair after a crash keeps it).
 
     The answers are read here (the caller's thread: the database session is its
-    own); the folder is laid out and written by ``offload`` (the worker pool: that
-    takes seconds for a large session, see live/offload.py)."""
+    own); the folder is laid out and written by ``offload.compute`` (a worker
+    process: that takes seconds for a large session, see live/offload.py)."""
     from live.archive.document import archive_meta
     from live.archive.writer import write_archive
 
     document, rows = collect(sessions, code, server_filter)
-    path = offload(write_archive, archive_dir, document, rows, locale=locale, timezone_name=timezone_name)
+    if locale is None:
+        locale = ended_in_locale(sessions, code)
+    path = offload.compute(write_archive, archive_dir, document, rows, locale=locale, timezone_name=timezone_name)
     with sessions.begin() as db:
         row = repository.session_by_code(db, code)
         row.archive_path, row.archive_meta = str(path), archive_meta(document)
     return path
+
+
+def ended_in_locale(sessions: sessionmaker, code: str) -> str:
+    """The language the host ended the session in (its archive page's), English when
+    it ended before that was stored."""
+    with sessions() as db:
+        row = repository.session_by_code(db, code)
+        stored = (row.settings or {}).get(session_settings.ARCHIVE_LOCALE) if row is not None else None
+    return stored if isinstance(stored, str) and stored else "en"
 
 
 def archive_failure(error: BaseException) -> dict:

@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, request, url_for
 from live.extensions import services
 from live.urls import public_base_url
 from live.archive.document import looks_like_archive_code
+from live.domain.codes import looks_like_join_code
 from live.domain.errors import DomainError
 from live.services import accounts, archives, planning, summary
 from live.services import settings as session_settings
@@ -59,6 +60,29 @@ def create_session():
     document = {"code": created.code, "host_token": created.host_token, **session_links(created.code)}
     document["activities"] = created.activities
     return jsonify(document), 201
+
+
+@bp.put("/sessions/<code>")
+@limits.api_calls
+def update_session(code: str):
+    """Replace the title, activities and settings of one of the caller's sessions that
+    has not started yet (the body of ``POST /api/sessions``). Once an activity has been
+    opened (or the session ended) the plan is frozen: ``409 already_started``, and
+    nothing stored changes."""
+    facilitator = _facilitator()
+    body = _json_body()
+    if not looks_like_join_code(code):  # junk never reaches the database
+        raise DomainError("not_found", "There is no such session.")
+    live = services()
+    planning.update_plan(
+        live.sessions, facilitator.id, code, body.get("title"), body.get("activities"),
+        body.get("profanity_filter", True), body.get("blocked_words"), body.get("expected_participants"),
+        body.get("share_with_participants", False), reactions=body.get("reactions", session_settings.UNSET),
+    )
+    live.screens.deliver(live.runtime.reload_plan(code))
+    row = planning.owned_session(live.sessions, facilitator.id, code)
+    activities = [{"id": a["id"], "type": a["type"]} for a in planning.plan_of(live.sessions, row.id)]
+    return jsonify({"code": code, **session_links(code), "activities": activities})
 
 
 @bp.get("/sessions/<code>/summary")

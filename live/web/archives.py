@@ -127,9 +127,9 @@ def compare():
         try:
             result = archives.comparison(live.sessions, current_user.id, codes, live.settings.archive_dir,
                                          live.runtime.server_filter)
-            # Laying out the clouds takes a while: in the worker pool. Autoescaped by the
-            # archive's Jinja environment: safe to insert as is.
-            fragment = Markup(live.offload(render_comparison, result, _locale(), timezone_name=_zone()))
+            # Laying out the clouds takes a while: in the worker process. Autoescaped by
+            # the archive's Jinja environment: safe to insert as is.
+            fragment = Markup(live.offload.compute(render_comparison, result, _locale(), timezone_name=_zone()))
         except DomainError as failure:
             if failure.code == "not_found":
                 abort(404)

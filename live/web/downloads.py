@@ -6,6 +6,7 @@ session is a 404, as everywhere."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -27,7 +28,7 @@ def _download(facilitator_id: int, code: str, activity_id: str, name: str) -> Re
     live = services()
     made = downloads.activity_download(
         live.sessions, live.settings.archive_dir, live.runtime.server_filter, facilitator_id, code, activity_id, name,
-        request.args, zone_named(live.settings.timezone),
+        request.args, zone_named(live.settings.timezone), translate=gettext,
     )
     # CSV keeps the BOM that tells spreadsheets it is UTF-8, as in the archive; a calendar none.
     body = made.text.encode("utf-8-sig" if made.mimetype == "text/csv" else "utf-8")

@@ -19,21 +19,40 @@ from live.domain.errors import DomainError
 FIELD = re.compile(r"activities-(\d+)-(.+)")
 # At most this many activities are read from one form (the plan holds 100).
 MAX_FORM_ACTIVITIES = 120
-_ERROR_FIELD = re.compile(r"activities\[(\d+)\]\.([a-z_]+)")
+_ERROR_FIELD = re.compile(r"activities\[(\d+)\]\.([a-z_]+)(?:\[(\d+)\])?")
+# Fields of the session itself (the editor's own form fields), as the API names them.
+_SESSION_FIELD = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One refusal as the editor shows it: the server's ``code`` (the page words it in
+    its own language from the code and the field, never with ``message``, which is
+    English), the ``name`` of the editor field at fault, and ``line``: the 1-based item
+    of that field it is about (an option's line, a filtered word), when it names one."""
+
+    code: str
+    message: str
+    field: str | None
+    name: str
+    line: int | None = None
 
 
 @dataclass
 class EditorActivity:
     """One activity of the editor: its kind, the values of each kind's fields, and
-    the refusals to show beside them (field name -> DomainError)."""
+    the refusals to show beside them (field name -> every Problem of that field)."""
 
     index: int
     kind: str
     values: dict[str, dict[str, str]] = field(default_factory=dict)
-    errors: dict[str, DomainError] = field(default_factory=dict)
+    errors: dict[str, list[Problem]] = field(default_factory=dict)
     removed: bool = False
     # Left empty (the blank activity the editor offers at the end): skipped.
     blank: bool = False
+    # The sentence shown beside each refused field, as the page worded it (the list of
+    # problems at the top of the page repeats them): field name -> sentences.
+    said: dict[str, list[str]] = field(default_factory=dict)
 
     def value(self, kind: str, name: str, default: str = "") -> str:
         """The typed value of field ``name`` of ``kind`` (for the form's inputs)."""
@@ -42,6 +61,16 @@ class EditorActivity:
     def field_id(self, kind: str, name: str) -> str:
         """The id (and posted name) of an input."""
         return f"activities-{self.index}-{kind}-{name}"
+
+    def problems(self, kind: str, name: str) -> list[Problem]:
+        """The refusals of field ``name`` when ``kind`` is the activity's kind."""
+        return self.errors.get(name, []) if kind == self.kind else []
+
+    def say(self, name: str, text: str) -> str:
+        """Remember the sentence the page shows beside field ``name`` (for the list at
+        the top); gives nothing to print."""
+        self.said.setdefault(name, []).append(str(text).strip())
+        return ""
 
 
 class _Fields(Mapping):
@@ -120,15 +149,22 @@ def specs(activities: list[EditorActivity]) -> tuple[list[dict], list[EditorActi
     return [KINDS.get(a.kind).spec_from_form(a.values.get(a.kind, {})) for a in kept], kept
 
 
-def place_errors(error: DomainError, kept: list[EditorActivity]) -> list[DomainError]:
-    """Put each refusal of ``error`` beside its field; the ones about the session as a
-    whole (no activity at all, too many) are returned for the top of the page."""
-    general = []
+def place_errors(error: DomainError, kept: list[EditorActivity]) -> tuple[list[Problem], list[Problem]]:
+    """Put each refusal of ``error`` beside its activity's field. Returns the refusals of
+    the session's own fields (title, expected size, filtered words, reactions) and those
+    about the session as a whole (no activity at all, too many), for the page to show."""
+    session, general = [], []
     for problem in error.problems or [error]:
         match = _ERROR_FIELD.match(problem.field or "")
         if match and int(match.group(1)) < len(kept):
             activity = kept[int(match.group(1))]
-            activity.errors.setdefault(match.group(2), problem)
-        else:
-            general.append(problem)
-    return general
+            line = int(match.group(3)) + 1 if match.group(3) is not None else None
+            activity.errors.setdefault(match.group(2), []).append(
+                Problem(problem.code, problem.message, problem.field, match.group(2), line))
+            continue
+        own = _SESSION_FIELD.fullmatch(problem.field or "")
+        name = own.group(1) if own else ""
+        line = int(own.group(2)) + 1 if own and own.group(2) is not None else None
+        placed = Problem(problem.code, problem.message, problem.field, name, line)
+        (general if not own or name == "activities" else session).append(placed)
+    return session, general

@@ -175,30 +175,94 @@ def _plan_activities(session) -> list[editor.EditorActivity]:
     return editor.from_plan(planning.plan_of(services().sessions, session.id))
 
 
-def _editor(form: SessionForm, activities: list, session=None, errors=(), status: int = 200, import_report=None):
+def _editor(form: SessionForm, activities: list, session=None, errors=(), status: int = 200, import_report=None,
+            locked: bool = False):
     """The editor page: the session's fields, each activity with every refusal beside
-    its field (and all of them listed at the top), and one blank activity to fill in."""
-    activities = editor.with_blank(list(activities))
-    importers = [kind for kind in KINDS if kind.importer is not None]
-    activity_errors = [(a, name, error) for a in activities for name, error in a.errors.items()]
+    its field (and all of them listed at the top), and one blank activity to fill in.
+    ``locked``: the session has started (or ended): everything is shown, read-only,
+    with the reason, and nothing can be saved or imported."""
+    activities = list(activities) if locked else editor.with_blank(list(activities))
+    importers = [] if locked else [kind for kind in KINDS if kind.importer is not None]
     return render_template(
         "session_edit.html", form=form, session=session, activities=activities, errors=list(errors),
-        activity_errors=activity_errors,
         import_form=ImportForm(formdata=None), import_report=import_report, importers=importers,
+        locked=locked, max_activities=MAX_ACTIVITIES,
     ), status
+
+
+# The editor's own fields, by the name the API gives them in a refusal's ``field``.
+_SESSION_FIELDS = {"title": "title", "expected_participants": "expected_participants",
+                   "blocked_words": "blocked_words", "reactions": "reactions_other"}
+
+
+def _session_problem(problem: editor.Problem) -> str:
+    """A refusal of one of the session's own fields, in the page's language (worded from
+    its code and field; the server's English message is never shown)."""
+    if problem.name == "blocked_words":
+        if problem.code == "too_long" and problem.line:
+            return _("Word %(line)s is too long: 100 characters at most.", line=problem.line)
+        if problem.code == "too_many":
+            return _("At most 500 words.")
+    if problem.name == "reactions" and problem.code in ("not_an_emoji", "blank", "invalid_type"):
+        return _("Each reaction must be one emoji.")
+    if problem.name == "reactions" and problem.code == "duplicate":
+        return _("An emoji is chosen twice.")
+    if problem.name == "reactions" and problem.code == "too_many":
+        return _("At most 8 emoji.")
+    if problem.code == "blank":
+        return _("This field must not be empty.")
+    if problem.code == "too_long":
+        return _("This text is too long.")
+    if problem.code in ("out_of_range", "invalid_type") and problem.name == "expected_participants":
+        return _("Give a whole number from 1 to 100000, or leave it empty.")
+    return _("This value cannot be used here.")
+
+
+def _place_session_problems(form: SessionForm, problems: list[editor.Problem]) -> None:
+    """Each refusal of the session's own fields beside that field, unless the form's
+    own checks already refused that field (the same problem is said once)."""
+    refused = {name for name, field in form._fields.items() if field.errors}
+    for problem in problems:
+        name = _SESSION_FIELDS.get(problem.name)
+        if name is None or name in refused:
+            continue
+        field = form[name]
+        field.errors = [*field.errors, _session_problem(problem)]
 
 
 def _save(form: SessionForm, activities: list, save, session=None):
     """Validate and save the editor's activities with ``save(title, specs, *settings)``;
-    the page again, with every refusal, when something is wrong."""
+    the page again, with every refusal of every field at once (the form's own checks,
+    the session's settings and every activity), when something is wrong."""
     raw, kept = editor.specs(activities)
+    form_ok = form.validate_on_submit()
     try:
-        save(form.title.data, raw, *_settings_of(form))
+        if form_ok:
+            save(form.title.data, raw, *_settings_of(form))
+            return None
+        # The form's own fields refused something: check the rest too, so that the page
+        # shows every problem now, not one round at a time (nothing is saved).
+        planning.check_session(form.title.data or "-", raw, *_checkable_settings(form))
+        return _editor(form, activities, session=session, status=400)
     except DomainError as error:
-        general = editor.place_errors(error, kept)
-        status = 409 if error.code == "already_started" else 400
-        return _editor(form, activities, session=session, errors=general, status=status)
-    return None
+        if error.code == "already_started":
+            return _locked(session, status=409)
+        own, general = editor.place_errors(error, kept)
+        _place_session_problems(form, own)
+        return _editor(form, activities, session=session, errors=general, status=400)
+
+
+def _checkable_settings(form: SessionForm) -> tuple:
+    """The settings of a form whose own checks failed, for the session's checks: a
+    value the form already refused is left to its default (said once, by the form)."""
+    words, expected, share, reactions = _settings_of(form)[1:]
+    return (bool(form.profanity_filter.data), words, None if form.expected_participants.errors else expected, share,
+            session_settings.UNSET if form.reactions_other.errors else reactions)
+
+
+def _locked(session, status: int = 200):
+    """The editor of a session that has started or ended: read-only, saying why."""
+    return _editor(_stored_form(session), _plan_activities(session), session=session, status=status, locked=True)
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
@@ -209,8 +273,6 @@ def new_session():
     if request.method == "GET":
         return _editor(form, [])
     activities = editor.read(request.form)
-    if not form.validate_on_submit():
-        return _editor(form, activities, status=400)
     created = []
 
     def save(title, raw, *settings):
@@ -227,14 +289,16 @@ def new_session():
 def edit_session(code: str):
     """Edit the title and activities of a session that has not started."""
     session = _owned_or_404(code)
+    if planning.has_started(services().sessions, session):
+        # Read-only, saying why; a form posted from a page opened before the start
+        # changes nothing (409), and what is stored stays as it is.
+        return _locked(session, status=200 if request.method == "GET" else 409)
     if request.method == "GET":
         imported = request.args.get("imported", "")
         report = {"added": int(imported), "problems": []} if imported.isdigit() else None
         return _editor(_stored_form(session), _plan_activities(session), session=session, import_report=report)
     form = SessionForm()
     activities = editor.read(request.form)
-    if not form.validate_on_submit():
-        return _editor(form, activities, session=session, status=400)
 
     def save(title, raw, *settings):
         planning.update_plan(services().sessions, current_user.id, code, title, raw, *settings)
@@ -253,6 +317,8 @@ def import_activities(code: str):
     spreadsheet) to a session not yet started: all of them, or none with a row-by-row
     report."""
     session = _owned_or_404(code)
+    if planning.has_started(services().sessions, session):
+        return _locked(session, status=409)
     importer = _importer(request.args.get("kind"))
     if importer is None:
         abort(404)
@@ -280,8 +346,9 @@ def import_activities(code: str):
                              JoinSettings.from_stored(session.settings).expected_participants,
                              stored["share_with_participants"], stored["reactions"])
     except DomainError as error:
-        message = _("This session has started: it can no longer be edited.") if error.code == "already_started" else error.message
-        return again([message], 409 if error.code == "already_started" else 400)
+        if error.code == "already_started":
+            return _locked(session, status=409)
+        return again([_("These activities cannot be added to the session: check them in the file.")], 400)
     services().screens.deliver(services().runtime.reload_plan(code))
     # Redirect, so a reload does not post the file again.
     return redirect(url_for("pages.edit_session", code=code, imported=len(result.activities)))

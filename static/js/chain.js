@@ -7,8 +7,12 @@
    facilitator tick (checkboxes data-shortlist-pick="<entry id>", kept in the order
    ticked) make a poll with "Make a poll of these". The server places the poll right
    after the activity, not yet open: Next shows it, Open opens it. A poll made so
-   carries `origin` in host_state: [data-origin] says where its options came from,
-   and [data-origin-list] (the console) each option's upvotes and senders.
+   carries `origin` in host_state: [data-origin] says where its options came from
+   (and how many were shortened to fit a poll option), and [data-origin-list] (the
+   console) each option's upvotes and senders, and the whole text of a shortened one.
+   A ticked entry longer than a poll option (the bar's data-option-max, its checkbox's
+   data-shortlist-text) is said to be shortened before the poll is made
+   ([data-shortlist-long]).
 
    Shared code: it never names a kind. A plain script loaded after common.js and
    before the page script: it defines window.LiveChain. */
@@ -70,9 +74,10 @@
     };
 
     if (dialog) {
+      // Enter in the field makes the poll (Make is the form's only submit button);
+      // Cancel and Escape close the dialog without making anything.
+      dialog.querySelector("[data-shortlist-cancel]").addEventListener("click", function () { dialog.close("cancel"); });
       dialog.addEventListener("submit", function (event) {
-        var submitter = event.submitter;
-        if (submitter && submitter.value === "cancel") return;
         var n = Number(input.value);
         if (!(n >= MIN && n <= MAX && Math.floor(n) === n)) {
           event.preventDefault();
@@ -121,14 +126,25 @@
 
     function renderPicks(activity) {
       if (!bar) return;
-      bar.hidden = !activity;
-      if (!activity) return;
+      if (!activity) { bar.hidden = true; return; }
       if (pickedFor !== activity.id) { picked = []; pickedFor = activity.id; }
       // Entries no longer listed (hidden since) leave the pick.
       var listed = {};
       ticked().forEach(function (box) { listed[box.getAttribute("data-shortlist-pick")] = box.checked; });
       picked = picked.filter(function (id) { return listed[id]; });
+      // Shown once an entry is ticked (the kind's panel says how): never over a panel
+      // without boxes to tick (a Q&A makes its poll of the top N), never for nothing.
+      bar.hidden = picked.length === 0;
       bar.querySelector("[data-shortlist-pick-count]").textContent = T.counted("shortlist_picked", picked.length);
+      var most = Number(bar.getAttribute("data-option-max")) || 0;
+      var long = ticked().filter(function (box) {
+        return box.checked && most && C.textLength(box.getAttribute("data-shortlist-text") || "") > most;
+      }).length;
+      var warning = bar.querySelector("[data-shortlist-long]");
+      if (warning) {
+        warning.hidden = !long;
+        warning.textContent = long ? T.counted("shortlist_long", long, { max: T.formatNumber(most) }) : "";
+      }
       var ready = picked.length >= MIN && picked.length <= MAX && view.connected && !view.busy;
       bar.querySelector("[data-shortlist-pick-make]").setAttribute("aria-disabled", ready ? "false" : "true");
     }
@@ -138,9 +154,11 @@
     function renderOrigin() {
       var activity = view.phase === "activity" ? view.activity : null;
       var origin = activity && planned(activity.id) && planned(activity.id).origin;
+      var shortened = origin ? (origin.options || []).filter(function (from) { return from && from.full_text; }).length : 0;
       Array.prototype.forEach.call(root.querySelectorAll("[data-origin]"), function (node) {
         node.hidden = !origin;
-        node.textContent = origin ? T.str("origin_line", { prompt: origin.prompt || "" }) : "";
+        node.textContent = origin ? T.str("origin_line", { prompt: origin.prompt || "" }) +
+          (shortened ? " " + T.counted("origin_shortened", shortened) : "") : "";
       });
       var list = root.querySelector("[data-origin-list]");
       if (!list) return;
@@ -153,6 +171,12 @@
         item.appendChild(C.el("span", "origin__text", text));
         item.appendChild(C.el("span", "origin__figures",
           T.counted("origin_votes", from.votes || 0) + " · " + T.counted("origin_senders", from.senders || 0)));
+        if (from.full_text) {
+          var whole = item.appendChild(C.el("span", "origin__full"));
+          whole.appendChild(C.el("strong", "origin__shortened", "✂ " + T.str("origin_shortened_mark")));
+          whole.appendChild(document.createTextNode(" " + T.str("origin_full_text", { text: from.full_text })));
+          C.setTid(item, "origin-shortened-" + index);
+        }
       });
     }
 

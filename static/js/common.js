@@ -119,15 +119,34 @@
       }
       return text;
     }
-    /* The plural form of `base` for `n` (base_one, base_other...). */
+    /* The plural form of `base` for `n` (base_one, base_other...), by the page
+       language's rules: in French 0 and 1 take the singular ("0 réponse"), in
+       English only 1 does; without Intl.PluralRules (an old phone) the same two
+       rules are applied by hand. base_zero for 0 when the page has one ("No entry
+       picked"). live's "one" texts hold {n}; a "one" text that says a literal "1"
+       instead (a kind from elsewhere) is kept for exactly one, 0 taking "other". */
     function plural(base, n) {
-      var form = pluralRules ? pluralRules.select(n) : (n === 1 ? "one" : "other");
+      if (n === 0 && S[base + "_zero"]) return S[base + "_zero"];
+      var form = pluralRules ? pluralRules.select(n) : fallbackForm(n);
+      var one = S[base + "_one"] || "";
+      if (form === "one" && n !== 1 && one.indexOf("{n}") < 0 && /(^|\D)1(\D|$)/.test(one)) form = "other";
       return S[base + "_" + form] || S[base + "_other"] || S[base] || "";
+    }
+    function fallbackForm(n) {
+      if (/^fr\b/i.test(lang || "")) return n >= 0 && n < 2 ? "one" : "other";
+      return n === 1 ? "one" : "other";
     }
     function formatNumber(n) { return numberFormat ? numberFormat.format(n) : String(n); }
     function formatPercent(ratio) { return percentFormat ? percentFormat.format(ratio) : Math.round(ratio * 100) + "%"; }
-    /* plural(base, n) with its {n} filled in ("{n} players"). */
-    function counted(base, n) { return plural(base, n).split("{n}").join(formatNumber(n)); }
+    /* plural(base, n) with its {n} filled in ("{n} players"), and any other
+       {placeholders} from `values`. */
+    function counted(base, n, values) {
+      var text = plural(base, n).split("{n}").join(formatNumber(n));
+      if (values) {
+        Object.keys(values).forEach(function (name) { text = text.split("{" + name + "}").join(String(values[name])); });
+      }
+      return text;
+    }
     /* What to tell people about an error from the server ({code, message}). */
     function errorText(error) {
       var codeName = error && error.code;
@@ -397,6 +416,14 @@
     return badge;
   }
 
+  /* The length of a typed text as the server counts it against a limit: spaces
+     collapsed and trimmed, Unicode NFC, characters (not UTF-16 units: an emoji is one). */
+  function textLength(text) {
+    var t = String(text).replace(/\s+/g, " ").trim();
+    if (t.normalize) t = t.normalize("NFC");
+    return Array.from ? Array.from(t).length : t.length;
+  }
+
   /* say(message) at most once every `every` ms: what comes meanwhile waits, only the
      latest is said when the time comes, and the same message is never said twice in
      a row (results arrive ten times a second: a screen reader hears a figure now and
@@ -436,6 +463,7 @@
     keepClearOf: keepClearOf,
     throttled: throttled,
     LETTERS: LETTERS,
+    textLength: textLength,
     storage: storage,
     showScreen: showScreen,
     setTid: setTid,

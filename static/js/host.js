@@ -92,6 +92,7 @@
   function renderPresence() {
     window.LiveControls.showPresence($("[data-presence-text]"), T, view.presence, "span");
     $("[data-lobby-count]").textContent = formatNumber(view.presence.n_connected);
+    $("[data-lobby-count]").hidden = !view.presence.n_connected;  // 0: "Nobody has joined yet", no number
     $("[data-lobby-count-label]").textContent = plural("lobby_count", view.presence.n_connected);
   }
 
@@ -193,11 +194,12 @@
     partOf(shown()).fit();
   }
 
+  // Fit again whenever the stage's room changes: a window resize, and the bar below
+  // growing (an activity open beside, a message) or a banner above, on any projector.
   var fitFrame = null;
-  window.addEventListener("resize", function () {
-    if (fitFrame) return;
-    fitFrame = window.requestAnimationFrame(function () { fitFrame = null; fit(); });
-  });
+  function fitSoon() { if (!fitFrame) fitFrame = window.requestAnimationFrame(function () { fitFrame = null; fit(); }); }
+  window.addEventListener("resize", fitSoon);
+  if (window.ResizeObserver) new window.ResizeObserver(fitSoon).observe($("[data-screen='activity']"));
 
   function render() {
     var held = null;

@@ -83,8 +83,8 @@ class DatePollKind(ActivityKind):
 
     # -- summary and archive
 
-    def summary_fields(self, activity: Activity, tally: rules.Tally, answers: list) -> dict:
-        return {"grid": tally.grid()}
+    def numbered_fields(self, activity: Activity, tally: rules.Tally, numbers: dict[str, int]) -> dict:
+        return {"grid": tally.grid(numbers)}
 
     def pseudonymised(self, summary: dict) -> dict:
         activities = summary.get("activities")
@@ -114,7 +114,7 @@ class DatePollKind(ActivityKind):
         if name != CALENDAR:
             return super().download(activity, name, context)
         option = _chosen_option(activity, context.query.get("option"))
-        text = calendar.event_ics(activity, option, context.title, context.zone, context.now)
+        text = calendar.event_ics(activity, option, context.title, context.zone, context.now, context.translate)
         return Download(f"date-poll-{context.number}.ics", "text/calendar", text)
 
     # -- editor

@@ -4,20 +4,33 @@
 Times are written in UTC (``DTSTART:20261212T170000Z``), which every calendar reads
 and shows in its own zone: a slot with an offset is converted as given; a slot without
 one is a wall-clock time of the server's zone (LIVE_TIMEZONE), which the caller passes
-as ``zone``. The UID is made from the activity and the option, so downloading the same
-slot again updates the event a calendar already holds instead of adding a second one.
+as ``zone``. The description says the slot's times as the facilitator wrote them with
+their zone, and the answers, in the facilitator's language (``translate``). The UID is
+made from the activity and the option, so downloading the same slot again updates the
+event a calendar already holds instead of adding a second one.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone, tzinfo
 
 from icalendar import Calendar, Event
 
+from live.activities.date_poll.archive import when
 from live.activities.date_poll.rules import MAYBE, NO, YES, Slot, parse_slot
 from live.domain.errors import DomainError
 
 PRODUCT = "-//live//date poll//EN"
+
+
+def N_(text: str) -> str:
+    """Marks a text for translation (Babel extracts it); the caller translates it."""
+    return text
+
+
+WHEN = N_("When: %(when)s")
+ANSWERS = N_("Yes: %(yes)s · Maybe: %(maybe)s · No: %(no)s")
 
 
 def slot_of(activity: dict, option: int) -> Slot:
@@ -44,10 +57,12 @@ def in_utc(text: str, zone: tzinfo) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
-def event_ics(activity: dict, option: int, title: str | None, zone: tzinfo, now: datetime) -> str:
+def event_ics(activity: dict, option: int, title: str | None, zone: tzinfo, now: datetime,
+              translate: Callable[[str], str] = str) -> str:
     """The ``.ics`` text of one slot of an archived date poll: one VEVENT named after
-    the session (its title, else the poll's question), the slot's label and the answers
-    it had in the description. ``now`` (aware) is its DTSTAMP."""
+    the session (its title, else the poll's question), the slot's label, its times with
+    their zone and the answers it had in the description (in the language of
+    ``translate``). ``now`` (aware) is its DTSTAMP."""
     slot = slot_of(activity, option)
     counts = activity.get("counts") if isinstance(activity.get("counts"), list) else []
     figures = counts[option] if option < len(counts) and isinstance(counts[option], dict) else {}
@@ -64,7 +79,8 @@ def event_ics(activity: dict, option: int, title: str | None, zone: tzinfo, now:
     event.add("dtend", in_utc(slot.end, zone))
     event.add("summary", title or prompt or slot.label)
     lines = [prompt, slot.label] if prompt else [slot.label]
-    lines.append(" · ".join(f"{word}: {_whole(figures.get(word))}" for word in (YES, MAYBE, NO)))
+    lines.append(translate(WHEN) % {"when": when(slot.start, slot.end, _zone_name(zone))})
+    lines.append(translate(ANSWERS) % {word: _whole(figures.get(word)) for word in (YES, MAYBE, NO)})
     event.add("description", "\n".join(lines))
     calendar.add_component(event)
     return calendar.to_ical().decode("utf-8")
@@ -72,3 +88,8 @@ def event_ics(activity: dict, option: int, title: str | None, zone: tzinfo, now:
 
 def _whole(value: object) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
+
+
+def _zone_name(zone: tzinfo) -> str:
+    """The IANA name of ``zone`` ("Europe/Paris"), else its fixed offset ("UTC+01:00")."""
+    return getattr(zone, "key", None) or zone.tzname(None) or "UTC"

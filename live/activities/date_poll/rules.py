@@ -268,10 +268,18 @@ class Tally:
                     break
         return rows
 
-    def grid(self) -> list[dict]:
+    def grid(self, numbers: dict[str, int] | None = None) -> list[dict]:
         """Every participant's latest answer, in the order they first answered, the
-        name None when none was given (or the filter holds it): for the archive."""
-        return [{"name": self.shown_name(name), "choices": list(choices)} for _r, _k, choices, name in self.latest.values()]
+        name None when none was given (or the filter holds it): for the archive. With
+        ``numbers`` (participant id -> n in join order) each row also has its
+        ``participant_number``, for the "Participant n" shown instead of a name."""
+        rows = []
+        for participant_id, (_revision, _key, choices, name) in self.latest.items():
+            row = {"name": self.shown_name(name), "choices": list(choices)}
+            if numbers is not None:
+                row["participant_number"] = numbers.get(participant_id)
+            rows.append(row)
+        return rows
 
     def results(self) -> dict:
         """The kind's fields of ``results`` that everyone may see: ``counts``, ``best``,

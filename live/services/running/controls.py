@@ -15,6 +15,7 @@ from live.domain.errors import DomainError
 from live.domain.session import ENDED, MAX_ACTIVITIES, OPEN, PENDING
 from live.services.planning import new_activity_id
 from live.services.messages import Message, Outbound, hosts_room, outbound_of, session_room
+from live.services import settings as session_settings
 from live.services.running import joins, views
 from live.services.running.context import Context
 from live.services.running.state import SessionState
@@ -174,16 +175,19 @@ def expire_timed(ctx: Context, states: list[SessionState], pushes_for: Callable[
     return messages
 
 
-def end(ctx: Context, state: SessionState) -> list[Message]:
+def end(ctx: Context, state: SessionState, locale: str = "en") -> list[Message]:
     """End the session: every open activity closes, nothing more can be answered.
-    Ending twice is harmless (the archive is written by the caller)."""
+    Ending twice is harmless (the archive is written by the caller). ``locale``, the
+    host's language, is stored with the end: an archive written again after a crash
+    is in the language the host ended it in."""
     with state.lock:
         if state.lifecycle.phase == ENDED:
             return []
         before = dict(state.lifecycle.statuses)
         open_ids = tuple(aid for aid, status in state.lifecycle.statuses.items() if status == OPEN)
         state.lifecycle.end()
-        _store(ctx, state, closed=open_ids, ended=True)
+        state.settings = {**state.settings, session_settings.ARCHIVE_LOCALE: locale}
+        _store(ctx, state, closed=open_ids, ended=True, settings={session_settings.ARCHIVE_LOCALE: locale})
         state.dirty_results.update(open_ids)
         # Phones still waiting for the host will never come in.
         return _told(ctx, state, before, urgent_notice={"t": "lifecycle"}) + joins.turn_away_at_end(state)
@@ -194,7 +198,7 @@ def end(ctx: Context, state: SessionState) -> list[Message]:
 
 def _store(
     ctx: Context, state: SessionState, closed=(), opened: tuple | None = None, states: dict | None = None,
-    lifecycle: bool = True, ended: bool = False, inserted: Inserted | None = None,
+    lifecycle: bool = True, ended: bool = False, inserted: Inserted | None = None, settings: dict | None = None,
 ) -> None:
     """Store the session's lifecycle, the given kind states and an inserted activity
     in one transaction, before anyone is told. A failure is ``unavailable``: nothing
@@ -222,6 +226,8 @@ def _store(
                 db.get(ActivityRow, activity_id).state = kind_state
             if ended:
                 session.ended_at = now
+            if settings:
+                session.settings = {**(session.settings or {}), **settings}
     except DomainError:
         raise
     except Exception:

@@ -123,9 +123,8 @@ def unique_name(state: SessionState, name: str | None, participant_id: str | Non
     """Nicknames are unique within a session: a second "Zoé" becomes "Zoé 2"."""
     if not name:
         return name
-    taken = {n.casefold() for pid, n in state.names.items() if n and pid != participant_id}
     candidate, suffix = name, 2
-    while candidate.casefold() in taken:
+    while state.names.is_taken(candidate, participant_id):
         candidate = f"{name[: MAX_NAME - len(str(suffix)) - 1]} {suffix}"
         suffix += 1
     return candidate

@@ -48,6 +48,52 @@ class AnswerInput:
     value: object
 
 
+class Nicknames(dict):
+    """participant -> nickname, which also counts how many use each nickname
+    (case-folded), so that a join learns whether a nickname is taken without reading
+    every other one (a room of 5,000 read 12.5 million names while it joined)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__()
+        self._uses: dict[str, int] = defaultdict(int)
+        self.update(*args, **kwargs)
+
+    def __setitem__(self, participant_id: str, name: str | None) -> None:
+        self._forget(self.get(participant_id))
+        super().__setitem__(participant_id, name)
+        if name:
+            self._uses[name.casefold()] += 1
+
+    def __delitem__(self, participant_id: str) -> None:
+        self._forget(self.get(participant_id))
+        super().__delitem__(participant_id)
+
+    def update(self, *args, **kwargs) -> None:
+        for participant_id, name in dict(*args, **kwargs).items():
+            self[participant_id] = name
+
+    def pop(self, participant_id, *default):
+        if participant_id in self:
+            self._forget(self.get(participant_id))
+        return super().pop(participant_id, *default)
+
+    def is_taken(self, name: str, by_anyone_but: str | None = None) -> bool:
+        """Whether another participant than ``by_anyone_but`` uses ``name``, whatever its case."""
+        folded = name.casefold()
+        uses = self._uses.get(folded, 0)
+        own = self.get(by_anyone_but) if by_anyone_but is not None else None
+        if own and own.casefold() == folded:
+            uses -= 1
+        return uses > 0
+
+    def _forget(self, name: str | None) -> None:
+        if name:
+            folded = name.casefold()
+            self._uses[folded] -= 1
+            if self._uses[folded] <= 0:
+                del self._uses[folded]
+
+
 @dataclass
 class SessionState:
     """The cached state of one session in this process."""
@@ -64,7 +110,7 @@ class SessionState:
     # a wall clock set back an hour must not give a late answer full points.
     opened_at: dict[str, datetime | None]
     tallies: dict[str, object]
-    names: dict[str, str | None]
+    names: Nicknames  # a plain dict given here becomes one (__post_init__)
     # Each activity's kind state (JSON in the database: moderation, time added...).
     states: dict[str, dict] = field(default_factory=dict)
     # Session settings (JSON in the database: the word filter, join limits...), and
@@ -127,6 +173,10 @@ class SessionState:
     quiet_since: float | None = None
     # This process's monotonic clock (tests give a fake one).
     clock: Callable[[], float] = time.monotonic
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.names, Nicknames):
+            self.names = Nicknames(self.names)
 
     def elapsed_ms(self, activity_id: str) -> int:
         """Milliseconds since ``activity_id`` opened, on this process's monotonic clock."""

@@ -13,8 +13,13 @@ from live.services.messages import Outbound, hosts_room, moderators_room, partic
 from live.services.running import joins, reactions
 from live.services.running.state import SessionState
 
-# Phones hear a wall (a Q&A's questions and votes) at most this often.
+# Phones hear a wall (a Q&A's questions and votes) at most this often, and in a
+# large room less often: every push is one frame per phone of the process, and
+# with 2,000 phones two pushes a second doubled the server's work during a vote
+# (scripts/bench --beside-qa). The budget keeps a wall's frames to about this many
+# a second per process.
 WALL_SECONDS = 0.5
+WALL_FRAMES_PER_SECOND = 1000
 
 
 def public_state(state: SessionState) -> dict:
@@ -199,9 +204,11 @@ def _next_to_push(state: SessionState) -> str:
 
 def _wall_pushes(state: SessionState) -> list[Outbound]:
     """The phones' ``wall`` of each activity whose wall changed, at most every
-    ``WALL_SECONDS``: every phone of the room hears it, so it is coalesced harder
-    than the host's results."""
+    ``WALL_SECONDS`` (longer in a large room, see WALL_FRAMES_PER_SECOND): every
+    phone of the room hears it, so it is coalesced harder than the host's results."""
     if not state.dirty_walls or state.clock() - state.wall_pushed_at < WALL_SECONDS:
+        return []
+    if state.clock() - state.wall_pushed_at < state.local_connected() / WALL_FRAMES_PER_SECOND:
         return []
     changed, state.dirty_walls = state.dirty_walls, set()
     state.wall_pushed_at = state.clock()

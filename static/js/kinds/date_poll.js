@@ -19,12 +19,27 @@
   var SIGNS = { yes: "✓", maybe: "?", no: "✗" };
   var MAX_NAME_COLUMNS = 8;
 
-  /* An option as {label, when}: a text, or a slot with its times in one short text. */
-  function slotOf(option) {
+  var OFFSET = /(Z|[+-]\d\d:\d\d)$/;
+
+  /* An option as {label, when}: a text, or a slot with its times in one short text.
+     Times written with an offset say it ("(UTC+01:00)"); the others are in the
+     server's zone, which `zone` adds when given ("(Europe/Paris)") and zoneNote()
+     says once under a list of slots. */
+  function slotOf(option, zone) {
     if (!option || typeof option !== "object") return { label: String(option), when: "" };
-    var start = String(option.start || "").replace("T", " "), end = String(option.end || "").replace("T", " ");
+    var offset = OFFSET.exec(String(option.start || ""));
+    var start = String(option.start || "").replace(OFFSET, "").replace("T", " ");
+    var end = String(option.end || "").replace(OFFSET, "").replace("T", " ");
     if (start.slice(0, 10) === end.slice(0, 10)) end = end.slice(11);
-    return { label: String(option.label || ""), when: start ? start + " – " + end : "", start: option.start || null };
+    var said = offset ? (offset[1] === "Z" ? "UTC" : "UTC" + offset[1]) : (zone || "");
+    var when = start ? start + " – " + end + (said ? " (" + said + ")" : "") : "";
+    return { label: String(option.label || ""), when: when, start: option.start || null, local: !!start && !offset };
+  }
+
+  /* "Times are in the Europe/Paris time zone.", when a slot has times without an offset. */
+  function zoneNote(T, activity) {
+    var local = (activity.options || []).some(function (option) { return slotOf(option).local; });
+    return local && T.S.zone_note ? T.str("zone_note") : "";
   }
 
   function countsOf(result, n) {
@@ -42,8 +57,8 @@
     var options = activity.options || [];
     var best = result && typeof result.best === "number" ? result.best : null;
     if (best === null || !options[best]) return T.str("no_best");
-    var slot = slotOf(options[best]);
-    var label = slot.when ? slot.label + " (" + slot.when + ")" : slot.label;
+    var slot = slotOf(options[best], T.S.zone);
+    var label = slot.when ? slot.label + " · " + slot.when : slot.label;
     var others = Math.max(0, ((result.tied || []).length || 1) - 1);
     if (others && T.S.best_tied_other) return T.plural("best_tied", others).split("{label}").join(label).split("{n}").join(T.formatNumber(others));
     return T.str("best", { label: label });
@@ -143,6 +158,7 @@
         });
       });
       more.textContent = hiddenNames ? T.counted("more_names", hiddenNames) : "";
+      $("[data-dp-zone]").textContent = zoneNote(T, activity);
       fit();
     }
 
@@ -285,6 +301,7 @@
       $("[data-dp-number]").textContent = kit.number(activity);
       $("[data-prompt]").textContent = activity.prompt || "";
       $("[data-dp-hint]").textContent = locked ? "" : T.str(changing ? "hint_change" : "hint");
+      $("[data-dp-zone]").textContent = zoneNote(T, activity);
       sendButton.hidden = locked;
       sendButton.textContent = T.str(changing ? "send_change" : "send");
       $("[data-sending]").hidden = !waiting;
@@ -404,6 +421,7 @@
       panel: function () { return "date_poll"; },
       render: function (activity, result) {
         $("[data-dp-best]").textContent = bestText(T, activity, result || {});
+        $("[data-dp-zone]").textContent = zoneNote(T, activity);
         var holder = $("[data-dp-table]");
         C.clear(holder);
         holder.appendChild(totalsTable(T, "mod-table", activity, result || {}, null));

@@ -278,15 +278,22 @@
     var errorLine = C.errorLine(errorNode, input);
     var showError = errorLine.show, hideError = errorLine.hide;
 
-    /* "12 / 200 characters"; near the limit it is said aloud, once per step. */
+    /* "12 / 200 characters"; near the limit it is said aloud, once per step. Nothing
+       is cut: a longer text (pasted, say) stays as typed, and the counter says how
+       many characters are too many until it is shortened. */
     function renderCounter(activity) {
       var max = activity.max_length || 200;
-      var n = cleaned(input.value).length;
-      counter.textContent = T.str("counter", { n: T.formatNumber(n), max: T.formatNumber(max) });
+      var n = C.textLength(input.value);
+      var figures = { n: T.formatNumber(n), max: T.formatNumber(max), over: T.formatNumber(n - max) };
+      counter.textContent = T.str(n > max ? "counter_over" : "counter", figures);
       counter.classList.toggle("is-near", max - n <= NEAR_LIMIT);
       counter.classList.toggle("is-full", n >= max);
-      var say = n >= max ? T.str("counter_full") : max - n <= NEAR_LIMIT ? T.str("counter_near", { left: max - n }) : "";
-      var step = n >= max ? "full" : max - n <= NEAR_LIMIT ? "near" : "";
+      counter.classList.toggle("is-over", n > max);
+      if (n > max) input.setAttribute("aria-invalid", "true");
+      else if (errorNode.hidden) input.removeAttribute("aria-invalid");
+      var say = n > max ? T.str("counter_over", figures) : n === max ? T.str("counter_full")
+        : max - n <= NEAR_LIMIT ? T.str("counter_near", { left: max - n }) : "";
+      var step = n > max ? "over" : n === max ? "full" : max - n <= NEAR_LIMIT ? "near" : "";
       if (step !== counterSaid) {
         counterSaid = step;
         counterLive.textContent = say;
@@ -303,7 +310,6 @@
       var total = activity.max_entries || 1;
       $("[data-ot-number]").textContent = kit.number(activity);
       $("[data-ot-prompt]").textContent = activity.prompt || "";
-      input.setAttribute("maxlength", String(activity.max_length || 200));
       var sent = texts(activity.id);
       var waiting = kit.queued(activity.id);
       var sending = waiting.length > 0;
@@ -524,8 +530,8 @@
         showError(T.str("type_first"));
         return input.focus();
       }
-      if (value.length > max) {
-        showError(T.str("ot_error_too_long", { max: max }));
+      if (C.textLength(value) > max) {
+        showError(T.str("too_long_local", { max: T.formatNumber(max), over: T.formatNumber(C.textLength(value) - max) }));
         return input.focus();
       }
       hideError();
@@ -657,6 +663,7 @@
         var pick = row.querySelector(".ot-row__pick");
         if (pick) {
           pick.setAttribute("data-shortlist-pick", entry.id);
+          pick.setAttribute("data-shortlist-text", entry.text);
           pick.setAttribute("aria-label", T.str("pick") + ": " + entry.text);
           pick.setAttribute("data-testid", "ot-pick-" + index);
         }

@@ -23,7 +23,7 @@
   function onWall(question) { return ON_WALL.indexOf(question.status) !== -1; }
 
   /* The length of a question as the server counts it (spaces collapsed). */
-  function cleanedLength(text) { return text.replace(/\s+/g, " ").trim().length; }
+  function cleanedLength(text) { return C.textLength(text); }
 
   /* Rows kept per key and updated in place: a tap never lands on a row that was
      just rebuilt, focus stays on its button, and a row can move to its new place. */
@@ -251,7 +251,9 @@
       var max = activity.max_length || MAX_LENGTH;
       var length = cleanedLength(textBox.value);
       var count = $("[data-qa-count]");
-      count.textContent = T.str("count", { n: T.formatNumber(length), max: T.formatNumber(max) });
+      // Nothing is cut: a longer question stays as typed, and the count says by how much.
+      count.textContent = T.str(length > max ? "count_over" : "count",
+        { n: T.formatNumber(length), max: T.formatNumber(max), over: T.formatNumber(length - max) });
       count.classList.toggle("is-over", length > max);
       $("[data-qa-as-name-box]").hidden = !myName;
       if (myName) $("[data-qa-as-name-label]").textContent = T.str("as_name", { name: myName });
@@ -362,7 +364,9 @@
       if (!activity || activity.status !== "open") return;
       var text = textBox.value.replace(/\s+/g, " ").trim();
       var max = activity.max_length || MAX_LENGTH;
-      var problem = !text ? T.str("type_first") : text.length > max ? T.str("too_long_local", { max: max }) : "";
+      var length = C.textLength(text);
+      var problem = !text ? T.str("type_first")
+        : length > max ? T.str("too_long_local", { max: T.formatNumber(max), over: T.formatNumber(length - max) }) : "";
       showError($("[data-qa-error]"), problem);
       if (problem) {
         textBox.setAttribute("aria-invalid", "true");

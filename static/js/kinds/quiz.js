@@ -19,10 +19,15 @@
   function isMine(kit, activity) { return !!activity && activity.type === kit.name; }
   function asList(value) { return Array.isArray(value) ? value.slice() : (value === undefined || value === null ? [] : [value]); }
 
-  /* Whether any question has had its answer shown (the podium can then be shown). */
-  function anyRevealed(kit, view) {
-    if (isMine(kit, view.activity) && view.activity.status === "revealed") return true;
-    return view.activities.some(function (a) { return isMine(kit, a) && a.status === "revealed"; });
+  /* Whether the podium can be shown: the activity on screen adds to the session's
+     standings (its kind is "scored": a leaderboard exists), and a question of such
+     a kind has had its answer shown. Never over a poll or a word cloud. */
+  function podiumAvailable(view) {
+    var K = window.LiveKinds;
+    function scored(a) { return !!a && !!K.capability(a.type, "scored"); }
+    if (view.phase !== "activity" || !scored(view.activity)) return false;
+    if (view.activity.status === "revealed") return true;
+    return view.activities.some(function (a) { return scored(a) && a.status === "revealed"; });
   }
 
   /* The host actions (projector and console): add 10 seconds, show the answer, the podium.
@@ -50,8 +55,8 @@
         run: function (target, api) { api.command("reveal", { activity_id: target.id }, 10000); }
       },
       podium: {
-        target: function (view) { return anyRevealed(kit, view) || null; },
-        shown: function (view) { return anyRevealed(kit, view); },
+        target: function (view) { return podiumAvailable(view) || null; },
+        shown: podiumAvailable,
         pressed: podium.onScreen,
         run: function (target, api) {
           // On the projector, K takes the podium off the screen again.
@@ -175,7 +180,7 @@
       var said = kit.said(activity.id);
       if (top.length && !said.leader) {
         said.leader = true;
-        kit.announce.later(T.str("announce_leader", { name: T.playerName(top[0], all), score: T.formatNumber(top[0].score || 0) }));
+        kit.announce.later(T.counted("announce_leader", top[0].score || 0, { name: T.playerName(top[0], all) }));
       }
     }
 
@@ -262,7 +267,7 @@
     return {
       build: build, clear: clear, render: render, fit: fit,
       describe: function (activity) {
-        return T.counted("quiz_kind", activity.n_correct || 1) + " · " + T.str("quiz_points", { n: T.formatNumber(activity.points || 0) });
+        return T.counted("quiz_kind", activity.n_correct || 1) + " · " + T.counted("quiz_points", activity.points || 0);
       },
       // The shared countdown, until the answer is shown.
       countdown: function (activity) { return activity.status !== "revealed"; },
@@ -466,13 +471,13 @@
       $("[data-qresult-title]").textContent = T.str("result_" + kind);
       var pointsNode = $("[data-qresult-points]");
       pointsNode.hidden = points === null;
-      pointsNode.textContent = points === null ? "" : T.str(points === 1 ? "result_point" : "result_points", { n: T.formatNumber(points) });
+      pointsNode.textContent = points === null ? "" : T.counted("result_points", points);
       var streak = $("[data-qresult-streak]");
       streak.hidden = !(result && result.streak >= 2);
       streak.textContent = result && result.streak >= 2 ? T.str("result_streak", { n: T.formatNumber(result.streak) }) : "";
       $("[data-qresult-figures]").hidden = !result;
       if (result) {
-        figureText($("[data-qresult-score]"), T.str(result.score === 1 ? "result_score_one" : "result_score"), T.formatNumber(result.score || 0));
+        figureText($("[data-qresult-score]"), T.plural("result_score", result.score || 0), T.formatNumber(result.score || 0));
       }
       var rank = $("[data-qresult-rank]");
       rank.hidden = !(result && result.rank);
@@ -531,7 +536,7 @@
       finalKey = stateKey();
       kit.render();
       if (personal && data.rank) {
-        kit.announce(T.str("announce_final", { rank: T.formatNumber(data.rank), n: T.formatNumber(data.n_players || 0), score: T.formatNumber(data.score || 0) }));
+        kit.announce(T.counted("announce_final", data.score || 0, { rank: T.formatNumber(data.rank), players: T.formatNumber(data.n_players || 0) }));
       }
     }
 
@@ -542,14 +547,14 @@
         : T.str("final_podium_only");
       var score = $("[data-final-score]");
       score.hidden = !data.rank;
-      score.textContent = data.rank ? T.str(data.score === 1 ? "result_score_one" : "result_score", { n: T.formatNumber(data.score || 0) }) : "";
+      score.textContent = data.rank ? T.counted("result_score", data.score || 0) : "";
       var list = $("[data-final-podium]");
       C.clear(list);
       data.podium.slice(0, 3).forEach(function (row, index) {
         var item = el("li", "final__place final__place--" + (index + 1));
         item.appendChild(el("span", "final__ordinal", T.str("place_" + (index + 1))));
         item.appendChild(el("span", "final__name" + (row.name ? "" : " is-anonymous"), T.playerName(row, data.podium)));
-        item.appendChild(el("span", "final__points", T.str(row.score === 1 ? "result_score_one" : "result_score", { n: T.formatNumber(row.score || 0) })));
+        item.appendChild(el("span", "final__points", T.counted("result_score", row.score || 0)));
         list.appendChild(item);
       });
       $("[data-final-players]").textContent = T.counted("players", data.n_players);
@@ -598,8 +603,8 @@
       },
       ended: function () {
         if (!finalData || !finalData.rank) return null;
-        return T.str("announce_final", {
-          rank: T.formatNumber(finalData.rank), n: T.formatNumber(finalData.n_players), score: T.formatNumber(finalData.score || 0)
+        return T.counted("announce_final", finalData.score || 0, {
+          rank: T.formatNumber(finalData.rank), players: T.formatNumber(finalData.n_players)
         });
       },
       on: {

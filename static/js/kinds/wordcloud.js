@@ -477,8 +477,7 @@
       var hint = $("[data-wc-hint]");
       hint.textContent = activity.single_word ? T.str("one_word") : "";
       hint.hidden = !activity.single_word;
-      if (activity.max_length) input.setAttribute("maxlength", String(activity.max_length));
-      else input.removeAttribute("maxlength");
+      renderCounter(activity);
 
       var mine = entries(activity.id);
       var waiting = kit.queued(activity.id);
@@ -532,6 +531,21 @@
       $("[data-wc-results-more]").textContent = more > 0 ? T.counted("more_words", more) : "";
     }
 
+    /* "12 / 40 characters" under the box. Nothing is cut: a longer entry (pasted,
+       say) stays as typed and the counter says how many characters are too many. */
+    function renderCounter(activity) {
+      var counter = $("[data-wc-counter]");
+      var max = activity.max_length || 0;
+      var n = C.textLength(input.value);
+      counter.hidden = !max;
+      if (!max) return;
+      counter.textContent = T.str(n > max ? "counter_over" : "counter",
+        { n: T.formatNumber(n), max: T.formatNumber(max), over: T.formatNumber(n - max) });
+      counter.classList.toggle("is-over", n > max);
+      if (n > max) input.setAttribute("aria-invalid", "true");
+      else if (errorNode.hidden) input.removeAttribute("aria-invalid");
+    }
+
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var activity = kit.current();
@@ -543,6 +557,12 @@
         input.focus();
         return;
       }
+      var max = activity.max_length || 0;
+      if (max && C.textLength(value) > max) {
+        showError(T.str("too_long_local", { max: T.formatNumber(max), over: T.formatNumber(C.textLength(value) - max) }));
+        input.focus();
+        return;
+      }
       hideError();
       input.value = value;
       kit.send(activity, value);
@@ -550,6 +570,8 @@
 
     input.addEventListener("input", function () {
       if (!errorNode.hidden) hideError();
+      var activity = kit.current();
+      if (activity && activity.type === kit.name) renderCounter(activity);
     });
 
     function answered(sent, ack, here) {
