@@ -81,11 +81,14 @@ def test_french_plurals_use_the_singular_for_zero_and_one_and_say_the_number():
     assert said("%(num)d archived session", "%(num)d archived sessions", 0) == "0 session archivée"
 
 
-def test_every_french_plural_form_keeps_the_number_of_its_english_plural():
+def _french_catalogue():
     with open(FRENCH / "messages.po", "rb") as handle:
-        catalogue = read_po(handle)
+        return read_po(handle)
+
+
+def test_every_french_plural_form_keeps_the_number_of_its_english_plural():
     wrong = []
-    for message in catalogue:
+    for message in _french_catalogue():
         if not message.pluralizable:
             continue
         wanted = set(_PLACEHOLDER.findall(message.id[1]))
@@ -118,10 +121,8 @@ def test_the_french_singular_of_a_browser_text_never_says_1_where_it_counts():
 
 
 def _french_strings() -> list[tuple[str, str]]:
-    with open(FRENCH / "messages.po", "rb") as handle:
-        catalogue = read_po(handle)
     found = []
-    for message in catalogue:
+    for message in _french_catalogue():
         if not message.id:
             continue
         forms = message.string if isinstance(message.string, tuple) else (message.string,)
