@@ -22,6 +22,10 @@ def test_vendored_libraries_record_version_and_licence():
     vendored = (ROOT / "static" / "vendor" / "VENDORED.md").read_text()
     assert "| socket.io.min.js | socket.io-client | 4." in vendored and "MIT" in vendored
     assert (ROOT / "static" / "vendor" / "socket.io.min.js.LICENSE").is_file()
+    # Test-only libraries (never served) are recorded the same way, beside them.
+    tested = (ROOT / "tests" / "vendor" / "VENDORED.md").read_text()
+    assert "| axe.min.js | axe-core | 4." in tested and "MPL-2.0" in tested
+    assert (ROOT / "tests" / "vendor" / "axe.min.js.LICENSE").is_file()
 
 
 def source_files() -> list[str]:

@@ -53,7 +53,6 @@
     function renderBar(shownActivity) {
       var both = !!shownActivity && !!side && !!current && current.id !== side.id;
       bar.hidden = !both;
-      page.root.classList.toggle("has-side", both);
       if (!both) return;
       var showingSide = shownActivity === side;
       var state = showingSide ? (newOnScreen ? "new" : "back") : "beside";

@@ -249,6 +249,10 @@
   /* Whether a key press is typing (in a field), not a shortcut. */
   function isTyping(target) {
     if (!target || !target.tagName) return false;
+    // A field of a window just closed keeps the focus for a moment (see openDialog):
+    // nobody types there.
+    var box = target.closest && target.closest("dialog");
+    if (box && !box.open) return false;
     var tag = target.tagName.toLowerCase();
     return tag === "input" || tag === "textarea" || tag === "select" || target.isContentEditable;
   }
@@ -329,8 +333,23 @@
     };
   }
 
+  /* A window opened over the page. Once it closes, the focus goes back where it was
+     (the button that opened it), never stays on a field of the closed window: there
+     the keys would act on nothing the person can see, and the page's shortcuts, which
+     wait while someone types, would seem dead. */
   function openDialog(dialog) {
     if (!dialog || dialog.open) return;
+    dialog.liveOpener = document.activeElement;
+    if (!dialog.liveFocusBack) {
+      dialog.liveFocusBack = true;
+      dialog.addEventListener("close", function () {
+        var focused = document.activeElement, back = dialog.liveOpener;
+        dialog.liveOpener = null;
+        if (!focused || !dialog.contains(focused)) return;
+        if (back && back !== document.body && back.isConnected && !back.closest("dialog:not([open])")) back.focus();
+        else focused.blur();
+      });
+    }
     if (typeof dialog.showModal === "function") dialog.showModal();
     else dialog.setAttribute("open", "");
   }
@@ -405,7 +424,44 @@
     return Array.from ? Array.from(t).length : t.length;
   }
 
+  /* say(message) at most once every `every` ms: what comes meanwhile waits, only the
+     latest is said when the time comes, and the same message is never said twice in
+     a row (results arrive ten times a second: a screen reader hears a figure now and
+     then, not every vote). forget() lets the next message through at once. */
+  function throttled(say, every) {
+    var timer = null, waiting = null, last = null;
+    function next() {
+      timer = null;
+      var message = waiting;
+      waiting = null;
+      if (!message || message === last) return;
+      last = message;
+      say(message);
+      timer = setTimeout(next, every);
+    }
+    function tell(message) {
+      waiting = message;
+      if (!timer) next();
+    }
+    tell.forget = function () { clearTimeout(timer); timer = null; waiting = null; last = null; };
+    return tell;
+  }
+
+  /* Bars fixed at the bottom of the page (the phone's dock): their height, kept in
+     --dock-height on the root, is room the page leaves under its content and the
+     scroll padding that keeps a focused element above them, never under (WCAG 2.4.11). */
+  function keepClearOf(dock) {
+    if (!dock) return;
+    function measure() { document.documentElement.style.setProperty("--dock-height", dock.offsetHeight + "px"); }
+    if (window.ResizeObserver) new ResizeObserver(measure).observe(dock);
+    else if (window.MutationObserver) new MutationObserver(measure).observe(dock, { attributes: true, childList: true, subtree: true });
+    window.addEventListener("resize", measure);
+    measure();
+  }
+
   window.LiveCommon = {
+    keepClearOf: keepClearOf,
+    throttled: throttled,
     LETTERS: LETTERS,
     textLength: textLength,
     storage: storage,

@@ -21,6 +21,7 @@
   var S = K.pageStrings(C.readJson("live-strings", {}));
   var T = C.texts(S, lang);
   var ANNOUNCE_PRESENCE_EVERY = 15000;
+  var ANNOUNCE_TALLY_EVERY = 10000;  // new results, at most this often
 
   var view = window.LiveControls.newView({
     announced: {},        // activity id -> what was already announced about it
@@ -55,6 +56,7 @@
 
   /* ---- announcements (polite, not chatty) ---------------------------------- */
 
+  var sayTally = C.throttled(announce.later, ANNOUNCE_TALLY_EVERY);  // "12 answers", now and then
   var lastPresenceAnnounced = null;
   var presenceTimer = null;
   function schedulePresenceAnnouncement() {
@@ -356,12 +358,14 @@
         renderControls();
       } else {
         renderResults();
+        if (now.status === "open") sayTally(partOf(now).tally(now, result));
       }
     }
   });
 
   function applyState(before, initial) {
     var now = view.activity;
+    if (!now || !before || before.id !== now.id) sayTally.forget();
     beside.stateChanged(before);
     eachPart(function (part) { part.stateChanged(before, now, initial); });
     startCountdown(now);

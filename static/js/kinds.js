@@ -20,6 +20,8 @@
      render(activity, result, nAnswers), fit(), describe(activity) (the line under
      the number), countdown(activity) (show the shared one; default: timed),
      announce(activity, before) (true: said, else the page says "open"/"closed"),
+     tally(activity, result) (a sentence on new results, said now and then: default
+     "12 answers"; null says nothing),
      screen() (a screen of its own over the activity: the podium), stateChanged(
      before, now, initial), rendered() (after the controls), actions, keys, on.
    - phone (participant.js): current(), side() (the activity open beside the one
@@ -70,12 +72,18 @@
 
   /* What a part does when its module leaves a hook out: the fallback. */
   var DEFAULTS = {
-    host: function () {
+    host: function (kit) {
       return {
         build: nothing, clear: nothing, render: nothing, fit: nothing, stateChanged: nothing, rendered: nothing,
         describe: function () { return ""; },
         countdown: function (activity) { return !!capability(activity.type, "timed"); },
         announce: function () { return false; },
+        // What to say of new results, now and then ("12 answers"); null: nothing
+        // (a kind that says its own, as a word cloud's newest word).
+        tally: function (activity, result) {
+          var n = (result && result.n_answers) || 0;
+          return n ? kit.T.formatNumber(n) + " " + kit.T.plural("answers", n) : null;
+        },
         screen: none
       };
     },

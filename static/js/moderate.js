@@ -41,6 +41,7 @@
   function hasScored() { return view.activities.some(function (a) { return K.capability(a.type, "scored"); }); }
 
   var announce = C.announcer($("[data-announcer]"), 60);
+  C.keepClearOf($("[data-shortlist-pick-bar]"));  // the chain's bar never covers what has the focus
 
   var messageNode = $("[data-message]");
   var messageTimer = null;

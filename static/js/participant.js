@@ -49,6 +49,7 @@
     if (reactionBar) reactionBar.screen(nameOfScreen);
   }
 
+  C.keepClearOf($("[data-dock]"));  // the bars at the bottom never cover what has the focus
   /* The bar of reactions (reactions.js): with the lobby and every activity. */
   var reactionBar = window.LiveReactions ? window.LiveReactions.phone($("[data-reaction-bar]"), {
     lang: lang, socket: function () { return socket; }

@@ -58,7 +58,6 @@
     function update() {
       var shown = onScreen && emojis.length > 0;
       bar.hidden = !shown;
-      document.body.classList.toggle("has-reaction-bar", shown);
     }
 
     function pop(button) {

@@ -195,6 +195,7 @@
       clear: function () { if (board.activityId) reset(null); },
       render: render,
       fit: fit,
+      tally: function () { return null; },  // it says the newest entry itself
       describe: function (activity) {
         var line = T.counted("describe", activity.max_entries || 1);
         return activity.upvotes ? line + " · " + T.str("with_upvotes") : line;
@@ -240,8 +241,17 @@
     var order = "newest";   // the board's order: "newest" or "top"
     var reporting = null;   // {activity, entry} the report dialog asks about
     var counterSaid = "";
+    var sayBoard = C.throttled(kit.announce.later, 15000);
 
     function texts(activityId) { return kit.given(activityId).filter(function (v) { return typeof v === "string"; }); }
+    /* Whether `now` (a wall) shows an answer of someone else that `before` did not. */
+    function arrived(before, now) {
+      var known = {}, sent = texts(now.activity_id);
+      (before.entries || []).forEach(function (e) { known[e.id] = true; });
+      return (now.entries || []).some(function (e) {
+        return !known[e.id] && !sent.some(function (text) { return sameEntry(text, e.text); });
+      });
+    }
 
     /* This phone's upvotes and reports of an activity: from the values the server
        holds (its welcome), then kept here as the acks come. */
@@ -351,7 +361,8 @@
       vote.type = "button";
       vote.appendChild(el("span", "ot-vote__icon", "▲")).setAttribute("aria-hidden", "true");
       vote.appendChild(el("span", "ot-vote__label"));
-      vote.appendChild(el("span", "ot-vote__count"));
+      vote.appendChild(el("span", "ot-vote__count")).setAttribute("aria-hidden", "true");  // said in words below
+      vote.appendChild(el("span", "visually-hidden"));  // its name goes on with the answer and its upvotes
       var report = actions.appendChild(el("button", "ot-report"));
       report.type = "button";
       report.appendChild(el("span", "ot-report__icon", "⚑")).setAttribute("aria-hidden", "true");
@@ -382,7 +393,7 @@
         C.setTid(vote, "ot-vote-" + index);
         setText(vote.children[1], T.str(voted ? "upvoted" : "upvote"));
         setText(vote.children[2], T.formatNumber(entry.votes || 0));
-        vote.setAttribute("aria-label", T.str(voted ? "upvoted" : "upvote") + ": " + entry.text + " (" + T.counted("votes", entry.votes || 0) + ")");
+        setText(vote.children[3], ": " + entry.text + " (" + T.counted("votes", entry.votes || 0) + ")");
         report.setAttribute("data-ot-report", entry.id);
         report.disabled = reported;
         C.setTid(report, "ot-report-" + index);
@@ -576,9 +587,13 @@
       on: {
         wall: function (wall) {
           if (!wall || wall.type !== kit.name || !wall.activity_id) return;
+          var before = walls[wall.activity_id];
           walls[wall.activity_id] = wall;
           var activity = kit.current();
           if (activity && activity.id === wall.activity_id && kit.phase() === "activity") renderBoard(activity);
+          // Others' new answers on the board this phone shows: said now and then, not
+          // each one (this phone's own is said by its ack).
+          if (!$("[data-ot-board]").hidden && before && arrived(before, wall)) sayBoard(T.counted("announce_board", wall.n_entries || 0));
         }
       }
     };

@@ -173,6 +173,7 @@
     var walls = {};     // activity id -> the last "wall"
     var mine = {};      // activity id -> {votes: {id: true}, reports: {id: true}, questions: [{id, text, status}]}
     var settling = {};  // question id -> votes acknowledged but not yet in a wall
+    var sayWall = C.throttled(kit.announce.later, 15000);
     var myName = null;
     var drawnId = null; // the activity the screen shows
     var reporting = null;
@@ -184,6 +185,12 @@
     var boardTitle = $("[data-qa-board-title]").textContent;  // "Questions", while there are none
 
     function mineOf(id) { return mine[id] || (mine[id] = { votes: {}, reports: {}, questions: [] }); }
+    /* Whether `now` (a wall) shows a question of someone else that `before` did not. */
+    function arrived(before, now) {
+      var known = {};
+      (before.questions || []).concat(mineOf(now.activity_id).questions).forEach(function (q) { known[q.id] = true; });
+      return (now.questions || []).some(function (q) { return !known[q.id]; });
+    }
 
     /* The activity drawn, as the latest state has it (on screen, or beside). */
     function drawn() {
@@ -473,9 +480,14 @@
       on: {
         wall: function (data) {
           if (!data || data.type !== kit.name) return;
+          var before = walls[data.activity_id];
           walls[data.activity_id] = data;
           settling = {};
           kit.render();
+          // Others' new questions on the wall this phone shows: said now and then, not
+          // each one (this phone's own is said by its ack).
+          var showing = !$("[data-screen='qa']").hidden && [kit.current(), kit.side()].some(function (a) { return a && a.id === data.activity_id; });
+          if (showing && before && arrived(before, data)) sayWall(T.counted("announce_wall", data.n_questions || 0));
         },
         question: function (data) {
           if (!data || !data.question_id) return;

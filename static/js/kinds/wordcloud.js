@@ -418,6 +418,7 @@
       clear: function () { if (cloud.activityId) resetCloud(null); },
       render: render,
       fit: fit,
+      tally: function () { return null; },  // it says the newest entry itself
       describe: function (activity) {
         var line = T.counted("entries_each", activity.max_entries || 1);
         return activity.single_word ? line + " · " + T.str("single_word") : line;
