@@ -597,6 +597,8 @@ def _zone_label(value: object, locale: str, zone: tzinfo) -> str | None:
     local = _local_time(value, zone)
     if not local:
         return None
+    if not local.utcoffset() and _zone_name(zone) in ("UTC", "Etc/UTC"):
+        return _zone_name(zone)  # "UTC", not "UTC, UTC+00:00"
     return f"{_zone_name(zone)}, {get_timezone_gmt(local, width='long', locale=locale)}"
 
 
