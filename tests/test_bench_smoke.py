@@ -24,7 +24,7 @@ def test_a_small_benchmark_counts_every_answer_exactly(tmp_path):
     report_path = tmp_path / "bench.json"
     done = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "bench"), "--participants", str(N_PARTICIPANTS), "--clients", "2",
-         "--no-reference", "--timeout", "200", "--json", str(report_path)],
+         "--no-reference", "--rounds", "2", "--timeout", "200", "--json", str(report_path)],
         cwd=ROOT, capture_output=True, text=True, timeout=240, check=False,
     )
     assert done.returncode == 0, f"stdout:\n{done.stdout}\nstderr:\n{done.stderr[-4000:]}"

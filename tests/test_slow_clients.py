@@ -24,7 +24,7 @@ import pytest
 from tests.conftest import ROOT, LiveServer, free_port, server_env
 from tests.sockets import Recorder, host, participant
 
-HEADER_TIMEOUT = 4
+HEADER_TIMEOUT = 3
 SLOW_CAP = 20
 PLAN = {"title": "Lent", "activities": [{"type": "poll", "prompt": "Un livre ?", "options": ["Germinal", "Nana", "Bel-Ami"]}]}
 STATIC = "/static/js/common.js"
