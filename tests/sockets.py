@@ -7,6 +7,7 @@ never red; only what never comes fails it."""
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
 
 import socketio
@@ -102,3 +103,21 @@ async def refused(url: str, auth) -> object:
     while recorder.connect_error is None and asyncio.get_running_loop().time() < deadline:
         await asyncio.sleep(0.02)
     return recorder.connect_error
+
+
+def run_beside_playwright(make_coroutine) -> None:
+    """Run ``make_coroutine()`` to its end in a thread of its own (Playwright's sync API
+    holds this thread's event loop); what it raised is raised here."""
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(make_coroutine())
+        except BaseException as error:  # noqa: BLE001 - raised again in the caller
+            failures.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]

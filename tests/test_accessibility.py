@@ -25,9 +25,7 @@ Screenshots of each audited state go to LIVE_SCREENSHOTS when set."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -36,6 +34,7 @@ import pytest
 from live.activities.registry import KINDS
 from tests.conftest import ROOT, WAIT, wait_until
 from tests.sockets import host as socket_host
+from tests.sockets import run_beside_playwright
 from tests.test_browser import PASSWORD, Watched, browser, server, shot  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -318,18 +317,7 @@ def _end_without_answers(url: str, code: str, host_token: str) -> None:
         assert ended["ok"] is True, ended
         await screen.disconnect()
 
-    failures = []
-    thread = threading.Thread(target=lambda: _capture(failures, lambda: asyncio.run(run())))
-    thread.start()
-    thread.join()
-    assert failures == []
-
-
-def _capture(failures, action):
-    try:
-        action()
-    except BaseException as error:  # noqa: BLE001 - reported by the caller
-        failures.append(error)
+    run_beside_playwright(run)
 
 
 def _forget_refusals(watched) -> None:

@@ -6,14 +6,12 @@ best slot; the facilitator's console offers the calendar event."""
 
 from __future__ import annotations
 
-import asyncio
 import re
-import threading
 
 import pytest
 
 from tests.conftest import wait_until
-from tests.sockets import participant
+from tests.sockets import participant, run_beside_playwright
 from tests.test_browser import PASSWORD, Watched, browser, server, shot, sign_in  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -154,18 +152,7 @@ def _send_from_sockets(url, code, activity_id, answers):
             assert (await phone.answer(activity_id, value))["ok"] is True
             await phone.disconnect()
 
-    failures = []
-    thread = threading.Thread(target=lambda: _capture(failures, lambda: asyncio.run(run())))
-    thread.start()
-    thread.join()
-    assert failures == []
-
-
-def _capture(failures, action):
-    try:
-        action()
-    except BaseException as error:  # noqa: BLE001 - reported by the caller
-        failures.append(error)
+    run_beside_playwright(run)
 
 
 def test_a_phone_answers_a_date_poll_changes_it_and_the_host_shows_the_grid_and_best_slot(browser, server):
