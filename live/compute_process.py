@@ -67,6 +67,11 @@ class ComputeProcess:
         except (OSError, EOFError, ValueError) as error:
             self._stop(child)
             raise ComputeLost(f"the worker process stopped during {_name(function)}: {error}") from None
+        except BaseException:
+            # Interrupted between the call and its reply (a greenlet killed, a timeout):
+            # the reply would be read by the next call. That worker goes; the next starts clean.
+            self._stop(child)
+            raise
         succeeded, outcome = pickle.loads(reply)
         if not succeeded:
             raise outcome

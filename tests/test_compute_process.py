@@ -134,3 +134,20 @@ def kind_names() -> list[str]:
     from live.activities.registry import KINDS
 
     return KINDS.names()
+
+
+def test_a_call_interrupted_before_its_reply_never_hands_that_reply_to_the_next_call(worker, monkeypatch):
+    from live import compute_process
+
+    first = worker.run(os.getpid)
+    real_receive = compute_process._receive
+
+    def interrupted(stream):
+        monkeypatch.setattr(compute_process, "_receive", real_receive)
+        raise KeyboardInterrupt  # as a greenlet killed while it waited
+
+    monkeypatch.setattr(compute_process, "_receive", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        worker.run(str, "the interrupted call's reply")
+    assert worker.run(str, "the next call's") == "the next call's"
+    assert worker.run(os.getpid) != first  # a fresh worker: nothing left unread
