@@ -459,7 +459,19 @@
     measure();
   }
 
+  /* Shrink what ``scaled`` holds (its --fit, read by the kind's CSS) in steps of 5 %
+     until ``room`` no longer overflows, down to 40 %: a long poll still fits the projector. */
+  function shrinkToFit(scaled, room) {
+    var scale = 1;
+    scaled.style.setProperty("--fit", "1");
+    while (room.scrollHeight > room.clientHeight + 1 && scale > 0.4) {
+      scale -= 0.05;
+      scaled.style.setProperty("--fit", scale.toFixed(2));
+    }
+  }
+
   window.LiveCommon = {
+    shrinkToFit: shrinkToFit,
     keepClearOf: keepClearOf,
     throttled: throttled,
     LETTERS: LETTERS,

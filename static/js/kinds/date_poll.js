@@ -167,12 +167,7 @@
       var stage = $("[data-dp-stage]");
       var room = $("[data-dp-grid-wrap]");
       if (stage.hidden) return;
-      var scale = 1;
-      stage.style.setProperty("--fit", "1");
-      while (room.scrollHeight > room.clientHeight + 1 && scale > 0.4) {
-        scale -= 0.05;
-        stage.style.setProperty("--fit", scale.toFixed(2));
-      }
+      C.shrinkToFit(stage, room);
     }
 
     return {

@@ -72,12 +72,7 @@
 
     /* Twelve long options must not run under the controls: shrink the chart. */
     function fit() {
-      var scale = 1;
-      chart.style.setProperty("--fit", "1");
-      while (chart.scrollHeight > chart.clientHeight + 1 && scale > 0.4) {
-        scale -= 0.05;
-        chart.style.setProperty("--fit", scale.toFixed(2));
-      }
+      C.shrinkToFit(chart, chart);
     }
 
     return {

@@ -144,12 +144,7 @@
     }
 
     function fit() {
-      var scale = 1;
-      chart.style.setProperty("--fit", "1");
-      while (chart.scrollHeight > chart.clientHeight + 1 && scale > 0.4) {
-        scale -= 0.05;
-        chart.style.setProperty("--fit", scale.toFixed(2));
-      }
+      C.shrinkToFit(chart, chart);
     }
 
     return {
